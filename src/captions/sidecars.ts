@@ -1,0 +1,21 @@
+// SRT and WebVTT sidecars: one cue per caption group, times relative to the clip.
+import type { CaptionGroup } from './groups.ts';
+
+function stamp(seconds: number, sep: ',' | '.'): string {
+  const ms = Math.max(0, Math.round(seconds * 1000));
+  const h = Math.floor(ms / 3600000);
+  const m = Math.floor((ms % 3600000) / 60000);
+  const s = Math.floor((ms % 60000) / 1000);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(h)}:${pad(m)}:${pad(s)}${sep}${pad(ms % 1000, 3)}`;
+}
+
+const text = (g: CaptionGroup) => g.words.map((w) => w.w).join(' ');
+
+export function buildSrt(groups: CaptionGroup[]): string {
+  return groups.map((g, i) => `${i + 1}\n${stamp(g.start, ',')} --> ${stamp(g.end, ',')}\n${text(g)}\n`).join('\n');
+}
+
+export function buildVtt(groups: CaptionGroup[]): string {
+  return ['WEBVTT', '', ...groups.map((g) => `${stamp(g.start, '.')} --> ${stamp(g.end, '.')}\n${text(g)}\n`)].join('\n');
+}

@@ -1,0 +1,102 @@
+// `clipforge run <input>`: one job, progress on stderr, the result (or manifest) on stdout.
+import { basename, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { InputError } from '../core/errors.ts';
+import { JobOptionsSchema } from '../core/schemas.ts';
+import { MANIFEST_FILE, REPORT_FILE } from '../stages/finalize.ts';
+import { JobFailedError, runLocalJob } from '../runtime/local/runJob.ts';
+import { lineProgress, terminalProgress } from './progressDisplay.ts';
+import { UsageError } from './usageError.ts';
+
+export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N] [--min-sec S] [--max-sec S]
+                     [--max-duration S] [--concurrency N] [--json]`;
+
+const numberArg = (name: string) =>
+  z.string().optional().transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) {
+      ctx.addIssue({ code: 'custom', message: `--${name} must be a number, got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const RunArgsSchema = z.object({
+  out: z.string().optional(),
+  clips: numberArg('clips'),
+  'min-sec': numberArg('min-sec'),
+  'max-sec': numberArg('max-sec'),
+  'max-duration': numberArg('max-duration'),
+  concurrency: numberArg('concurrency'),
+  json: z.boolean().optional(),
+});
+
+export function parseRunArgs(argv: string[]) {
+  const { values, positionals } = (() => {
+    try {
+      return parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          out: { type: 'string', short: 'o' },
+          clips: { type: 'string', short: 'n' },
+          'min-sec': { type: 'string' },
+          'max-sec': { type: 'string' },
+          'max-duration': { type: 'string' },
+          concurrency: { type: 'string' },
+          json: { type: 'boolean' },
+        },
+      });
+    } catch (err) {
+      throw new UsageError(`${(err as Error).message}\n${RUN_USAGE}`);
+    }
+  })();
+  if (positionals.length !== 1) throw new UsageError(`give exactly one input video\n${RUN_USAGE}`);
+  const args = RunArgsSchema.safeParse(values);
+  if (!args.success) throw new UsageError(args.error.issues.map((i) => i.message).join('; '));
+  const a = args.data;
+  const options = JobOptionsSchema.safeParse({
+    ...(a.clips !== undefined ? { clips: a.clips } : {}),
+    ...(a['min-sec'] !== undefined ? { minSec: a['min-sec'] } : {}),
+    ...(a['max-sec'] !== undefined ? { maxSec: a['max-sec'] } : {}),
+    ...(a['max-duration'] !== undefined ? { maxDurationSec: a['max-duration'] } : {}),
+    ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
+  });
+  if (!options.success) {
+    throw new UsageError(options.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
+  }
+  const input = positionals[0]!;
+  const stem = basename(input.split('?')[0]!).replace(/\.[^.]+$/, '') || 'video';
+  return { input, outDir: resolve(a.out ?? `${stem}-clips`), options: options.data, json: a.json ?? false };
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  const args = parseRunArgs(argv);
+  const display = process.stderr.isTTY && !args.json ? terminalProgress() : lineProgress();
+  try {
+    const manifest = await runLocalJob({ source: args.input, outDir: args.outDir, options: args.options, progress: display, log: display });
+    display.stop();
+    if (args.json) {
+      process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
+    } else {
+      const rel = relative(process.cwd(), args.outDir) || '.';
+      process.stdout.write(`${manifest.clips.length} clips in ${rel}/\n`);
+      for (const c of manifest.clips) process.stdout.write(`  #${c.rank} ${c.score.toFixed(0).padStart(3)}  ${join(rel, c.file)}  ${c.title}\n`);
+      process.stdout.write(`manifest: ${join(rel, MANIFEST_FILE)}\nreport:   ${join(rel, REPORT_FILE)}\n`);
+    }
+    return 0;
+  } catch (err) {
+    display.stop();
+    if (err instanceof JobFailedError) {
+      process.stderr.write(`clipforge: ${err.kind === 'InputError' ? 'bad input: ' : ''}${err.message}\n`);
+      return err.kind === 'InputError' ? 2 : 1;
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`clipforge: bad input: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}

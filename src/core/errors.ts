@@ -1,0 +1,26 @@
+// Error kinds the orchestrator retries or not. `name` is what Step Functions' Retry/Catch match on.
+
+/** The input itself is unusable (missing, not a video, too long, ...): never retried. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** A subprocess failed; carries what is needed to tell why from a log line. */
+export class ProcessError extends Error {
+  override name = 'ProcessError';
+  constructor(
+    readonly command: string,
+    readonly code: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly stderrTail: string,
+  ) {
+    super(
+      `${command} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}` +
+        (stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : ''),
+    );
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

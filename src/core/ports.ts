@@ -1,0 +1,82 @@
+// The interfaces stages are written against. Local adapters live in src/adapters; AWS ones
+// plug in beside them. A stage never touches a disk, a network or a cloud SDK directly.
+import type { CropPath, ProgressEvent, Transcript } from './schemas.ts';
+
+/** A store of objects by key (a folder locally, an S3 bucket on AWS). */
+export interface Storage {
+  /** A local file holding the object, for tools that need a path (remote stores download first). */
+  localPath(key: string): Promise<string>;
+  /** Lets `write` produce a temporary file, then publishes it under `key` whole, or not at all. */
+  writeFile(key: string, write: (tmpPath: string) => Promise<void>): Promise<void>;
+  writeText(key: string, text: string): Promise<void>;
+  readText(key: string): Promise<string>;
+  exists(key: string): Promise<boolean>;
+  removePrefix(prefix: string): Promise<void>;
+}
+
+/** Turns what the user gave (a path, an upload key, a URL) into a local file to read. */
+export interface SourceResolver {
+  resolve(source: string, jobId: string): Promise<string>;
+}
+
+export interface ProbeResult {
+  formatName: string;
+  duration: number;
+  video?: { codec: string; width: number; height: number; fps: number; frames?: number };
+  audio?: { codec: string; channels: number; sampleRate: number };
+}
+
+export interface RenderSpec {
+  input: string;
+  start: number;
+  duration: number;
+  source: { width: number; height: number };
+  crop: CropPath;
+  assFile: string;
+  output: { width: number; height: number };
+}
+
+export type OnProgress = (fraction: number, message?: string) => void;
+
+/** Media tools (FFmpeg locally and in the render task). */
+export interface Encoder {
+  probe(path: string): Promise<ProbeResult>;
+  /** Mono 16 kHz 16-bit WAV of the speech track; returns its length in seconds. */
+  extractSpeech(input: string, outWav: string, onProgress?: OnProgress): Promise<number>;
+  render(spec: RenderSpec, outPath: string, onProgress?: OnProgress): Promise<void>;
+  thumbnail(video: string, at: number, outJpeg: string): Promise<void>;
+}
+
+export interface Transcriber {
+  readonly name: string;
+  transcribe(audioPath: string, onProgress?: OnProgress): Promise<Transcript>;
+}
+
+export interface ScoredCandidate {
+  start: number;
+  end: number;
+  text: string;
+  score: number;
+  title: string;
+  reason: string;
+}
+
+/** Refines first-pass candidates (an LLM in production); the first pass itself is core logic. */
+export interface Scorer {
+  readonly name: string;
+  refine(candidates: ScoredCandidate[]): Promise<ScoredCandidate[]>;
+}
+
+export interface FaceTracker {
+  readonly name: string;
+  track(video: string, range: { start: number; end: number }, frame: { width: number; height: number }): Promise<CropPath>;
+}
+
+export interface ProgressSink {
+  emit(event: ProgressEvent): void;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}

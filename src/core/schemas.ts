@@ -1,0 +1,132 @@
+// The contracts between stages. Every stage input and output crosses a state machine boundary
+// (in-process locally, Step Functions on AWS), so each is a zod schema parsed on entry.
+import { z } from 'zod';
+
+export const WordSchema = z.object({
+  w: z.string().min(1),
+  start: z.number().nonnegative(),
+  end: z.number().nonnegative(),
+});
+export type Word = z.infer<typeof WordSchema>;
+
+export const TranscriptSchema = z.object({
+  provider: z.string(),
+  model: z.string(),
+  language: z.string().optional(),
+  audioSeconds: z.number().nonnegative(),
+  words: z.array(WordSchema),
+});
+export type Transcript = z.infer<typeof TranscriptSchema>;
+
+export const SourceInfoSchema = z.object({
+  path: z.string(),
+  duration: z.number().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  fps: z.number().positive(),
+});
+export type SourceInfo = z.infer<typeof SourceInfoSchema>;
+
+export const JobOptionsSchema = z
+  .object({
+    clips: z.number().int().min(1).max(50).default(3),
+    minSec: z.number().min(3).default(20),
+    maxSec: z.number().max(600).default(60),
+    maxDurationSec: z.number().positive().default(4 * 3600),
+    concurrency: z.number().int().min(1).max(16).default(2),
+  })
+  .refine((o) => o.minSec < o.maxSec, { message: '--min-sec must be less than --max-sec' });
+export type JobOptions = z.infer<typeof JobOptionsSchema>;
+
+export const ClipPlanSchema = z.object({
+  rank: z.number().int().positive(),
+  start: z.number().nonnegative(),
+  end: z.number().positive(),
+  score: z.number().min(0).max(100),
+  title: z.string(),
+  reason: z.string(),
+  text: z.string(),
+});
+export type ClipPlan = z.infer<typeof ClipPlanSchema>;
+
+/** Crop centre over time; t in seconds from the start of the source, cx/cy fractions of it. */
+export const CropPathSchema = z.object({
+  crop: z.object({ w: z.number().int().positive(), h: z.number().int().positive() }),
+  path: z.array(z.object({ t: z.number(), cx: z.number().min(0).max(1), cy: z.number().min(0).max(1) })).min(1),
+  fallback: z.string().nullable(),
+});
+export type CropPath = z.infer<typeof CropPathSchema>;
+
+export const RenderedClipSchema = z.object({
+  file: z.string(),
+  srt: z.string(),
+  vtt: z.string(),
+  thumbnail: z.string(),
+});
+export type RenderedClip = z.infer<typeof RenderedClipSchema>;
+
+// State machine payloads.
+export const JobInputSchema = z.object({
+  jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  source: z.string().min(1),
+  options: JobOptionsSchema,
+});
+export type JobInput = z.infer<typeof JobInputSchema>;
+
+export const IngestOutputSchema = z.object({
+  sourceFile: z.string(),
+  audioKey: z.string(),
+  source: SourceInfoSchema,
+});
+export type IngestOutput = z.infer<typeof IngestOutputSchema>;
+
+export const ClipTaskSchema = z.object({
+  jobId: z.string(),
+  sourceFile: z.string(),
+  source: SourceInfoSchema,
+  transcriptKey: z.string(),
+  clip: ClipPlanSchema,
+});
+export type ClipTask = z.infer<typeof ClipTaskSchema>;
+
+export const ClipResultSchema = z.object({
+  clip: ClipPlanSchema,
+  crop: CropPathSchema,
+  output: RenderedClipSchema,
+});
+export type ClipResult = z.infer<typeof ClipResultSchema>;
+
+export const ManifestSchema = z.object({
+  jobId: z.string(),
+  source: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number() }),
+  clips: z.array(
+    ClipPlanSchema.extend({
+      duration: z.number(),
+      file: z.string(),
+      srt: z.string(),
+      vtt: z.string(),
+      thumbnail: z.string(),
+      crop: z.object({ fallback: z.string().nullable() }),
+    }),
+  ),
+  timings: z.record(z.string(), z.number()),
+  usage: z.object({
+    audioMinutes: z.number(),
+    transcriber: z.string(),
+    scorer: z.string(),
+    llmRequests: z.number().int(),
+    tokensIn: z.number().int(),
+    tokensOut: z.number().int(),
+    estimatedCostUsd: z.number(),
+  }),
+  createdAt: z.string(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export type StageName = 'ingest' | 'transcribe' | 'score' | 'track' | 'render' | 'finalize';
+export interface ProgressEvent {
+  jobId: string;
+  stage: StageName;
+  pct: number;
+  message: string;
+}

@@ -1,0 +1,61 @@
+// Runs a subprocess and never loses why it failed: exit code, signal and the stderr tail.
+import { spawn } from 'node:child_process';
+import { ProcessError } from '../core/errors.ts';
+
+export const STDERR_TAIL_CHARS = 2000;
+
+export interface RunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onStdoutLine?: (line: string) => void;
+  onStderrLine?: (line: string) => void;
+  /** Collect stdout into the result (off for chatty tools). */
+  captureStdout?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderrTail: string;
+}
+
+export function runProcess(command: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    let stdout = '';
+    let stderrTail = '';
+    let outBuf = '';
+    let errBuf = '';
+    let timedOut = false;
+    const lines = (buf: string, chunk: string, fn?: (l: string) => void): string => {
+      const all = buf + chunk;
+      const parts = all.split('\n');
+      const rest = parts.pop() ?? '';
+      if (fn) for (const p of parts) fn(p);
+      return rest;
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (opts.captureStdout !== false) stdout += chunk;
+      outBuf = lines(outBuf, chunk, opts.onStdoutLine);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-STDERR_TAIL_CHARS);
+      errBuf = lines(errBuf, chunk, opts.onStderrLine);
+    });
+    const kill = () => child.kill('SIGKILL');
+    const timer = opts.timeoutMs ? setTimeout(() => ((timedOut = true), kill()), opts.timeoutMs) : undefined;
+    opts.signal?.addEventListener('abort', kill, { once: true });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const why = err.code === 'ENOENT' ? `${command} was not found (is it installed and on PATH?)` : err.message;
+      reject(new ProcessError(command, null, null, why));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', kill);
+      if (code === 0) return resolve({ stdout, stderrTail });
+      const tail = timedOut ? `timed out after ${opts.timeoutMs} ms\n${stderrTail}` : stderrTail;
+      reject(new ProcessError(command.split('/').pop() ?? command, code, signal, tail));
+    });
+  });
+}

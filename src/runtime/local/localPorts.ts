@@ -1,0 +1,25 @@
+// The embedded default's adapters: disk, FFmpeg, PocketSphinx, first-pass scoring, centre crop.
+import { FfmpegEncoder } from '../../adapters/ffmpeg/ffmpegEncoder.ts';
+import { CentreTracker } from '../../adapters/face/centreTracker.ts';
+import { DiskStorage } from '../../adapters/local/diskStorage.ts';
+import { LocalSourceResolver } from '../../adapters/local/localSourceResolver.ts';
+import { PocketsphinxTranscriber } from '../../adapters/pocketsphinx/pocketsphinxTranscriber.ts';
+import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
+import type { Logger, ProgressSink } from '../../core/ports.ts';
+import type { StagePorts } from '../../stages/stagePorts.ts';
+
+export function localPorts(dirs: { work: string; out: string }, progress: ProgressSink, log: Logger, overrides: Partial<StagePorts> = {}): StagePorts {
+  const work = overrides.work ?? new DiskStorage(dirs.work);
+  return {
+    work,
+    outputs: new DiskStorage(dirs.out),
+    sources: new LocalSourceResolver(work),
+    encoder: new FfmpegEncoder(),
+    transcriber: new PocketsphinxTranscriber(),
+    scorer: new FirstPassScorer(),
+    tracker: new CentreTracker(),
+    progress,
+    log,
+    ...overrides,
+  };
+}

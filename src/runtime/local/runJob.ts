@@ -1,0 +1,126 @@
+// One job on this machine: the state machine over the local adapters, timings per stage, and
+// the job's work files removed however it ends.
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type JobOptions, JobOptionsSchema, type Manifest, ManifestSchema } from '../../core/schemas.ts';
+import type { Logger, ProgressSink } from '../../core/ports.ts';
+import { finalize } from '../../stages/finalize.ts';
+import { ingest } from '../../stages/ingest.ts';
+import { render } from '../../stages/render.ts';
+import { score } from '../../stages/score.ts';
+import type { StagePorts } from '../../stages/stagePorts.ts';
+import { track } from '../../stages/track.ts';
+import { transcribe } from '../../stages/transcribe.ts';
+import { localPorts } from './localPorts.ts';
+import { type LocalHandlers, runStateMachine } from './stateMachine.ts';
+import { keepFresh, sweepStaleWork } from './sweeper.ts';
+
+export const DEFAULT_WORK_ROOT = process.env.CLIPFORGE_WORK_DIR ?? join(tmpdir(), 'clipforge-work');
+
+export interface LocalJobRequest {
+  source: string;
+  outDir: string;
+  options?: Partial<JobOptions>;
+  progress: ProgressSink;
+  log: Logger;
+  workRoot?: string;
+  jobId?: string;
+  /** Swap adapters (tests, other providers). */
+  ports?: Partial<StagePorts>;
+  retryDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A job that ended without clips; `kind` is the Step Functions error name. */
+export class JobFailedError extends Error {
+  override name = 'JobFailedError';
+  constructor(
+    readonly kind: string,
+    readonly cause_: string,
+  ) {
+    super(cause_);
+  }
+}
+
+const STAGE_OF: Record<keyof LocalHandlers, string> = {
+  Ingest: 'ingest', Transcribe: 'transcribe', Score: 'score', TrackFace: 'track', Render: 'render', Finalize: 'finalize', JobFailed: 'failed',
+};
+
+/** Wall time per stage: from its first start to its last end (clips overlap). */
+class StageClock {
+  private spans = new Map<string, { start: number; end: number }>();
+  async time<T>(stage: string, fn: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      const end = performance.now();
+      const span = this.spans.get(stage);
+      this.spans.set(stage, span ? { start: Math.min(span.start, start), end: Math.max(span.end, end) } : { start, end });
+    }
+  }
+  seconds(): Record<string, number> {
+    return Object.fromEntries([...this.spans].map(([k, s]) => [k, (s.end - s.start) / 1000]));
+  }
+}
+
+export function newJobId(): string {
+  return `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
+  const jobId = req.jobId ?? newJobId();
+  const options = JobOptionsSchema.parse(req.options ?? {});
+  const workRoot = resolve(req.workRoot ?? DEFAULT_WORK_ROOT);
+  await mkdir(join(workRoot, jobId), { recursive: true });
+  const swept = await sweepStaleWork(workRoot);
+  if (swept.length) req.log.info('removed stale work folders', { count: swept.length });
+  const stopFreshening = keepFresh(join(workRoot, jobId));
+
+  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, req.ports);
+  const clock = new StageClock();
+  let failure: { Error?: string; Cause?: string } | undefined;
+  const stages: LocalHandlers = {
+    Ingest: (i) => ingest(i, ports),
+    Transcribe: (i) => transcribe(i, ports),
+    Score: (i) => score(i, ports),
+    TrackFace: (i) => track(i, ports),
+    Render: (i) => render(i as never, ports),
+    Finalize: (i) => finalize({ ...(i as object), timings: clock.seconds() } as never, ports),
+    JobFailed: async (i) => {
+      failure = (i as { error?: { Error?: string; Cause?: string } }).error;
+      req.progress.emit({ jobId, stage: 'finalize', pct: 100, message: `failed: ${failure?.Cause ?? 'unknown failure'}` });
+      return {};
+    },
+  };
+  // A failed Map iteration does not stop its siblings; cleanup waits for them to settle.
+  const inFlight = new Set<Promise<unknown>>();
+  const timed = Object.fromEntries(
+    Object.entries(stages).map(([state, fn]) => [
+      state,
+      (input: unknown) => {
+        const run = clock.time(STAGE_OF[state as keyof LocalHandlers], () => fn(input));
+        inFlight.add(run);
+        void run.finally(() => inFlight.delete(run)).catch(() => undefined);
+        return run;
+      },
+    ]),
+  ) as LocalHandlers;
+
+  try {
+    const output = await runStateMachine({ jobId, source: req.source, options }, timed, {
+      ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+    return ManifestSchema.parse(output);
+  } catch (err) {
+    if (failure) throw new JobFailedError(failure.Error ?? 'Error', failure.Cause ?? 'unknown failure');
+    throw err;
+  } finally {
+    await Promise.allSettled([...inFlight]);
+    stopFreshening();
+    await ports.work.removePrefix(jobId);
+  }
+}

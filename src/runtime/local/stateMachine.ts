@@ -1,0 +1,51 @@
+// Runs the pipeline's Amazon States Language definition in-process (aws-local-stepfunctions),
+// with each Task state mapped to a local function: the same retries, catches and Map
+// concurrency as Step Functions, without AWS.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { PROJECT_ROOT } from '../../core/projectRoot.ts';
+
+export const DEFINITION_FILE = join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json');
+
+export const TASK_STATES = ['Ingest', 'Transcribe', 'Score', 'TrackFace', 'Render', 'Finalize', 'JobFailed'] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+/** The definition with `${Name}` placeholders replaced, as CDK's definitionSubstitutions does. */
+export function loadDefinition(substitutions: Record<string, string>): StateMachineDefinition {
+  const text = readFileSync(DEFINITION_FILE, 'utf8').replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) throw new Error(`state machine placeholder ${whole} has no substitution`);
+    return value;
+  });
+  return JSON.parse(text) as StateMachineDefinition;
+}
+
+/** Placeholders locally: never called, every Task is overridden by a local handler. */
+export const LOCAL_SUBSTITUTIONS: Record<string, string> = Object.fromEntries(
+  ['Ingest', 'Transcribe', 'Score', 'Track', 'Render', 'Finalize', 'JobFailed'].map((n) => [
+    `${n}Resource`,
+    `arn:aws:lambda:us-east-1:000000000000:function:clipforge-local-${n.toLowerCase()}`,
+  ]),
+);
+
+export type LocalHandlers = Record<TaskState, (input: unknown) => Promise<unknown>>;
+
+export interface RunMachineOptions {
+  /** Milliseconds to wait before each retry, instead of the definition's intervals. */
+  retryDelayMs?: number;
+  signal?: AbortSignal;
+}
+
+export async function runStateMachine(input: unknown, handlers: LocalHandlers, opts: RunMachineOptions = {}): Promise<unknown> {
+  const machine = new StateMachine(loadDefinition(LOCAL_SUBSTITUTIONS), { validationOptions: { checkArn: true } });
+  const overrides = {
+    taskResourceLocalHandlers: handlers as never,
+    ...(opts.retryDelayMs !== undefined
+      ? { retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((s) => [s, opts.retryDelayMs!])) }
+      : {}),
+  };
+  const execution = machine.run(input as never, { overrides });
+  opts.signal?.addEventListener('abort', () => execution.abort(), { once: true });
+  return execution.result;
+}

@@ -1,0 +1,98 @@
+// The free first pass: scores every candidate window from the transcript alone, so an LLM
+// (when there is one) only ever sees the best few.
+import type { Word } from '../core/schemas.ts';
+import type { ScoredCandidate } from '../core/ports.ts';
+import { endsSentence, type Window } from './windows.ts';
+import { FILLER_WORDS, HOOK_WORDS, normalise, PAYOFF_WORDS, STOP_WORDS } from './lexicon.ts';
+import { titleFrom } from './titles.ts';
+
+export interface Features {
+  /** Words per second over the window. */
+  wordsPerSec: number;
+  density: number;
+  hook: number;
+  completeness: number;
+  richness: number;
+  payoff: number;
+}
+
+const WEIGHTS = { hook: 0.3, completeness: 0.2, density: 0.15, richness: 0.25, payoff: 0.1 } as const;
+
+const clamp01 = (n: number) => Math.max(0, Math.min(1, n));
+
+/** 1 for a comfortable speaking pace, falling to 0 at 1 and 5 words per second. */
+export function densityScore(wordsPerSec: number): number {
+  if (wordsPerSec < 1 || wordsPerSec > 5) return 0;
+  if (wordsPerSec < 2) return wordsPerSec - 1;
+  if (wordsPerSec > 3.8) return (5 - wordsPerSec) / 1.2;
+  return 1;
+}
+
+export function hookScore(opening: string[]): number {
+  let sum = 0;
+  opening.forEach((token, i) => {
+    const weight = HOOK_WORDS.get(token) ?? (/^\d+$/.test(token) ? 0.8 : 0);
+    sum += i < 3 ? weight * 1.3 : weight;
+  });
+  return clamp01(sum / 2.5);
+}
+
+export function features(words: Word[], win: Window): Features {
+  const inside = words.slice(win.first, win.last + 1);
+  const tokens = inside.map((w) => normalise(w.w)).filter(Boolean);
+  const wordsPerSec = inside.length / (win.end - win.start);
+  const openingEnd = inside.findIndex((w, i) => i >= 3 && (endsSentence(w) || w.start - inside[0]!.start > 4));
+  const opening = tokens.slice(0, Math.min(12, openingEnd === -1 ? 12 : openingEnd + 1));
+  const startsClean = win.first === 0 || endsSentence(words[win.first - 1]!) ? 1 : clamp01(win.gapBefore / 0.8);
+  const endsClean = endsSentence(inside[inside.length - 1]!) ? 1 : clamp01(win.gapAfter / 0.9);
+  const content = tokens.filter((t) => !STOP_WORDS.has(t) && !FILLER_WORDS.has(t));
+  const fillers = tokens.filter((t) => FILLER_WORDS.has(t)).length;
+  const distinct = new Set(content).size;
+  const richness = clamp01((distinct / Math.max(1, tokens.length) - 0.15) / 0.35 - fillers / Math.max(1, tokens.length));
+  const closing = tokens.slice(-Math.max(6, Math.round(tokens.length * 0.3)));
+  const payoff = clamp01(closing.filter((t) => PAYOFF_WORDS.has(t)).length / 2);
+  return {
+    wordsPerSec,
+    density: densityScore(wordsPerSec),
+    hook: hookScore(opening),
+    completeness: (startsClean + endsClean) / 2,
+    richness,
+    payoff,
+  };
+}
+
+export function combine(f: Features): number {
+  if (f.density === 0) return 0;
+  const sum =
+    WEIGHTS.hook * f.hook +
+    WEIGHTS.completeness * f.completeness +
+    WEIGHTS.density * f.density +
+    WEIGHTS.richness * f.richness +
+    WEIGHTS.payoff * f.payoff;
+  return Math.round(sum * 1000) / 10;
+}
+
+export function reasonFrom(f: Features, opening: string): string {
+  const parts: string[] = [];
+  if (f.hook >= 0.5) parts.push(`opens with a hook ("${opening}")`);
+  if (f.completeness >= 0.8) parts.push('starts and ends on a complete thought');
+  if (f.payoff >= 0.5) parts.push('lands a clear point at the end');
+  if (f.richness >= 0.6) parts.push('dense with distinct ideas');
+  parts.push(`${f.wordsPerSec.toFixed(1)} words/s`);
+  const text = parts.join(', ');
+  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+}
+
+/** Scores every window; windows outside 1–5 words/s are dropped. */
+export function firstPass(words: Word[], windows: Window[]): ScoredCandidate[] {
+  const out: ScoredCandidate[] = [];
+  for (const win of windows) {
+    const f = features(words, win);
+    const score = combine(f);
+    if (score === 0) continue;
+    const inside = words.slice(win.first, win.last + 1);
+    const text = inside.map((w) => w.w).join(' ');
+    out.push({ start: win.start, end: win.end, text, score, title: titleFrom(inside), reason: reasonFrom(f, inside.slice(0, 6).map((w) => w.w).join(' ')) });
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+// Candidate clip windows that start and end on sentence or pause boundaries, never mid-word.
+import type { Word } from '../core/schemas.ts';
+
+export interface Window {
+  /** Index of the first and last word inside the window. */
+  first: number;
+  last: number;
+  /** Snapped times: start pulled back into the preceding pause, end given a short tail. */
+  start: number;
+  end: number;
+  gapBefore: number;
+  gapAfter: number;
+}
+
+export interface WindowOptions {
+  minSec: number;
+  maxSec: number;
+  /** A silence at least this long counts as a boundary when the text has no punctuation. */
+  pauseSec?: number;
+  leadSec?: number;
+  tailSec?: number;
+  mediaDuration?: number;
+}
+
+const SENTENCE_END = /[.!?…]["')\]]*$/;
+
+export function endsSentence(word: Word): boolean {
+  return SENTENCE_END.test(word.w);
+}
+
+function gapAfter(words: Word[], i: number, mediaDuration: number): number {
+  const next = words[i + 1];
+  const cur = words[i]!;
+  return next ? Math.max(0, next.start - cur.end) : Math.max(1, mediaDuration - cur.end);
+}
+
+function gapBefore(words: Word[], i: number): number {
+  const prev = words[i - 1];
+  return prev ? Math.max(0, words[i]!.start - prev.end) : Math.max(1, words[i]!.start);
+}
+
+function windowsAt(words: Word[], opts: Required<WindowOptions>, pauseSec: number): Window[] {
+  const isEnd = words.map((w, i) => i === words.length - 1 || endsSentence(w) || gapAfter(words, i, opts.mediaDuration) >= pauseSec);
+  const out: Window[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (i > 0 && !isEnd[i - 1]) continue;
+    const before = gapBefore(words, i);
+    const start = Math.max(words[i]!.start - Math.min(opts.leadSec, before), i > 0 ? words[i - 1]!.end : 0);
+    for (let j = i; j < words.length; j++) {
+      if (words[j]!.end - start > opts.maxSec + opts.tailSec) break;
+      if (!isEnd[j]) continue;
+      const after = gapAfter(words, j, opts.mediaDuration);
+      const end = Math.min(words[j]!.end + Math.min(opts.tailSec, after), j + 1 < words.length ? words[j + 1]!.start : opts.mediaDuration);
+      const length = end - start;
+      if (length >= opts.minSec && length <= opts.maxSec) {
+        out.push({ first: i, last: j, start: round3(start), end: round3(end), gapBefore: before, gapAfter: after });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * All windows between minSec and maxSec. Speech with few clear pauses gets progressively
+ * weaker pause thresholds, so a talk delivered without breaths still yields candidates.
+ */
+export function candidateWindows(words: Word[], options: WindowOptions): Window[] {
+  if (words.length === 0) return [];
+  const opts: Required<WindowOptions> = {
+    pauseSec: 0.45,
+    leadSec: 0.25,
+    tailSec: 0.3,
+    mediaDuration: words[words.length - 1]!.end + 1,
+    ...options,
+  };
+  for (const pause of [opts.pauseSec, opts.pauseSec / 2, opts.pauseSec / 4, 0]) {
+    const found = windowsAt(words, opts, pause);
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,66 @@
+// ingest: a usable video or a clear reason why not; then its speech track for transcription.
+import { InputError, ProcessError, errorMessage } from '../core/errors.ts';
+import type { ProbeResult } from '../core/ports.ts';
+import { type IngestOutput, JobInputSchema } from '../core/schemas.ts';
+import { reporter, type StagePorts } from './stagePorts.ts';
+
+const STILL_IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|webp_pipe|gif|bmp_pipe|tiff_pipe)$/;
+
+export function formatDuration(sec: number): string {
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  const s = Math.round(sec % 60);
+  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
+}
+
+/** Throws an InputError naming what is wrong with the probed media. */
+export function checkProbe(probe: ProbeResult, name: string, maxDurationSec: number): asserts probe is ProbeResult & { video: NonNullable<ProbeResult['video']> } {
+  if (STILL_IMAGE_FORMATS.test(probe.formatName)) throw new InputError(`${name} is a still image, not a video`);
+  if (!probe.video) throw new InputError(`${name} has no video stream (audio-only files cannot be reframed)`);
+  if (!probe.audio) throw new InputError(`${name} has no audio stream, so there is no speech to transcribe`);
+  if (!(probe.duration > 0.5)) throw new InputError(`${name} has zero length (duration ${probe.duration.toFixed(2)} s)`);
+  if (probe.duration > maxDurationSec) {
+    throw new InputError(`${name} is ${formatDuration(probe.duration)} long, over the ${formatDuration(maxDurationSec)} cap (raise it with --max-duration)`);
+  }
+}
+
+function unreadable(name: string, err: unknown): InputError {
+  const why = err instanceof ProcessError ? err.stderrTail.trim().split('\n').pop() ?? '' : errorMessage(err);
+  if (/moov atom not found|end of file|truncat|partial file/i.test(why)) {
+    return new InputError(`${name} is truncated or corrupt and cannot be read (${why})`);
+  }
+  return new InputError(`${name} is not a media file FFmpeg can read (${why || 'unknown format'})`);
+}
+
+export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | 'encoder' | 'work' | 'progress'>): Promise<IngestOutput> {
+  const input = JobInputSchema.parse(raw);
+  const say = reporter(ports, input.jobId, 'ingest');
+  say(0, `reading ${input.source}`);
+  const path = await ports.sources.resolve(input.source, input.jobId);
+  const name = input.source;
+
+  const probe = await ports.encoder.probe(path).catch((err: unknown) => {
+    throw unreadable(name, err);
+  });
+  checkProbe(probe, name, input.options.maxDurationSec);
+  say(10, `${probe.video.width}x${probe.video.height}, ${formatDuration(probe.duration)}`);
+
+  const audioKey = `${input.jobId}/speech.wav`;
+  let audioSeconds = 0;
+  await ports.work.writeFile(audioKey, async (tmp) => {
+    audioSeconds = await ports.encoder.extractSpeech(path, tmp, (f) => say(10 + f * 85, 'extracting speech audio'));
+  }).catch((err: unknown) => {
+    throw unreadable(name, err);
+  });
+  // A file cut short still probes with its full length; its audio stops early.
+  const missing = probe.duration - audioSeconds;
+  if (missing > Math.max(2, probe.duration * 0.05)) {
+    throw new InputError(`${name} is truncated or corrupt: it claims ${probe.duration.toFixed(1)} s but only ${audioSeconds.toFixed(1)} s can be decoded`);
+  }
+  say(100, 'ready');
+  return {
+    sourceFile: path,
+    audioKey,
+    source: { path: input.source, duration: probe.duration, width: probe.video.width, height: probe.video.height, fps: probe.video.fps || 30 },
+  };
+}

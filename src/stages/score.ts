@@ -1,0 +1,48 @@
+// score: candidate windows, the free first pass, the Scorer on a shortlist, then the best N
+// non-overlapping clips, ranked.
+import { z } from 'zod';
+import { InputError } from '../core/errors.ts';
+import { type ClipPlan, JobOptionsSchema, TranscriptSchema } from '../core/schemas.ts';
+import { firstPass } from '../scoring/firstPass.ts';
+import { selectNonOverlapping, shortlist } from '../scoring/select.ts';
+import { candidateWindows } from '../scoring/windows.ts';
+import { reporter, type StagePorts } from './stagePorts.ts';
+
+export const ScoreInputSchema = z.object({
+  jobId: z.string(),
+  transcriptKey: z.string(),
+  duration: z.number().positive(),
+  options: JobOptionsSchema,
+  /** How many first-pass candidates the Scorer sees. */
+  shortlist: z.number().int().positive().default(8),
+});
+
+export interface ScoreOutput {
+  clips: ClipPlan[];
+  candidates: number;
+  scorer: string;
+}
+
+export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scorer' | 'progress'>): Promise<ScoreOutput> {
+  const input = ScoreInputSchema.parse(raw);
+  const say = reporter(ports, input.jobId, 'score');
+  const transcript = TranscriptSchema.parse(JSON.parse(await ports.work.readText(input.transcriptKey)));
+  const { minSec, maxSec, clips: wanted } = input.options;
+  const windows = candidateWindows(transcript.words, { minSec, maxSec, mediaDuration: input.duration });
+  const scored = firstPass(transcript.words, windows);
+  if (scored.length === 0) {
+    throw new InputError(
+      `found no ${minSec}–${maxSec} s stretch of speech to clip (${transcript.words.length} words recognised in ${input.duration.toFixed(0)} s); ` +
+        'try a shorter --min-sec',
+    );
+  }
+  say(40, `${scored.length} candidates from ${windows.length} windows`);
+  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.shortlist, wanted)));
+  const chosen = selectNonOverlapping(refined, wanted);
+  say(100, `picked ${chosen.length} of ${scored.length} candidates`);
+  return {
+    clips: chosen.map((c, i) => ({ rank: i + 1, start: c.start, end: c.end, score: c.score, title: c.title, reason: c.reason, text: c.text })),
+    candidates: scored.length,
+    scorer: ports.scorer.name,
+  };
+}

@@ -1,0 +1,23 @@
+// track: the crop path for one clip. A tracker failure never fails the job: centre crop, reason kept.
+import { errorMessage } from '../core/errors.ts';
+import { type CropPath, ClipTaskSchema, CropPathSchema } from '../core/schemas.ts';
+import { centreCrop } from '../media/cropGeometry.ts';
+import { reporter, type StagePorts } from './stagePorts.ts';
+
+export async function track(raw: unknown, ports: Pick<StagePorts, 'tracker' | 'progress' | 'log'>): Promise<CropPath> {
+  const task = ClipTaskSchema.parse(raw);
+  const say = reporter(ports, task.jobId, 'track');
+  const frame = { width: task.source.width, height: task.source.height };
+  say(0, `clip ${task.clip.rank}: following the speaker`);
+  try {
+    const path = CropPathSchema.parse(await ports.tracker.track(task.sourceFile, { start: task.clip.start, end: task.clip.end }, frame));
+    if (path.fallback) ports.log.warn('face tracker used a centre crop', { clip: task.clip.rank, reason: path.fallback });
+    say(100, `clip ${task.clip.rank}: crop path ready`);
+    return path;
+  } catch (err) {
+    const reason = `${ports.tracker.name} tracker failed: ${errorMessage(err)}`;
+    ports.log.warn('centre crop fallback', { clip: task.clip.rank, reason });
+    say(100, `clip ${task.clip.rank}: centre crop (${reason})`);
+    return centreCrop(frame, reason);
+  }
+}
