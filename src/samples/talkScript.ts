@@ -33,6 +33,8 @@ export const TALK: TalkSection[] = [
       'So yeah, anyway, that was kind of the background, and um, there is more stuff about that later.',
       'I will skip this slide because it is basically the same as the other one.',
       'And this one is mostly a list of things, so, you know, it is sort of just there.',
+      'I had another slide here with some numbers on it, but the numbers are not really important right now.',
+      'We can come back to them later if there is time, or maybe not, we will see how it goes.',
     ],
   },
   {
@@ -52,6 +54,8 @@ export const TALK: TalkSection[] = [
       'Okay, um, let me see how we are doing on time here.',
       'I think we are fine, so I will just keep going with the rest of the slides for a bit.',
       'There are a few more things and then we will have some time at the end for the things.',
+      'So this next part is a bit of an overview of how we set up the office and where everybody sits.',
+      'It is not super interesting, honestly, but people asked about it last time, so here it is.',
     ],
   },
   {

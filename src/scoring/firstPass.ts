@@ -43,8 +43,13 @@ export function features(words: Word[], win: Window): Features {
   const wordsPerSec = inside.length / (win.end - win.start);
   const openingEnd = inside.findIndex((w, i) => i >= 3 && (endsSentence(w) || w.start - inside[0]!.start > 4));
   const opening = tokens.slice(0, Math.min(12, openingEnd === -1 ? 12 : openingEnd + 1));
-  const startsClean = win.first === 0 || endsSentence(words[win.first - 1]!) ? 1 : clamp01(win.gapBefore / 0.8);
-  const endsClean = endsSentence(inside[inside.length - 1]!) ? 1 : clamp01(win.gapAfter / 0.9);
+  // Without punctuation the pauses tell where a thought starts and ends: the longer the better,
+  // and a pause inside the window longer than those at its edges means it spans two topics.
+  const startsClean = win.first === 0 || endsSentence(words[win.first - 1]!) ? 1 : clamp01(win.gapBefore / 1.1);
+  const endsClean = endsSentence(inside[inside.length - 1]!) ? 1 : clamp01(win.gapAfter / 1.1);
+  let innerGap = 0;
+  for (let i = 1; i < inside.length; i++) innerGap = Math.max(innerGap, inside[i]!.start - inside[i - 1]!.end);
+  const coherence = clamp01(1 - (innerGap - Math.min(win.gapBefore, win.gapAfter)) / 0.4);
   const content = tokens.filter((t) => !STOP_WORDS.has(t) && !FILLER_WORDS.has(t));
   const fillers = tokens.filter((t) => FILLER_WORDS.has(t)).length;
   const distinct = new Set(content).size;
@@ -55,7 +60,7 @@ export function features(words: Word[], win: Window): Features {
     wordsPerSec,
     density: densityScore(wordsPerSec),
     hook: hookScore(opening),
-    completeness: (startsClean + endsClean) / 2,
+    completeness: ((startsClean + endsClean) / 2) * coherence,
     richness,
     payoff,
   };

@@ -48,22 +48,33 @@ const STAGE_OF: Record<keyof LocalHandlers, string> = {
   Ingest: 'ingest', Transcribe: 'transcribe', Score: 'score', TrackFace: 'track', Render: 'render', Finalize: 'finalize', JobFailed: 'failed',
 };
 
-/** Wall time per stage: from its first start to its last end (clips overlap). */
+/** Wall time per stage: the time any run of it was busy (clips overlap; waiting in the Map is not counted). */
 class StageClock {
-  private spans = new Map<string, { start: number; end: number }>();
+  private spans = new Map<string, Array<[number, number]>>();
   async time<T>(stage: string, fn: () => Promise<T>): Promise<T> {
     const start = performance.now();
     try {
       return await fn();
     } finally {
-      const end = performance.now();
-      const span = this.spans.get(stage);
-      this.spans.set(stage, span ? { start: Math.min(span.start, start), end: Math.max(span.end, end) } : { start, end });
+      const list = this.spans.get(stage) ?? [];
+      list.push([start, performance.now()]);
+      this.spans.set(stage, list);
     }
   }
   seconds(): Record<string, number> {
-    return Object.fromEntries([...this.spans].map(([k, s]) => [k, (s.end - s.start) / 1000]));
+    return Object.fromEntries([...this.spans].map(([stage, list]) => [stage, unionMs(list) / 1000]));
   }
+}
+
+function unionMs(spans: Array<[number, number]>): number {
+  let total = 0;
+  let until = -Infinity;
+  for (const [a, b] of [...spans].sort((x, y) => x[0] - y[0])) {
+    if (b <= until) continue;
+    total += b - Math.max(a, until);
+    until = b;
+  }
+  return total;
 }
 
 export function newJobId(): string {

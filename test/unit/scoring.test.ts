@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { densityScore, firstPass, hookScore } from '../../src/scoring/firstPass.ts';
+import { selectNonOverlapping, shortlist } from '../../src/scoring/select.ts';
+import { titleFrom } from '../../src/scoring/titles.ts';
+import { candidateWindows } from '../../src/scoring/windows.ts';
+import { timedWords } from '../helpers/words.ts';
+
+const FILLER = 'so um yeah we will kind of go over some things and then some other things and um basically that is sort of it okay';
+const MOMENT = 'here is the secret nobody tells you about money your first idea will be wrong and that is the lesson because growth only multiplies retention';
+
+test('speech density outside 1 to 5 words per second scores zero; a natural pace scores full', () => {
+  assert.equal(densityScore(0.8), 0);
+  assert.equal(densityScore(5.5), 0);
+  assert.equal(densityScore(2.8), 1);
+  assert.ok(densityScore(1.5) > 0 && densityScore(1.5) < 1);
+});
+
+test('a hook-laden opening scores higher than filler', () => {
+  assert.ok(hookScore(['here', 'is', 'the', 'secret', 'nobody', 'tells', 'you']) > hookScore(['so', 'um', 'yeah', 'we', 'will']) + 0.5);
+});
+
+test('the strong moment outranks the filler around it, and picks never overlap', () => {
+  const script = [FILLER, FILLER, MOMENT, FILLER, FILLER, MOMENT.replace('money', 'teams'), FILLER].join(' | ');
+  const words = timedWords(script, { pause: 1.2 });
+  const scored = firstPass(words, candidateWindows(words, { minSec: 6, maxSec: 12 }));
+  const picks = selectNonOverlapping(scored, 2);
+  assert.equal(picks.length, 2);
+  for (const p of picks) assert.match(p.text, /^here is the secret nobody/, `picked: ${p.text}`);
+  assert.ok(picks[0]!.end <= picks[1]!.start || picks[1]!.end <= picks[0]!.start);
+  assert.ok(picks[0]!.score >= picks[1]!.score);
+});
+
+test('scoring is deterministic', () => {
+  const words = timedWords([FILLER, MOMENT, FILLER, MOMENT].join(' | '));
+  const a = firstPass(words, candidateWindows(words, { minSec: 5, maxSec: 15 }));
+  const b = firstPass(words, candidateWindows(words, { minSec: 5, maxSec: 15 }));
+  assert.deepEqual(selectNonOverlapping(a, 3), selectNonOverlapping(b, 3));
+});
+
+test('the shortlist holds distinct moments, not one moment many times', () => {
+  const words = timedWords([FILLER, MOMENT, FILLER, MOMENT, FILLER].join(' | '));
+  const scored = firstPass(words, candidateWindows(words, { minSec: 5, maxSec: 20 }));
+  const list = shortlist(scored, 8);
+  for (const a of list)
+    for (const b of list) {
+      if (a === b) continue;
+      const shared = Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+      assert.ok(shared <= 0.5 * Math.min(a.end - a.start, b.end - b.start) + 1e-9);
+    }
+});
+
+test('titles come from the opening sentence and stay within 70 characters', () => {
+  assert.equal(titleFrom(timedWords('why do teams fail to ship? it is not talent.')), 'Why do teams fail to ship?');
+  const long = titleFrom(timedWords('extraordinarily '.repeat(10)));
+  assert.ok(long.length <= 70 && long.endsWith('…'));
+});
