@@ -17,7 +17,7 @@ export interface GroupOptions {
   holdSec: number;
 }
 
-export const DEFAULT_GROUPS: GroupOptions = { maxChars: 20, maxSec: 2, breakOnPauseSec: 0.6, holdSec: 0.4 };
+export const DEFAULT_GROUPS: GroupOptions = { maxChars: 20, maxSec: 2, breakOnPauseSec: 0.35, holdSec: 0.4 };
 
 /** Words inside [clipStart, clipEnd), shifted to clip time and clamped to the clip. */
 export function clipWords(words: Word[], clipStart: number, clipEnd: number): Word[] {

@@ -25,10 +25,10 @@ export function checkProbe(probe: ProbeResult, name: string, maxDurationSec: num
 }
 
 function unreadable(name: string, err: unknown): InputError {
-  const why = err instanceof ProcessError ? err.stderrTail.trim().split('\n').pop() ?? '' : errorMessage(err);
-  if (/moov atom not found|end of file|truncat|partial file/i.test(why)) {
-    return new InputError(`${name} is truncated or corrupt and cannot be read (${why})`);
-  }
+  const tail = err instanceof ProcessError ? err.stderrTail.trim() : errorMessage(err);
+  const why = tail.split('\n').pop()?.replace(/^.*?: /, '') ?? '';
+  const cut = /moov atom not found|end of file|truncat|partial file/i.exec(tail);
+  if (cut) return new InputError(`${name} is truncated or corrupt and cannot be read (${cut[0]})`);
   return new InputError(`${name} is not a media file FFmpeg can read (${why || 'unknown format'})`);
 }
 

@@ -1,0 +1,80 @@
+// Test media made on the spot with FFmpeg and espeak-ng, cached across test files of one run.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FfmpegEncoder } from '../../src/adapters/ffmpeg/ffmpegEncoder.ts';
+import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import { runProcess } from '../../src/media/runProcess.ts';
+import { makeSampleTalk } from '../../src/samples/sampleTalk.ts';
+import { TALK } from '../../src/samples/talkScript.ts';
+
+const CACHE = join(tmpdir(), 'clipforge-test-media');
+
+export async function cached(name: string, make: (path: string) => Promise<void>): Promise<string> {
+  const path = join(CACHE, name);
+  if (existsSync(path)) return path;
+  await mkdir(CACHE, { recursive: true });
+  const ext = name.slice(name.lastIndexOf('.'));
+  const tmp = join(CACHE, `.${process.pid}-${Math.random().toString(36).slice(2)}${ext}`);
+  try {
+    await make(tmp);
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return path;
+}
+
+/** About 100 s of talk: filler, a strong moment, filler, another moment. */
+export const shortTalk = () => cached('short-talk-v1.mp4', (p) => makeSampleTalk(p, { sections: TALK.slice(0, 4) }));
+
+export async function ffmpeg(args: string[]): Promise<string> {
+  const { stderrTail } = await runProcess('ffmpeg', ['-hide_banner', '-nostdin', '-y', '-v', 'error', ...args], { timeoutMs: 300_000 });
+  return stderrTail;
+}
+
+export const probe = (path: string) => new FfmpegEncoder().probe(path);
+
+/** Where speech resumes after a silence, from FFmpeg's silencedetect on the file's audio. */
+export async function speechOnsets(path: string, minSilence = 0.7): Promise<number[]> {
+  const onsets: number[] = [];
+  await runProcess(
+    'ffmpeg',
+    ['-hide_banner', '-nostdin', '-v', 'info', '-i', path, '-vn', '-af', `silencedetect=noise=-35dB:d=${minSilence}`, '-f', 'null', '-'],
+    {
+      timeoutMs: 120_000,
+      onStderrLine: (line) => {
+        const m = /silence_end: ([\d.]+)/.exec(line);
+        if (m) onsets.push(Number(m[1]));
+      },
+    },
+  );
+  return onsets;
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real `clipforge` command as a user would. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'clipforge.js'), ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export function parseSrtStarts(srt: string): number[] {
+  return [...srt.matchAll(/(\d\d):(\d\d):(\d\d),(\d{3}) -->/g)].map((m) => +m[1]! * 3600 + +m[2]! * 60 + +m[3]! + +m[4]! / 1000);
+}
