@@ -21,6 +21,17 @@ export class ProcessError extends Error {
   }
 }
 
+/** Media a tool could not read; `truncated` when it looks like a real file cut short. */
+export class MediaReadError extends Error {
+  override name = 'MediaReadError';
+  constructor(
+    message: string,
+    readonly truncated: boolean,
+  ) {
+    super(message);
+  }
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,5 @@
 // ingest: a usable video or a clear reason why not; then its speech track for transcription.
-import { InputError, ProcessError, errorMessage } from '../core/errors.ts';
+import { InputError, MediaReadError, errorMessage } from '../core/errors.ts';
 import type { ProbeResult } from '../core/ports.ts';
 import { type IngestOutput, JobInputSchema } from '../core/schemas.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
@@ -25,11 +25,8 @@ export function checkProbe(probe: ProbeResult, name: string, maxDurationSec: num
 }
 
 function unreadable(name: string, err: unknown): InputError {
-  const tail = err instanceof ProcessError ? err.stderrTail.trim() : errorMessage(err);
-  const why = tail.split('\n').pop()?.replace(/^.*?: /, '') ?? '';
-  const cut = /moov atom not found|end of file|truncat|partial file/i.exec(tail);
-  if (cut) return new InputError(`${name} is truncated or corrupt and cannot be read (${cut[0]})`);
-  return new InputError(`${name} is not a media file FFmpeg can read (${why || 'unknown format'})`);
+  if (err instanceof MediaReadError && err.truncated) return new InputError(`${name} is truncated or corrupt and cannot be read (${err.message})`);
+  return new InputError(`${name} is not a media file FFmpeg can read (${errorMessage(err)})`);
 }
 
 export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | 'encoder' | 'work' | 'progress'>): Promise<IngestOutput> {

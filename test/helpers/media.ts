@@ -12,7 +12,7 @@ import { TALK } from '../../src/samples/talkScript.ts';
 
 const CACHE = join(tmpdir(), 'clipforge-test-media');
 
-export async function cached(name: string, make: (path: string) => Promise<void>): Promise<string> {
+export async function cached(name: string, make: (path: string) => Promise<unknown>): Promise<string> {
   const path = join(CACHE, name);
   if (existsSync(path)) return path;
   await mkdir(CACHE, { recursive: true });

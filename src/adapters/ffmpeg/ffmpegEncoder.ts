@@ -1,5 +1,6 @@
 // The Encoder port on FFmpeg/ffprobe subprocesses.
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { MediaReadError, ProcessError } from '../../core/errors.ts';
 import type { Encoder, OnProgress, ProbeResult, RenderSpec } from '../../core/ports.ts';
 import { mediaBinaries } from '../../media/binaries.ts';
 import { parseProbe } from '../../media/probeParse.ts';
@@ -18,12 +19,21 @@ export class FfmpegEncoder implements Encoder {
   constructor(private readonly bins = mediaBinaries()) {}
 
   async probe(path: string): Promise<ProbeResult> {
-    const { stdout } = await runProcess(
-      this.bins.ffprobe,
-      ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
-      { timeoutMs: 60_000 },
-    );
-    return parseProbe(stdout);
+    try {
+      const { stdout } = await runProcess(
+        this.bins.ffprobe,
+        ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
+        { timeoutMs: 60_000 },
+      );
+      return parseProbe(stdout);
+    } catch (err) {
+      if (!(err instanceof ProcessError) || err.code === null) throw err;
+      const tail = err.stderrTail.trim();
+      const reason = tail.split('\n').pop()?.replace(/^.*?: /, '') ?? 'unreadable';
+      // "moov atom not found" means an MP4 cut short only if the file really starts like an MP4.
+      const cut = /end of file|truncat|partial file/i.test(tail) || (/moov atom not found/.test(tail) && (await looksLikeIsoMedia(path)));
+      throw new MediaReadError(cut ? `${/moov atom not found/.test(tail) ? 'moov atom not found' : reason}` : reason, cut);
+    }
   }
 
   async extractSpeech(input: string, outWav: string, onProgress?: OnProgress): Promise<number> {
@@ -54,5 +64,17 @@ export class FfmpegEncoder implements Encoder {
         '-vf', 'scale=540:-2', '-q:v', '3', '-f', 'image2', outJpeg],
       { timeoutMs: 60_000 },
     );
+  }
+}
+
+/** ISO base media files (MP4, MOV, M4A) open with a box whose type is one of these. */
+async function looksLikeIsoMedia(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    await fh.read(head, 0, 12, 0);
+    return ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip'].includes(head.toString('latin1', 4, 8));
+  } finally {
+    await fh.close();
   }
 }
