@@ -1,0 +1,1 @@
+"""Face-following crop paths for clipforge: decode sampled frames, detect faces, follow one."""

@@ -1,0 +1,54 @@
+"""Sampled, downscaled frames of a time range, straight from an FFmpeg pipe (nothing on disk)."""
+import json
+import os
+import subprocess
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+
+FFMPEG = os.environ.get("CLIPFORGE_FFMPEG", "ffmpeg")
+FFPROBE = os.environ.get("CLIPFORGE_FFPROBE", "ffprobe")
+
+
+@dataclass
+class VideoInfo:
+    width: int
+    height: int
+    fps: float
+    duration: float
+
+
+def probe(path: str) -> VideoInfo:
+    out = subprocess.run(
+        [FFPROBE, "-v", "error", "-select_streams", "v:0", "-show_entries",
+         "stream=width,height,avg_frame_rate:format=duration", "-of", "json", path],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    data = json.loads(out)
+    stream = data["streams"][0]
+    num, _, den = stream.get("avg_frame_rate", "0/1").partition("/")
+    fps = float(num) / float(den or 1) if float(den or 1) else 0.0
+    return VideoInfo(int(stream["width"]), int(stream["height"]), fps or 30.0, float(data["format"].get("duration", 0)))
+
+
+def frames(path: str, start: float, end: float, sample_fps: float, width: int, info: VideoInfo) -> Iterator[tuple[float, np.ndarray]]:
+    """Yields (t seconds from the start of the video, RGB frame) at sample_fps over [start, end)."""
+    height = max(2, int(round(info.height * width / info.width / 2)) * 2)
+    cmd = [FFMPEG, "-v", "error", "-nostdin", "-ss", f"{start:.3f}", "-t", f"{end - start:.3f}", "-i", path,
+           "-vf", f"fps={sample_fps},scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
+    size = width * height * 3
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        i = 0
+        while True:
+            buf = proc.stdout.read(size)
+            if len(buf) < size:
+                break
+            yield start + i / sample_fps, np.frombuffer(buf, np.uint8).reshape(height, width, 3)
+            i += 1
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read().decode(errors="replace")
+        if proc.wait() != 0:
+            raise RuntimeError(f"ffmpeg failed decoding {path}: {err[-500:]}")

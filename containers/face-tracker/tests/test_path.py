@@ -1,0 +1,70 @@
+"""The path logic on its own: subject choice, dead zone, cuts, fallbacks."""
+from facetrack.detect import Face
+from facetrack.path import Options, Sample, plan
+
+CW = 404 / 1280  # a 9:16 crop of a 16:9 frame, as a fraction of its width
+OPTS = Options(sample_fps=5)
+
+
+def at(path, t):
+    """The crop centre the renderer would use at t (piecewise linear between points)."""
+    if t <= path[0]["t"]:
+        return path[0]["cx"]
+    for a, b in zip(path, path[1:]):
+        if a["t"] <= t <= b["t"]:
+            return a["cx"] + (b["cx"] - a["cx"]) * ((t - a["t"]) / (b["t"] - a["t"]) if b["t"] > a["t"] else 1)
+    return path[-1]["cx"]
+
+
+def face(cx, size=0.2, score=0.9):
+    return Face(cx, 0.4, size, size * 1.7, score)
+
+
+def test_small_jitter_inside_the_dead_zone_never_moves_the_crop():
+    samples = [Sample(i / 5, [face(0.5 + (0.01 if i % 2 else -0.01))]) for i in range(50)]
+    p = plan(samples, CW, 1.0, OPTS).path
+    assert {pt["cx"] for pt in p} == {p[0]["cx"]}
+
+
+def test_a_face_that_moves_away_is_followed_smoothly_and_at_bounded_speed():
+    samples = [Sample(i / 5, [face(0.3 if i < 10 else 0.7)]) for i in range(60)]
+    p = plan(samples, CW, 1.0, OPTS).path
+    assert abs(at(p, 11.8) - 0.7) < 0.01
+    steps = [abs(at(p, (i + 1) / 5) - at(p, i / 5)) for i in range(59)]
+    assert max(steps) <= OPTS.max_speed / 5 + 1e-9
+
+
+def test_a_one_sample_glitch_of_another_face_does_not_move_the_crop():
+    samples = [Sample(i / 5, [face(0.3)] + ([face(0.8, size=0.4)] if i == 20 else [])) for i in range(40)]
+    p = plan(samples, CW, 1.0, OPTS).path
+    assert all(abs(pt["cx"] - 0.3) < 1e-6 for pt in p)
+
+
+def test_the_larger_face_is_followed_and_a_dominant_newcomer_takes_over_after_about_a_second():
+    both = lambda i: [face(0.25, size=0.1), face(0.75, size=0.3)] if i >= 20 else [face(0.25, size=0.1)]
+    p = plan([Sample(i / 5, both(i)) for i in range(60)], CW, 1.0, OPTS).path
+    assert abs(at(p, 3.8) - 0.25) < 1e-6, "still on the first subject just after the newcomer appears"
+    assert abs(at(p, 4.6) - 0.25) < 1e-6, "not switched before a second has passed"
+    assert abs(at(p, 11.8) - 0.75) < 0.01
+
+
+def test_a_cut_jumps_at_once_with_no_pan_across_it():
+    samples = [Sample(i / 5, [face(0.25 if i < 20 else 0.75)], cut=(i == 20)) for i in range(40)]
+    result = plan(samples, CW, 1.0, OPTS)
+    assert result.cuts == [4.0]
+    assert all(abs(pt["cx"] - 0.25) < 1e-6 or abs(pt["cx"] - 0.75) < 1e-6 for pt in result.path)
+    assert abs(at(result.path, 3.99) - 0.25) < 0.01 and abs(at(result.path, 4.0) - 0.75) < 1e-6
+
+
+def test_frames_without_a_face_hold_and_a_shot_without_any_is_centred():
+    samples = [Sample(i / 5, [face(0.3)] if i < 10 or 15 <= i < 20 else [], cut=(i == 20)) for i in range(40)]
+    p = plan(samples, CW, 1.0, OPTS).path
+    assert abs(at(p, 2.4) - 0.3) < 1e-6, "held through the gap"
+    assert abs(at(p, 6.0) - 0.5) < 1e-6, "faceless shot after the cut is centred"
+
+
+def test_too_few_faces_falls_back_to_a_static_centre_with_a_reason():
+    samples = [Sample(i / 5, [face(0.2)] if i < 3 else []) for i in range(40)]
+    result = plan(samples, CW, 1.0, OPTS)
+    assert result.fallback == "faces in only 8% of samples"
+    assert result.path == [{"t": 0.0, "cx": 0.5, "cy": 0.5}]
