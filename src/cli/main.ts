@@ -1,10 +1,12 @@
 // The clipforge command: dispatches to subcommands, turns errors into messages and exit codes.
 import { runCommand, RUN_USAGE } from './runCommand.ts';
+import { TRACK_USAGE, trackCommand } from './trackCommand.ts';
 import { UsageError } from './usageError.ts';
 
 const USAGE = `clipforge — long video in, ranked vertical captioned clips out
 
-${RUN_USAGE}`;
+${RUN_USAGE}
+${TRACK_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -12,6 +14,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'track':
+        return await trackCommand(rest);
       case undefined:
       case '-h':
       case '--help':

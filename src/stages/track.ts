@@ -1,5 +1,5 @@
 // track: the crop path for one clip. A tracker failure never fails the job: centre crop, reason kept.
-import { errorMessage } from '../core/errors.ts';
+import { ProcessError, errorMessage } from '../core/errors.ts';
 import { type CropPath, ClipTaskSchema, CropPathSchema } from '../core/schemas.ts';
 import { centreCrop } from '../media/cropGeometry.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
@@ -16,7 +16,8 @@ export async function track(raw: unknown, ports: Pick<StagePorts, 'tracker' | 'p
     return path;
   } catch (err) {
     const reason = `${ports.tracker.name} tracker failed: ${errorMessage(err)}`;
-    ports.log.warn('centre crop fallback', { clip: task.clip.rank, reason });
+    const detail = err instanceof ProcessError ? { code: err.code, signal: err.signal, stderr: err.stderrTail } : {};
+    ports.log.warn('centre crop fallback', { clip: task.clip.rank, reason, ...detail });
     say(100, `clip ${task.clip.rank}: centre crop (${reason})`);
     return centreCrop(frame, reason);
   }

@@ -80,3 +80,18 @@ test('a failure that persists through the retries is caught and the job marked f
 test('every placeholder must be substituted', () => {
   assert.throws(() => loadDefinition({}), /placeholder \$\{IngestResource\} has no substitution/);
 });
+
+test('every Task state sets its own timeout (the local interpreter defaults to 60 s)', () => {
+  const def = loadDefinition(new Proxy({}, { get: () => 'arn:aws:lambda:us-east-1:000000000000:function:x' })) as { States: Record<string, any> };
+  const tasks: Array<[string, any]> = [];
+  const walk = (states: Record<string, any>) => {
+    for (const [name, s] of Object.entries(states)) {
+      if (s.Type === 'Task') tasks.push([name, s]);
+      if (s.ItemProcessor) walk(s.ItemProcessor.States);
+    }
+  };
+  walk(def.States);
+  assert.equal(tasks.length, 7);
+  for (const [name, s] of tasks) assert.ok(s.TimeoutSeconds >= 60, `${name} has TimeoutSeconds`);
+  assert.ok(tasks.find(([n]) => n === 'Transcribe')![1].TimeoutSeconds >= 3600);
+});

@@ -1,11 +1,12 @@
-// The FaceTracker used until a real one is plugged in: a fixed centre crop.
+// A fixed centre crop: the FaceTracker where no face tracker is installed, with the reason kept.
 import type { FaceTracker } from '../../core/ports.ts';
 import type { CropPath } from '../../core/schemas.ts';
 import { centreCrop } from '../../media/cropGeometry.ts';
 
 export class CentreTracker implements FaceTracker {
   readonly name = 'centre';
+  constructor(private readonly reason: string | null = null) {}
   async track(_video: string, _range: { start: number; end: number }, frame: { width: number; height: number }): Promise<CropPath> {
-    return centreCrop(frame);
+    return centreCrop(frame, this.reason);
   }
 }

@@ -1,6 +1,6 @@
-// The embedded default's adapters: disk, FFmpeg, PocketSphinx, first-pass scoring, centre crop.
+// The embedded default's adapters: disk, FFmpeg, PocketSphinx, first-pass scoring; the face
+// tracker is chosen by the caller (it depends on what is installed).
 import { FfmpegEncoder } from '../../adapters/ffmpeg/ffmpegEncoder.ts';
-import { CentreTracker } from '../../adapters/face/centreTracker.ts';
 import { DiskStorage } from '../../adapters/local/diskStorage.ts';
 import { LocalSourceResolver } from '../../adapters/local/localSourceResolver.ts';
 import { PocketsphinxTranscriber } from '../../adapters/pocketsphinx/pocketsphinxTranscriber.ts';
@@ -8,7 +8,12 @@ import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
 import type { Logger, ProgressSink } from '../../core/ports.ts';
 import type { StagePorts } from '../../stages/stagePorts.ts';
 
-export function localPorts(dirs: { work: string; out: string }, progress: ProgressSink, log: Logger, overrides: Partial<StagePorts> = {}): StagePorts {
+export function localPorts(
+  dirs: { work: string; out: string },
+  progress: ProgressSink,
+  log: Logger,
+  overrides: Partial<StagePorts> & Pick<StagePorts, 'tracker'>,
+): StagePorts {
   const work = overrides.work ?? new DiskStorage(dirs.work);
   return {
     work,
@@ -17,7 +22,6 @@ export function localPorts(dirs: { work: string; out: string }, progress: Progre
     encoder: new FfmpegEncoder(),
     transcriber: new PocketsphinxTranscriber(),
     scorer: new FirstPassScorer(),
-    tracker: new CentreTracker(),
     progress,
     log,
     ...overrides,

@@ -13,6 +13,7 @@ import { score } from '../../stages/score.ts';
 import type { StagePorts } from '../../stages/stagePorts.ts';
 import { track } from '../../stages/track.ts';
 import { transcribe } from '../../stages/transcribe.ts';
+import { chooseTracker } from './chooseTracker.ts';
 import { localPorts } from './localPorts.ts';
 import { type LocalHandlers, runStateMachine } from './stateMachine.ts';
 import { keepFresh, sweepStaleWork } from './sweeper.ts';
@@ -90,7 +91,8 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   if (swept.length) req.log.info('removed stale work folders', { count: swept.length });
   const stopFreshening = keepFresh(join(workRoot, jobId));
 
-  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, req.ports);
+  const tracker = req.ports?.tracker ?? (await chooseTracker(req.log));
+  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...req.ports });
   const clock = new StageClock();
   let failure: { Error?: string; Cause?: string } | undefined;
   const stages: LocalHandlers = {
