@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core pocketsphinx-testdata python3-venv)
+# libgl1 and libglib2.0-0: OpenCV inside MediaPipe loads them. opencv-doc: real face photos for tests.
+APT_PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core pocketsphinx-testdata opencv-doc python3-venv libgl1 libglib2.0-0)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -22,12 +23,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# The Python the pocketsphinx wheels exist for (3.9-3.12 here); a stale venv is rebuilt.
-if ! .venv/bin/python -c "import pocketsphinx" >/dev/null 2>&1; then
-  echo "setup: creating .venv with the offline transcriber"
+# One virtualenv for the offline transcriber and the face tracker (wheels exist for CPython
+# 3.9-3.12); a venv that cannot import them is rebuilt.
+if ! .venv/bin/python -c "import pocketsphinx, mediapipe, pytest" >/dev/null 2>&1; then
+  echo "setup: creating .venv (pocketsphinx, mediapipe)"
   rm -rf .venv
   python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r speech/requirements.txt
+  .venv/bin/pip install -q --disable-pip-version-check -r speech/requirements.txt -r containers/face-tracker/requirements-dev.txt
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
