@@ -10,6 +10,7 @@ import { clipWords, groupWords } from '../src/captions/groups.ts';
 import { type Transcript } from '../src/core/schemas.ts';
 import type { Transcriber } from '../src/core/ports.ts';
 import { PocketsphinxTranscriber } from '../src/adapters/pocketsphinx/pocketsphinxTranscriber.ts';
+import { CentreTracker } from '../src/adapters/face/centreTracker.ts';
 import { centreCrop } from '../src/media/cropGeometry.ts';
 import { mediaBinaries } from '../src/media/binaries.ts';
 import { renderArgs } from '../src/media/renderArgs.ts';
@@ -31,10 +32,13 @@ let transcript: Transcript | undefined;
 const inner = new PocketsphinxTranscriber();
 const keeping: Transcriber = { name: inner.name, transcribe: async (p, on) => (transcript = await inner.transcribe(p, on)) };
 
+// The foundation's figure is with the centre crop; `--face` adds MediaPipe tracking (its own
+// cost is measured by bench/tracking.ts).
+const face = process.argv.includes('--face');
 const out = await mkdtemp(join(tmpdir(), 'clipforge-bench-'));
 const quiet = { emit: () => undefined, info: () => undefined, warn: (m: string) => console.error(m) };
 const t0 = performance.now();
-const manifest = await runLocalJob({ source: talk, outDir: out, progress: quiet, log: quiet, ports: { transcriber: keeping } });
+const manifest = await runLocalJob({ source: talk, outDir: out, progress: quiet, log: quiet, ports: { transcriber: keeping, ...(face ? {} : { tracker: new CentreTracker() }) } });
 const total = (performance.now() - t0) / 1000;
 
 // Bare FFmpeg: the same clips, the same single-pass arguments, two at a time like the pipeline.
