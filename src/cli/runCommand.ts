@@ -82,7 +82,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
     } else {
       const rel = relative(process.cwd(), args.outDir) || '.';
-      process.stdout.write(`${manifest.clips.length} clips in ${rel}/\n`);
+      process.stdout.write(`${manifest.clips.length} clip${manifest.clips.length === 1 ? "" : "s"} in ${rel}/\n`);
       for (const c of manifest.clips) process.stdout.write(`  #${c.rank} ${c.score.toFixed(0).padStart(3)}  ${join(rel, c.file)}  ${c.title}\n`);
       process.stdout.write(`manifest: ${join(rel, MANIFEST_FILE)}\nreport:   ${join(rel, REPORT_FILE)}\n`);
     }

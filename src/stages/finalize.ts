@@ -43,6 +43,6 @@ export async function finalize(raw: z.input<typeof FinalizeInputSchema>, ports: 
   const manifest = buildManifest(input);
   await ports.outputs.writeText(REPORT_FILE, reportHtml(manifest));
   await ports.outputs.writeText(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n');
-  reporter(ports, input.jobId, 'finalize')(100, `${manifest.clips.length} clips ready`);
+  reporter(ports, input.jobId, 'finalize')(100, `${manifest.clips.length} clip${manifest.clips.length === 1 ? "" : "s"} ready`);
   return manifest;
 }
