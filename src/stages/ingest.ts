@@ -16,9 +16,10 @@ export function formatDuration(sec: number): string {
 /** Throws an InputError naming what is wrong with the probed media. */
 export function checkProbe(probe: ProbeResult, name: string, maxDurationSec: number): asserts probe is ProbeResult & { video: NonNullable<ProbeResult['video']> } {
   if (STILL_IMAGE_FORMATS.test(probe.formatName)) throw new InputError(`${name} is a still image, not a video`);
+  // An empty container lists no streams at all: its length is what is wrong, not a missing stream.
+  if (!(probe.duration > 0.5)) throw new InputError(`${name} has zero length (duration ${probe.duration.toFixed(2)} s)`);
   if (!probe.video) throw new InputError(`${name} has no video stream (audio-only files cannot be reframed)`);
   if (!probe.audio) throw new InputError(`${name} has no audio stream, so there is no speech to transcribe`);
-  if (!(probe.duration > 0.5)) throw new InputError(`${name} has zero length (duration ${probe.duration.toFixed(2)} s)`);
   if (probe.duration > maxDurationSec) {
     throw new InputError(`${name} is ${formatDuration(probe.duration)} long, over the ${formatDuration(maxDurationSec)} cap (raise it with --max-duration)`);
   }
