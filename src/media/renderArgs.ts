@@ -10,9 +10,14 @@ export const ENCODE = {
   loudnorm: 'loudnorm=I=-14:TP=-2:LRA=11',
 } as const;
 
-/** Escapes a path for use as a filter option value inside a filtergraph. */
+/**
+ * A file path as a filter option value inside a filtergraph: escaped once for the option
+ * parser (backslash, quote, colon) and again for the graph parser (backslash, quote, brackets,
+ * comma, semicolon), as FFmpeg's filtergraph escaping notes prescribe.
+ */
 export function filterPath(path: string): string {
-  return path.replace(/\\/g, '\\\\\\\\').replace(/'/g, "'\\\\\\''").replace(/:/g, '\\\\:').replace(/([,;\[\]])/g, '\\$1');
+  const option = path.replace(/[\\':]/g, (c) => `\\${c}`);
+  return option.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
 }
 
 export function renderArgs(spec: RenderSpec, outPath: string): string[] {

@@ -1,5 +1,5 @@
 // ingest: a usable video or a clear reason why not; then its speech track for transcription.
-import { InputError, MediaReadError, errorMessage } from '../core/errors.ts';
+import { InputError, MediaReadError, ProcessError, errorMessage } from '../core/errors.ts';
 import type { ProbeResult } from '../core/ports.ts';
 import { type IngestOutput, JobInputSchema } from '../core/schemas.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
@@ -25,9 +25,20 @@ export function checkProbe(probe: ProbeResult, name: string, maxDurationSec: num
   }
 }
 
-function unreadable(name: string, err: unknown): InputError {
-  if (err instanceof MediaReadError && err.truncated) return new InputError(`${name} is truncated or corrupt and cannot be read (${err.message})`);
-  return new InputError(`${name} is not a media file FFmpeg can read (${errorMessage(err)})`);
+/**
+ * What the input's fault is becomes an InputError (never retried); a tool that was killed, timed
+ * out or is missing stays as it is, so the orchestrator retries it or reports it for what it is.
+ */
+function asInputError(name: string, err: unknown): unknown {
+  if (err instanceof MediaReadError) {
+    return err.truncated
+      ? new InputError(`${name} is truncated or corrupt and cannot be read (${err.message})`)
+      : new InputError(`${name} is not a media file FFmpeg can read (${err.message})`);
+  }
+  if (err instanceof ProcessError && err.code !== null && err.signal === null) {
+    return new InputError(`${name}: its audio track cannot be decoded (${errorMessage(err)})`);
+  }
+  return err;
 }
 
 export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | 'encoder' | 'work' | 'progress'>): Promise<IngestOutput> {
@@ -38,7 +49,7 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   const name = input.source;
 
   const probe = await ports.encoder.probe(path).catch((err: unknown) => {
-    throw unreadable(name, err);
+    throw asInputError(name, err);
   });
   checkProbe(probe, name, input.options.maxDurationSec);
   say(10, `${probe.video.width}x${probe.video.height}, ${formatDuration(probe.duration)}`);
@@ -48,7 +59,7 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   await ports.work.writeFile(audioKey, async (tmp) => {
     audioSeconds = await ports.encoder.extractSpeech(path, tmp, (f) => say(10 + f * 85, 'extracting speech audio'));
   }).catch((err: unknown) => {
-    throw unreadable(name, err);
+    throw asInputError(name, err);
   });
   // A file cut short still probes with its full length; its audio stops early.
   const missing = probe.duration - audioSeconds;
