@@ -124,9 +124,11 @@ export const ManifestSchema = z.object({
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export type StageName = 'ingest' | 'transcribe' | 'score' | 'track' | 'render' | 'finalize';
+/** A job's last event is `finalize` at 100% when it succeeded, `failed` (with the reason) when not. */
+export type ProgressStage = StageName | 'failed';
 export interface ProgressEvent {
   jobId: string;
-  stage: StageName;
+  stage: ProgressStage;
   pct: number;
   message: string;
 }

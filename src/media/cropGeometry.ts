@@ -36,11 +36,8 @@ export function offsetExpression(points: Array<{ t: number; v: number }>): strin
     const seg = a.v === b.v || b.t <= a.t ? `${a.v}` : `${a.v}+(${b.v - a.v})*(t-${fmt(a.t)})/${fmt(b.t - a.t)}`;
     expr = `if(lt(t,${fmt(b.t)}),${seg},${expr})`;
   }
-  return i0(pts[0]!) + expr + ')';
-}
-
-function i0(first: { t: number; v: number }): string {
-  return `if(lt(t,${fmt(first.t)}),${first.v},`;
+  // Before the first point the crop holds there.
+  return `if(lt(t,${fmt(pts[0]!.t)}),${pts[0]!.v},${expr})`;
 }
 
 function thin<T extends { t: number; v: number }>(points: T[]): T[] {

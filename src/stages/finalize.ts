@@ -38,7 +38,7 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, now = 
   });
 }
 
-export async function finalize(raw: z.input<typeof FinalizeInputSchema>, ports: Pick<StagePorts, 'outputs' | 'progress'>): Promise<Manifest> {
+export async function finalize(raw: unknown, ports: Pick<StagePorts, 'outputs' | 'progress'>): Promise<Manifest> {
   const input = FinalizeInputSchema.parse(raw);
   const manifest = buildManifest(input);
   await ports.outputs.writeText(REPORT_FILE, reportHtml(manifest));

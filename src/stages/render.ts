@@ -1,5 +1,4 @@
 // render: one FFmpeg pass per clip, published only once verified; then thumbnail and sidecars.
-import { z } from 'zod';
 import { buildAss } from '../captions/ass.ts';
 import { clipWords, groupWords } from '../captions/groups.ts';
 import { buildSrt, buildVtt } from '../captions/sidecars.ts';
@@ -28,7 +27,7 @@ export function clipFileNames(rank: number) {
   return { file: `${base}.mp4`, srt: `${base}.srt`, vtt: `${base}.vtt`, thumbnail: `${base}.jpg`, ass: `${base}.ass` };
 }
 
-export async function render(raw: z.input<typeof RenderInputSchema>, ports: Pick<StagePorts, 'work' | 'outputs' | 'encoder' | 'progress'>): Promise<RenderedClip> {
+export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'outputs' | 'encoder' | 'progress'>): Promise<RenderedClip> {
   const task = RenderInputSchema.parse(raw);
   const { clip } = task;
   const say = reporter(ports, task.jobId, 'render');

@@ -11,7 +11,8 @@ export async function track(raw: unknown, ports: Pick<StagePorts, 'tracker' | 'p
   say(0, `clip ${task.clip.rank}: following the speaker`);
   try {
     const path = CropPathSchema.parse(await ports.tracker.track(task.sourceFile, { start: task.clip.start, end: task.clip.end }, frame));
-    if (path.fallback) ports.log.warn('face tracker used a centre crop', { clip: task.clip.rank, reason: path.fallback });
+    // No face in a clip is a fact about the footage, not a fault: noted, not warned.
+    if (path.fallback) ports.log.info('centre crop', { clip: task.clip.rank, reason: path.fallback });
     say(100, `clip ${task.clip.rank}: crop path ready`);
     return path;
   } catch (err) {

@@ -71,6 +71,7 @@ for (const c of CASES) {
     const out = join(await mkdtemp(join(tmpdir(), 'clipforge-bad-out-')), 'clips');
     const res = await runCli(['run', input, '--out', out, ...(c.args ?? [])]);
     assert.equal(res.code, 2, `exit code (stderr: ${res.stderr})`);
+    assert.match(res.stderr, /\[failed\] 100% /, 'the last progress event says the job failed');
     assert.match(res.stderr, /clipforge: bad input: /);
     assert.match(res.stderr, c.message);
     assert.ok(!/\n\s+at /.test(res.stderr), 'no stack trace for bad input');

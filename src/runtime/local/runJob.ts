@@ -39,9 +39,9 @@ export class JobFailedError extends Error {
   override name = 'JobFailedError';
   constructor(
     readonly kind: string,
-    readonly cause_: string,
+    message: string,
   ) {
-    super(cause_);
+    super(message);
   }
 }
 
@@ -100,11 +100,11 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
     Transcribe: (i) => transcribe(i, ports),
     Score: (i) => score(i, ports),
     TrackFace: (i) => track(i, ports),
-    Render: (i) => render(i as never, ports),
-    Finalize: (i) => finalize({ ...(i as object), timings: clock.seconds() } as never, ports),
+    Render: (i) => render(i, ports),
+    Finalize: (i) => finalize({ ...(i as object), timings: clock.seconds() }, ports),
     JobFailed: async (i) => {
       failure = (i as { error?: { Error?: string; Cause?: string } }).error;
-      req.progress.emit({ jobId, stage: 'finalize', pct: 100, message: `failed: ${failure?.Cause ?? 'unknown failure'}` });
+      req.progress.emit({ jobId, stage: 'failed', pct: 100, message: failure?.Cause ?? 'unknown failure' });
       return {};
     },
   };
