@@ -7,9 +7,18 @@ import { FfmpegEncoder } from '../src/adapters/ffmpeg/ffmpegEncoder.ts';
 import { MediapipeTracker } from '../src/adapters/face/mediapipeTracker.ts';
 import { buildAss } from '../src/captions/ass.ts';
 import { OUTPUT_FRAME } from '../src/stages/render.ts';
-import { faceTalk } from '../test/helpers/media.ts';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { makeFaceTalk } from '../src/samples/faceTalk.ts';
+import { makeSampleTalk } from '../src/samples/sampleTalk.ts';
+import { TALK } from '../src/samples/talkScript.ts';
 
-const video = await faceTalk();
+await mkdir('.bench', { recursive: true });
+const video = '.bench/face-talk.mp4';
+if (!existsSync(video)) {
+  await makeSampleTalk('.bench/speech.mp4', { sections: TALK.slice(0, 4) });
+  await makeFaceTalk(video, '.bench/speech.mp4');
+}
 const dir = await mkdtemp(join(tmpdir(), 'clipforge-bench-track-'));
 const ass = join(dir, 'empty.ass');
 await writeFile(ass, buildAss([], OUTPUT_FRAME));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { FfmpegEncoder } from '../../src/adapters/ffmpeg/ffmpegEncoder.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { runProcess } from '../../src/media/runProcess.ts';
+import { makeFaceTalk } from '../../src/samples/faceTalk.ts';
 import { makeSampleTalk } from '../../src/samples/sampleTalk.ts';
 import { TALK } from '../../src/samples/talkScript.ts';
 
@@ -79,23 +80,9 @@ export function parseSrtStarts(srt: string): number[] {
   return [...srt.matchAll(/(\d\d):(\d\d):(\d\d),(\d{3}) -->/g)].map((m) => +m[1]! * 3600 + +m[2]! * 60 + +m[3]! + +m[4]! / 1000);
 }
 
-const FACE_PHOTO = '/usr/share/doc/opencv-doc/examples/data/messi5.jpg';
-export const facePhotoAvailable = () => existsSync(FACE_PHOTO);
+export { facePhotoAvailable } from '../../src/samples/faceTalk.ts';
 
-/**
- * The short talk's speech under a real face (from opencv-doc's messi5.jpg) that sits left for
- * 40 s, then right: a talk a face-following crop must keep framed.
- */
 export const faceTalk = async () => {
   const talk = await shortTalk();
-  return cached('face-talk-v1.mp4', (p) =>
-    ffmpeg([
-      '-f', 'lavfi', '-i', 'color=c=0x335566:s=1280x720:r=25',
-      '-loop', '1', '-i', FACE_PHOTO,
-      '-i', talk,
-      '-filter_complex', "[1]crop=120:120:182:63,scale=300:300[f];[0][f]overlay=x='if(lt(t,40),120,860)':y=200:shortest=1,format=yuv420p[v]",
-      '-map', '[v]', '-map', '2:a', '-shortest',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', p,
-    ]),
-  );
+  return cached('face-talk-v1.mp4', (p) => makeFaceTalk(p, talk));
 };
