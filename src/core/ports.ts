@@ -70,6 +70,8 @@ export interface Scorer {
 export interface FaceTracker {
   readonly name: string;
   track(video: string, range: { start: number; end: number }, frame: { width: number; height: number }): Promise<CropPath>;
+  /** Releases long-lived resources (warm processes); the tracker still works after it. */
+  close?(): void;
 }
 
 export interface ProgressSink {

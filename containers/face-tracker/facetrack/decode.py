@@ -2,6 +2,8 @@
 import json
 import os
 import subprocess
+import threading
+from queue import Empty, Queue
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -39,16 +41,39 @@ def frames(path: str, start: float, end: float, sample_fps: float, width: int, i
            "-vf", f"fps={sample_fps},scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
     size = width * height * 3
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A reader thread keeps FFmpeg decoding the next frames while the caller runs detection on this
+    # one (the pipe alone holds less than one frame). The bounded queue caps memory at a few frames.
+    queue: Queue[bytes | None] = Queue(maxsize=8)
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            while not stop.is_set():
+                buf = proc.stdout.read(size)
+                if len(buf) < size:
+                    break
+                queue.put(buf)
+        finally:
+            queue.put(None)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
     try:
         i = 0
-        while True:
-            buf = proc.stdout.read(size)
-            if len(buf) < size:
-                break
+        while (buf := queue.get()) is not None:
             yield start + i / sample_fps, np.frombuffer(buf, np.uint8).reshape(height, width, 3)
             i += 1
     finally:
+        stop.set()
+        killed = reader.is_alive() and proc.poll() is None
+        if killed:
+            proc.kill()  # the caller stopped early; do not wait for the rest of the range
+        while reader.is_alive():
+            try:
+                queue.get(timeout=0.1)
+            except Empty:
+                pass
         proc.stdout.close()
         err = proc.stderr.read().decode(errors="replace")
-        if proc.wait() != 0:
+        if proc.wait() != 0 and not killed:
             raise RuntimeError(f"ffmpeg failed decoding {path}: {err[-500:]}")

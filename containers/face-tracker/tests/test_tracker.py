@@ -69,3 +69,20 @@ def test_only_the_requested_range_is_decoded(media):
     result = track(video, "--start", "5", "--end", "7")
     assert result["samples"] == 10
     assert result["path"][0]["t"] == 5.0
+
+
+def test_serve_mode_answers_each_request_on_one_warm_process(media):
+    video = face_video(media, "serve.mp4", "150+t*87.5", 8)
+    requests = [
+        {"video": str(video), "start": 5, "end": 7},
+        {"video": str(media["dir"] / "missing.mp4"), "start": 0, "end": 2},
+        {"video": str(video), "start": 0, "end": 8},
+    ]
+    proc = subprocess.run([sys.executable, "-m", "facetrack", "--serve"], cwd=HERE, capture_output=True, text=True, check=True,
+                          input="".join(json.dumps(r) + "\n" for r in requests))
+    replies = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [r["ok"] for r in replies] == [True, False, True]
+    assert "missing.mp4" in replies[1]["error"]
+    assert replies[0]["result"]["samples"] == 10 and replies[0]["result"]["path"][0]["t"] == 5.0
+    one_shot = track(video)
+    assert replies[2]["result"]["path"] == one_shot["path"], "the warm process tracks exactly like a fresh one"

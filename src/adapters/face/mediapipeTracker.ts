@@ -1,6 +1,6 @@
-// The FaceTracker port on the Python MediaPipe tracker (containers/face-tracker), run as a
-// subprocess with a timeout. Failures throw with exit code, signal and stderr tail; the track
-// stage turns them into a centre crop with the reason recorded.
+// The FaceTracker port on the Python MediaPipe tracker (containers/face-tracker): clips go to warm
+// subprocesses (warmTrackers.ts) with a timeout. Failures throw with exit code, signal and stderr
+// tail; the track stage turns them into a centre crop with the reason recorded.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import type { FaceTracker } from '../../core/ports.ts';
 import { PROJECT_ROOT, projectPython } from '../../core/projectRoot.ts';
 import type { CropPath } from '../../core/schemas.ts';
 import { runProcess } from '../../media/runProcess.ts';
+import { WarmTrackers } from './warmTrackers.ts';
 
 export const TRACKER_DIR = join(PROJECT_ROOT, 'containers', 'face-tracker');
 
@@ -25,31 +26,68 @@ export const TrackerOutputSchema = z.object({
 });
 export type TrackerOutput = z.infer<typeof TrackerOutputSchema>;
 
+const ServeReplySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: TrackerOutputSchema }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+
 export interface MediapipeTrackerOptions {
   python?: string;
   sampleFps?: number;
   timeoutMs?: number;
+  /** Warm tracker processes kept for later clips (default 2, the default clip concurrency). */
+  processes?: number;
+  /** How long an unused warm process lives (default 60 s). */
+  idleMs?: number;
 }
+
+const TRACKER_ENV = { PYTHONPATH: TRACKER_DIR, GLOG_minloglevel: '2', TF_CPP_MIN_LOG_LEVEL: '2' };
 
 export class MediapipeTracker implements FaceTracker {
   readonly name = 'mediapipe';
-  constructor(private readonly opts: MediapipeTrackerOptions = {}) {}
+  readonly warm: WarmTrackers;
 
-  /** The tracker's own JSON, as `clipforge track` prints it. */
+  constructor(private readonly opts: MediapipeTrackerOptions = {}) {
+    this.warm = new WarmTrackers({
+      command: opts.python ?? projectPython(),
+      args: ['-m', 'facetrack'],
+      env: { ...process.env, ...TRACKER_ENV },
+      size: opts.processes ?? 2,
+      idleMs: opts.idleMs ?? 60_000,
+    });
+  }
+
+  /** One fresh process for one range, printing the tracker's own JSON (`clipforge track`). */
   async run(video: string, range: { start: number; end?: number }): Promise<TrackerOutput> {
-    const args = ['-m', 'facetrack', video, '--start', range.start.toFixed(3), '--fps', String(this.opts.sampleFps ?? 5)];
+    const args = ['-m', 'facetrack', video, '--start', range.start.toFixed(3), '--fps', String(this.fps)];
     if (range.end !== undefined) args.push('--end', range.end.toFixed(3));
-    const clipSec = range.end !== undefined ? range.end - range.start : 3600;
     const { stdout } = await runProcess(this.opts.python ?? projectPython(), args, {
-      env: { ...process.env, PYTHONPATH: TRACKER_DIR, GLOG_minloglevel: '2', TF_CPP_MIN_LOG_LEVEL: '2' },
-      timeoutMs: this.opts.timeoutMs ?? Math.max(60_000, clipSec * 5_000),
+      env: { ...process.env, ...TRACKER_ENV },
+      timeoutMs: this.timeoutMs(range),
     });
     return TrackerOutputSchema.parse(JSON.parse(stdout));
   }
 
+  /** A clip's path from a warm process. */
   async track(video: string, range: { start: number; end: number }): Promise<CropPath> {
-    const out = await this.run(video, range);
+    const line = await this.warm.request({ video, start: range.start, end: range.end, fps: this.fps }, this.timeoutMs(range));
+    const reply = ServeReplySchema.parse(JSON.parse(line));
+    if (!reply.ok) throw new Error(`facetrack: ${reply.error}`);
+    const out = reply.result;
     return { crop: out.crop, path: out.path, fallback: out.fallback };
+  }
+
+  close(): void {
+    this.warm.close();
+  }
+
+  private get fps(): number {
+    return this.opts.sampleFps ?? 5;
+  }
+
+  private timeoutMs(range: { start: number; end?: number }): number {
+    const clipSec = range.end !== undefined ? range.end - range.start : 3600;
+    return this.opts.timeoutMs ?? Math.max(60_000, clipSec * 5_000);
   }
 }
 

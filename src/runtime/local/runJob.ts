@@ -91,7 +91,8 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   if (swept.length) req.log.info('removed stale work folders', { count: swept.length });
   const stopFreshening = keepFresh(join(workRoot, jobId));
 
-  const tracker = req.ports?.tracker ?? (await chooseTracker(req.log));
+  const ownTracker = req.ports?.tracker ? undefined : await chooseTracker(req.log);
+  const tracker = req.ports?.tracker ?? ownTracker!;
   const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...req.ports });
   const clock = new StageClock();
   let failure: { Error?: string; Cause?: string } | undefined;
@@ -134,6 +135,7 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   } finally {
     await Promise.allSettled([...inFlight]);
     stopFreshening();
+    ownTracker?.close?.();
     await ports.work.removePrefix(jobId);
   }
 }
