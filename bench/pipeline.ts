@@ -30,7 +30,7 @@ if (!existsSync(talk)) {
 // Keep the transcript to caption the bare encodes exactly as the pipeline did.
 let transcript: Transcript | undefined;
 const inner = new PocketsphinxTranscriber();
-const keeping: Transcriber = { name: inner.name, transcribe: async (p, on) => (transcript = await inner.transcribe(p, on)) };
+const keeping: Transcriber = { name: inner.name, model: inner.model, transcribe: async (p, ctx) => (transcript = await inner.transcribe(p, ctx)) };
 
 // The foundation's figure is with the centre crop; `--face` adds MediaPipe tracking (its own
 // cost is measured by bench/tracking.ts).

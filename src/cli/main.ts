@@ -1,4 +1,5 @@
 // The clipforge command: dispatches to subcommands, turns errors into messages and exit codes.
+import './quietWarnings.ts';
 import { runCommand, RUN_USAGE } from './runCommand.ts';
 import { TRACK_USAGE, trackCommand } from './trackCommand.ts';
 import { UsageError } from './usageError.ts';

@@ -1,5 +1,6 @@
 // `clipforge run <input>`: one job, progress on stderr, the result (or manifest) on stdout.
-import { basename, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
@@ -10,7 +11,12 @@ import { lineProgress, terminalProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
 
 export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N] [--min-sec S] [--max-sec S]
-                     [--max-duration S] [--concurrency N] [--json]`;
+                     [--max-duration S] [--concurrency N] [--captions FILE | --no-captions] [--json]
+
+A caption file (SRT or VTT) named like the video and beside it is used instead of
+transcription; --captions names one elsewhere, --no-captions ignores it.
+OPENAI_API_KEY switches transcription and scoring to OpenAI (OPENAI_BASE_URL for a
+compatible server); see the README for every setting.`;
 
 const numberArg = (name: string) =>
   z.string().optional().transform((v, ctx) => {
@@ -30,6 +36,8 @@ const RunArgsSchema = z.object({
   'max-sec': numberArg('max-sec'),
   'max-duration': numberArg('max-duration'),
   concurrency: numberArg('concurrency'),
+  captions: z.string().min(1).optional(),
+  'no-captions': z.boolean().optional(),
   json: z.boolean().optional(),
 });
 
@@ -46,6 +54,8 @@ export function parseRunArgs(argv: string[]) {
           'max-sec': { type: 'string' },
           'max-duration': { type: 'string' },
           concurrency: { type: 'string' },
+          captions: { type: 'string' },
+          'no-captions': { type: 'boolean' },
           json: { type: 'boolean' },
         },
       });
@@ -67,16 +77,38 @@ export function parseRunArgs(argv: string[]) {
   if (!options.success) {
     throw new UsageError(options.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
   }
+  if (a.captions && a['no-captions']) throw new UsageError('give --captions or --no-captions, not both');
   const input = positionals[0]!;
   const stem = basename(input.split('?')[0]!).replace(/\.[^.]+$/, '') || 'video';
-  return { input, outDir: resolve(a.out ?? `${stem}-clips`), options: options.data, json: a.json ?? false };
+  const captions = a.captions ?? (a['no-captions'] ? undefined : sidecarOf(input));
+  return { input, captions, outDir: resolve(a.out ?? `${stem}-clips`), options: options.data, json: a.json ?? false };
+}
+
+/** talk.srt or talk.vtt (also talk.en.vtt, as YouTube downloaders name them) beside talk.mp4. */
+export function sidecarOf(input: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return undefined;
+  const dir = dirname(input);
+  const stem = basename(input).replace(/\.[^.]+$/, '');
+  const names = existsSync(dir) ? readdirSync(dir) : [];
+  const match = names
+    .filter((n) => n.startsWith(`${stem}.`) && /^(?:\.[A-Za-z-]{2,8})?\.(srt|vtt)$/i.test(n.slice(stem.length)))
+    .sort((x, y) => x.length - y.length)[0];
+  return match ? join(dir, match) : undefined;
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const display = process.stderr.isTTY && !args.json ? terminalProgress() : lineProgress();
   try {
-    const manifest = await runLocalJob({ source: args.input, outDir: args.outDir, options: args.options, progress: display, log: display });
+    if (args.captions) display.info(`using captions from ${args.captions} instead of transcribing`);
+    const manifest = await runLocalJob({
+      source: args.input,
+      ...(args.captions ? { captions: args.captions } : {}),
+      outDir: args.outDir,
+      options: args.options,
+      progress: display,
+      log: display,
+    });
     display.stop();
     if (args.json) {
       process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');

@@ -1,6 +1,7 @@
 // The interfaces stages are written against. Local adapters live in src/adapters; AWS ones
 // plug in beside them. A stage never touches a disk, a network or a cloud SDK directly.
 import type { CropPath, ProgressEvent, Transcript } from './schemas.ts';
+import type { UsageMeter } from './usage.ts';
 
 /** A store of objects by key (a folder locally, an S3 bucket on AWS). */
 export interface Storage {
@@ -17,6 +18,8 @@ export interface Storage {
 /** Turns what the user gave (a path, an upload key, a URL) into a local file to read. */
 export interface SourceResolver {
   resolve(source: string, jobId: string): Promise<string>;
+  /** A small text input (a caption file) from the same kinds of places, whole. */
+  readText(source: string, jobId: string, maxBytes: number): Promise<string>;
 }
 
 export interface ProbeResult {
@@ -47,9 +50,27 @@ export interface Encoder {
   thumbnail(video: string, at: number, outJpeg: string): Promise<void>;
 }
 
+export interface CallContext {
+  onProgress?: OnProgress;
+  /** Where requests, audio and tokens are counted for this job. */
+  meter?: UsageMeter;
+}
+
 export interface Transcriber {
+  /** Provider, model and language: with the audio's hash, they key the transcript cache. */
   readonly name: string;
-  transcribe(audioPath: string, onProgress?: OnProgress): Promise<Transcript>;
+  readonly model: string;
+  readonly language?: string | undefined;
+  transcribe(audioPath: string, ctx?: CallContext): Promise<Transcript>;
+}
+
+/** Transcripts by key with an expiry, plus a lease so one worker makes each transcript. */
+export interface TranscriptCache {
+  get(key: string): Promise<Transcript | undefined>;
+  put(key: string, transcript: Transcript, ttlSec: number): Promise<void>;
+  /** True when this caller now holds the lease on `key` (no one else does, or theirs expired). */
+  claim(key: string, owner: string, leaseSec: number): Promise<boolean>;
+  release(key: string, owner: string): Promise<void>;
 }
 
 export interface ScoredCandidate {
@@ -59,12 +80,13 @@ export interface ScoredCandidate {
   score: number;
   title: string;
   reason: string;
+  hook?: string | undefined;
 }
 
 /** Refines first-pass candidates (an LLM in production); the first pass itself is core logic. */
 export interface Scorer {
   readonly name: string;
-  refine(candidates: ScoredCandidate[]): Promise<ScoredCandidate[]>;
+  refine(candidates: ScoredCandidate[], ctx?: CallContext): Promise<ScoredCandidate[]>;
 }
 
 export interface FaceTracker {

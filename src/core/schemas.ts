@@ -45,6 +45,8 @@ export const ClipPlanSchema = z.object({
   score: z.number().min(0).max(100),
   title: z.string(),
   reason: z.string(),
+  /** The opening line that grabs attention, when the model named one. */
+  hook: z.string().optional(),
   text: z.string(),
 });
 export type ClipPlan = z.infer<typeof ClipPlanSchema>;
@@ -69,6 +71,8 @@ export type RenderedClip = z.infer<typeof RenderedClipSchema>;
 export const JobInputSchema = z.object({
   jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   source: z.string().min(1),
+  /** An SRT/VTT file that comes with the video: used instead of transcribing. */
+  captions: z.string().min(1).optional(),
   options: JobOptionsSchema,
 });
 export type JobInput = z.infer<typeof JobInputSchema>;
@@ -76,6 +80,7 @@ export type JobInput = z.infer<typeof JobInputSchema>;
 export const IngestOutputSchema = z.object({
   sourceFile: z.string(),
   audioKey: z.string(),
+  captionsKey: z.string().nullable(),
   source: SourceInfoSchema,
 });
 export type IngestOutput = z.infer<typeof IngestOutputSchema>;
@@ -114,10 +119,19 @@ export const ManifestSchema = z.object({
     audioMinutes: z.number(),
     transcriber: z.string(),
     scorer: z.string(),
+    /** API requests of all models, retries included. */
+    requests: z.number().int(),
     llmRequests: z.number().int(),
     tokensIn: z.number().int(),
     tokensOut: z.number().int(),
+    cacheHits: z.number().int(),
+    models: z.record(
+      z.string(),
+      z.object({ requests: z.number().int(), audioMinutes: z.number(), tokensIn: z.number().int(), tokensOut: z.number().int(), costUsd: z.number().nullable() }),
+    ),
     estimatedCostUsd: z.number(),
+    /** Models the price table does not list (their cost is not in the estimate). */
+    unpriced: z.array(z.string()),
   }),
   createdAt: z.string(),
 });

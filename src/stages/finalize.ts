@@ -1,14 +1,16 @@
 // finalize: the manifest and the report page, written last so their presence means "complete".
 import { z } from 'zod';
 import { type Manifest, ClipResultSchema, ManifestSchema, SourceInfoSchema } from '../core/schemas.ts';
+import { type PriceTable, UsageSnapshotSchema, costOf, mergeUsage } from '../core/usage.ts';
 import { reportHtml } from '../report/reportHtml.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 
 export const FinalizeInputSchema = z.object({
   jobId: z.string(),
   source: SourceInfoSchema,
-  transcript: z.object({ audioSeconds: z.number(), provider: z.string() }),
+  transcript: z.object({ audioSeconds: z.number(), provider: z.string(), usage: UsageSnapshotSchema.optional() }),
   scorer: z.string(),
+  scoreUsage: UsageSnapshotSchema.optional(),
   clips: z.array(ClipResultSchema),
   timings: z.record(z.string(), z.number()).default({}),
 });
@@ -16,8 +18,36 @@ export const FinalizeInputSchema = z.object({
 export const MANIFEST_FILE = 'clips.json';
 export const REPORT_FILE = 'report.html';
 
-export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, now = new Date()): Manifest {
-  const round = (n: number) => Math.round(n * 1000) / 1000;
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+function usageOf(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable): Manifest['usage'] {
+  const all = mergeUsage(input.transcript.usage, input.scoreUsage);
+  const models: Manifest['usage']['models'] = {};
+  const unpriced: string[] = [];
+  let cost = 0;
+  for (const [model, u] of Object.entries(all.models)) {
+    const c = costOf(model, u, prices);
+    if (c === undefined) unpriced.push(model);
+    cost += c ?? 0;
+    models[model] = { requests: u.requests, audioMinutes: round(u.audioSeconds / 60), tokensIn: u.tokensIn, tokensOut: u.tokensOut, costUsd: c === undefined ? null : round(c * 1e3) / 1e3 };
+  }
+  const sum = (f: (u: { requests: number; tokensIn: number; tokensOut: number }) => number) => Object.values(all.models).reduce((a, u) => a + f(u), 0);
+  return {
+    audioMinutes: round(input.transcript.audioSeconds / 60),
+    transcriber: input.transcript.provider,
+    scorer: input.scorer,
+    requests: sum((u) => u.requests),
+    llmRequests: Object.values(input.scoreUsage?.models ?? {}).reduce((a, u) => a + u.requests, 0),
+    tokensIn: sum((u) => u.tokensIn),
+    tokensOut: sum((u) => u.tokensOut),
+    cacheHits: all.cacheHits,
+    models,
+    estimatedCostUsd: round(cost * 1e3) / 1e3,
+    unpriced,
+  };
+}
+
+export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable = {}, now = new Date()): Manifest {
   return ManifestSchema.parse({
     jobId: input.jobId,
     source: { path: input.source.path, duration: round(input.source.duration), width: input.source.width, height: input.source.height },
@@ -25,22 +55,14 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, now = 
       .sort((a, b) => a.clip.rank - b.clip.rank)
       .map(({ clip, crop, output }) => ({ ...clip, duration: round(clip.end - clip.start), ...output, crop: { fallback: crop.fallback } })),
     timings: Object.fromEntries(Object.entries(input.timings).map(([k, v]) => [k, round(v)])),
-    usage: {
-      audioMinutes: round(input.transcript.audioSeconds / 60),
-      transcriber: input.transcript.provider,
-      scorer: input.scorer,
-      llmRequests: 0,
-      tokensIn: 0,
-      tokensOut: 0,
-      estimatedCostUsd: 0,
-    },
+    usage: usageOf(input, prices),
     createdAt: now.toISOString(),
   });
 }
 
-export async function finalize(raw: unknown, ports: Pick<StagePorts, 'outputs' | 'progress'>): Promise<Manifest> {
+export async function finalize(raw: unknown, ports: Pick<StagePorts, 'outputs' | 'progress' | 'prices'>): Promise<Manifest> {
   const input = FinalizeInputSchema.parse(raw);
-  const manifest = buildManifest(input);
+  const manifest = buildManifest(input, ports.prices);
   await ports.outputs.writeText(REPORT_FILE, reportHtml(manifest));
   await ports.outputs.writeText(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n');
   reporter(ports, input.jobId, 'finalize')(100, `${manifest.clips.length} clip${manifest.clips.length === 1 ? "" : "s"} ready`);

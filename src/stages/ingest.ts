@@ -2,6 +2,7 @@
 import { InputError, MediaReadError, ProcessError, errorMessage } from '../core/errors.ts';
 import type { ProbeResult } from '../core/ports.ts';
 import { type IngestOutput, JobInputSchema } from '../core/schemas.ts';
+import { CaptionParseError, captionWords } from '../captions/parseCaptions.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 
 const STILL_IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|webp_pipe|gif|bmp_pipe|tiff_pipe)$/;
@@ -66,10 +67,28 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   if (missing > Math.max(2, probe.duration * 0.05)) {
     throw new InputError(`${name} is truncated or corrupt: it claims ${probe.duration.toFixed(1)} s but only ${audioSeconds.toFixed(1)} s can be decoded`);
   }
-  say(100, 'ready');
+  const captionsKey = input.captions ? await keepCaptions(input.captions, input.jobId, ports) : null;
+  say(100, captionsKey ? 'ready (with captions)' : 'ready');
   return {
     sourceFile: path,
     audioKey,
+    captionsKey,
     source: { path: input.source, duration: probe.duration, width: probe.video.width, height: probe.video.height, fps: probe.video.fps || 30 },
   };
+}
+
+export const MAX_CAPTION_BYTES = 20 * 1024 * 1024;
+
+/** Checks the caption file now (a bad one is bad input) and keeps it with the job's work. */
+async function keepCaptions(source: string, jobId: string, ports: Pick<StagePorts, 'sources' | 'work'>): Promise<string> {
+  const text = await ports.sources.readText(source, jobId, MAX_CAPTION_BYTES);
+  try {
+    captionWords(text);
+  } catch (err) {
+    if (err instanceof CaptionParseError) throw new InputError(`captions ${source}: ${err.message}`);
+    throw err;
+  }
+  const key = `${jobId}/captions.txt`;
+  await ports.work.writeText(key, text);
+  return key;
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { type ClipPlan, JobOptionsSchema, TranscriptSchema } from '../core/schemas.ts';
+import { UsageMeter, type UsageSnapshot } from '../core/usage.ts';
 import { firstPass } from '../scoring/firstPass.ts';
 import { selectNonOverlapping, shortlist } from '../scoring/select.ts';
 import { candidateWindows } from '../scoring/windows.ts';
@@ -21,6 +22,7 @@ export interface ScoreOutput {
   clips: ClipPlan[];
   candidates: number;
   scorer: string;
+  usage: UsageSnapshot;
 }
 
 export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scorer' | 'progress'>): Promise<ScoreOutput> {
@@ -37,12 +39,23 @@ export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scor
     );
   }
   say(40, `${scored.length} candidates from ${windows.length} windows`);
-  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.shortlist, wanted)));
+  const meter = new UsageMeter();
+  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.shortlist, wanted)), { meter });
   const chosen = selectNonOverlapping(refined, wanted);
   say(100, `picked ${chosen.length} of ${scored.length} candidates`);
   return {
-    clips: chosen.map((c, i) => ({ rank: i + 1, start: c.start, end: c.end, score: c.score, title: c.title, reason: c.reason, text: c.text })),
+    clips: chosen.map((c, i) => ({
+      rank: i + 1,
+      start: c.start,
+      end: c.end,
+      score: c.score,
+      title: c.title,
+      reason: c.reason,
+      ...(c.hook ? { hook: c.hook } : {}),
+      text: c.text,
+    })),
     candidates: scored.length,
     scorer: ports.scorer.name,
+    usage: meter.snapshot(),
   };
 }

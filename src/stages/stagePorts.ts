@@ -1,5 +1,6 @@
 import type { Encoder, FaceTracker, Logger, ProgressSink, Scorer, SourceResolver, Storage, Transcriber } from '../core/ports.ts';
 import type { StageName } from '../core/schemas.ts';
+import type { PriceTable } from '../core/usage.ts';
 
 /** Everything a stage may be given; each stage declares the part it uses. */
 export interface StagePorts {
@@ -14,6 +15,8 @@ export interface StagePorts {
   tracker: FaceTracker;
   progress: ProgressSink;
   log: Logger;
+  /** For the manifest's cost estimate. */
+  prices: PriceTable;
 }
 
 export function reporter(ports: Pick<StagePorts, 'progress'>, jobId: string, stage: StageName) {

@@ -1,26 +1,43 @@
-// transcribe: words with times, stored as a work object so later stages pass only its key.
+// transcribe: words with times, stored as a work object so later stages pass only its key. A
+// caption file that came with the video is used as it is, with no transcription.
 import { z } from 'zod';
-import { TranscriptSchema } from '../core/schemas.ts';
+import { captionWords } from '../captions/parseCaptions.ts';
+import { type Transcript, TranscriptSchema } from '../core/schemas.ts';
+import { UsageMeter, type UsageSnapshot } from '../core/usage.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 
-export const TranscribeInputSchema = z.object({ jobId: z.string(), audioKey: z.string() });
+export const TranscribeInputSchema = z.object({
+  jobId: z.string(),
+  audioKey: z.string(),
+  audioSeconds: z.number().nonnegative().optional(),
+  captionsKey: z.string().nullable().optional(),
+});
 export interface TranscribeOutput {
   transcriptKey: string;
   words: number;
   audioSeconds: number;
   provider: string;
+  usage: UsageSnapshot;
 }
 
 export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 'transcriber' | 'progress'>): Promise<TranscribeOutput> {
   const input = TranscribeInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'transcribe');
-  say(0, `transcribing with ${ports.transcriber.name}`);
-  const audio = await ports.work.localPath(input.audioKey);
-  const transcript = TranscriptSchema.parse(
-    await ports.transcriber.transcribe(audio, (f) => say(f * 99, `transcribing with ${ports.transcriber.name}`)),
-  );
+  const meter = new UsageMeter();
+  let transcript: Transcript;
+  if (input.captionsKey) {
+    const words = captionWords(await ports.work.readText(input.captionsKey));
+    transcript = { provider: 'captions', model: 'caption file', audioSeconds: input.audioSeconds ?? words.at(-1)?.end ?? 0, words };
+    say(0, 'using the caption file; no transcription needed');
+  } else {
+    const doing = `transcribing with ${ports.transcriber.name} (${ports.transcriber.model})`;
+    say(0, doing);
+    const audio = await ports.work.localPath(input.audioKey);
+    transcript = TranscriptSchema.parse(await ports.transcriber.transcribe(audio, { onProgress: (f, m) => say(f * 99, m ?? doing), meter }));
+  }
   const transcriptKey = `${input.jobId}/transcript.json`;
   await ports.work.writeText(transcriptKey, JSON.stringify(transcript));
-  say(100, `${transcript.words.length} words`);
-  return { transcriptKey, words: transcript.words.length, audioSeconds: transcript.audioSeconds, provider: transcript.provider };
+  const usage = meter.snapshot();
+  say(100, `${transcript.words.length} words${usage.cacheHits ? ' (from cache)' : ''}`);
+  return { transcriptKey, words: transcript.words.length, audioSeconds: transcript.audioSeconds, provider: transcript.provider, usage };
 }

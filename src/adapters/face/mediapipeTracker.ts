@@ -69,7 +69,7 @@ export class MediapipeTracker implements FaceTracker {
   }
 
   /** A clip's path from a warm process. */
-  async track(video: string, range: { start: number; end: number }): Promise<CropPath> {
+  async track(video: string, range: { start: number; end: number }, _frame?: { width: number; height: number }): Promise<CropPath> {
     const line = await this.warm.request({ video, start: range.start, end: range.end, fps: this.fps }, this.timeoutMs(range));
     const reply = ServeReplySchema.parse(JSON.parse(line));
     if (!reply.ok) throw new Error(`facetrack: ${reply.error}`);

@@ -1,5 +1,5 @@
 // A source on this machine: a file path as given, or an http(s) URL downloaded to scratch space.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import type { SourceResolver, Storage } from '../../core/ports.ts';
@@ -25,5 +25,12 @@ export class LocalSourceResolver implements SourceResolver {
     if (!info.isFile()) throw new InputError(`input is not a file: ${path}`);
     if (info.size === 0) throw new InputError(`input file is empty (0 bytes): ${path}`);
     return path;
+  }
+
+  async readText(source: string, jobId: string, maxBytes: number): Promise<string> {
+    const path = await this.resolve(source, jobId);
+    const { size } = await stat(path);
+    if (size > maxBytes) throw new InputError(`${source} is ${size} bytes, over the ${maxBytes}-byte limit for a caption file`);
+    return readFile(path, 'utf8');
   }
 }

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ProcessError } from '../../core/errors.ts';
-import type { OnProgress, Transcriber } from '../../core/ports.ts';
+import type { CallContext, Transcriber } from '../../core/ports.ts';
 import { PROJECT_ROOT, projectPython } from '../../core/projectRoot.ts';
 import type { Transcript } from '../../core/schemas.ts';
 import { WordSchema } from '../../core/schemas.ts';
@@ -14,15 +14,17 @@ export const POCKETSPHINX_SCRIPT = join(PROJECT_ROOT, 'speech', 'pocketsphinx_wo
 
 export class PocketsphinxTranscriber implements Transcriber {
   readonly name = 'pocketsphinx';
+  readonly model = 'en-us (pocketsphinx 5.1.1)';
+  readonly language = 'en';
   constructor(private readonly python = projectPython()) {}
 
-  async transcribe(audioPath: string, onProgress?: OnProgress): Promise<Transcript> {
+  async transcribe(audioPath: string, ctx: CallContext = {}): Promise<Transcript> {
     let stdout: string;
     try {
       ({ stdout } = await runProcess(this.python, [POCKETSPHINX_SCRIPT, audioPath], {
         onStderrLine: (line) => {
           const m = /^progress ([\d.]+)/.exec(line);
-          if (m) onProgress?.(Number(m[1]));
+          if (m) ctx.onProgress?.(Number(m[1]));
         },
         timeoutMs: 6 * 3600_000,
       }));
@@ -33,6 +35,6 @@ export class PocketsphinxTranscriber implements Transcriber {
       throw err;
     }
     const out = OutputSchema.parse(JSON.parse(stdout));
-    return { provider: 'pocketsphinx', model: 'en-us (pocketsphinx 5.1.1)', language: 'en', audioSeconds: out.audioSeconds, words: out.words };
+    return { provider: this.name, model: this.model, language: this.language, audioSeconds: out.audioSeconds, words: out.words };
   }
 }

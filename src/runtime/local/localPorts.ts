@@ -1,11 +1,13 @@
 // The embedded default's adapters: disk, FFmpeg, PocketSphinx, first-pass scoring; the face
-// tracker is chosen by the caller (it depends on what is installed).
+// tracker and the models are chosen by the caller (they depend on what is installed and set).
 import { FfmpegEncoder } from '../../adapters/ffmpeg/ffmpegEncoder.ts';
 import { DiskStorage } from '../../adapters/local/diskStorage.ts';
 import { LocalSourceResolver } from '../../adapters/local/localSourceResolver.ts';
 import { PocketsphinxTranscriber } from '../../adapters/pocketsphinx/pocketsphinxTranscriber.ts';
 import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
+import { priceTableFromEnv } from '../../adapters/openai/openaiConfig.ts';
 import type { Logger, ProgressSink } from '../../core/ports.ts';
+import type { PriceTable } from '../../core/usage.ts';
 import type { StagePorts } from '../../stages/stagePorts.ts';
 
 export function localPorts(
@@ -13,6 +15,7 @@ export function localPorts(
   progress: ProgressSink,
   log: Logger,
   overrides: Partial<StagePorts> & Pick<StagePorts, 'tracker'>,
+  prices: PriceTable = priceTableFromEnv(),
 ): StagePorts {
   const work = overrides.work ?? new DiskStorage(dirs.work);
   return {
@@ -24,6 +27,7 @@ export function localPorts(
     scorer: new FirstPassScorer(),
     progress,
     log,
+    prices,
     ...overrides,
   };
 }

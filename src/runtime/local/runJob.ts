@@ -13,6 +13,7 @@ import { score } from '../../stages/score.ts';
 import type { StagePorts } from '../../stages/stagePorts.ts';
 import { track } from '../../stages/track.ts';
 import { transcribe } from '../../stages/transcribe.ts';
+import { localModels } from './chooseModels.ts';
 import { chooseTracker } from './chooseTracker.ts';
 import { localPorts } from './localPorts.ts';
 import { type LocalHandlers, runStateMachine } from './stateMachine.ts';
@@ -22,6 +23,8 @@ export const DEFAULT_WORK_ROOT = process.env.CLIPFORGE_WORK_DIR ?? join(tmpdir()
 
 export interface LocalJobRequest {
   source: string;
+  /** An SRT/VTT caption file for the video: used instead of transcription. */
+  captions?: string;
   outDir: string;
   options?: Partial<JobOptions>;
   progress: ProgressSink;
@@ -93,7 +96,8 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
 
   const ownTracker = req.ports?.tracker ? undefined : await chooseTracker(req.log);
   const tracker = req.ports?.tracker ?? ownTracker!;
-  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...req.ports });
+  const models = req.ports?.transcriber && req.ports.scorer ? undefined : localModels(req.log);
+  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...models, ...req.ports });
   const clock = new StageClock();
   let failure: { Error?: string; Cause?: string } | undefined;
   const stages: LocalHandlers = {
@@ -124,7 +128,7 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   ) as LocalHandlers;
 
   try {
-    const output = await runStateMachine({ jobId, source: req.source, options }, timed, {
+    const output = await runStateMachine({ jobId, source: req.source, ...(req.captions ? { captions: req.captions } : {}), options }, timed, {
       ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
     });
