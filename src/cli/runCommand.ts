@@ -11,7 +11,8 @@ import { lineProgress, terminalProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
 
 export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N] [--min-sec S] [--max-sec S]
-                     [--max-duration S] [--concurrency N] [--captions FILE | --no-captions] [--json]
+                     [--max-duration S] [--concurrency N] [--shortlist N]
+                     [--captions FILE | --no-captions] [--json]
 
 A caption file (SRT or VTT) named like the video and beside it is used instead of
 transcription; --captions names one elsewhere, --no-captions ignores it.
@@ -36,6 +37,7 @@ const RunArgsSchema = z.object({
   'max-sec': numberArg('max-sec'),
   'max-duration': numberArg('max-duration'),
   concurrency: numberArg('concurrency'),
+  shortlist: numberArg('shortlist'),
   captions: z.string().min(1).optional(),
   'no-captions': z.boolean().optional(),
   json: z.boolean().optional(),
@@ -54,6 +56,7 @@ export function parseRunArgs(argv: string[]) {
           'max-sec': { type: 'string' },
           'max-duration': { type: 'string' },
           concurrency: { type: 'string' },
+          shortlist: { type: 'string' },
           captions: { type: 'string' },
           'no-captions': { type: 'boolean' },
           json: { type: 'boolean' },
@@ -73,6 +76,7 @@ export function parseRunArgs(argv: string[]) {
     ...(a['max-sec'] !== undefined ? { maxSec: a['max-sec'] } : {}),
     ...(a['max-duration'] !== undefined ? { maxDurationSec: a['max-duration'] } : {}),
     ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
+    ...(a.shortlist !== undefined ? { shortlist: a.shortlist } : {}),
   });
   if (!options.success) {
     throw new UsageError(options.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));

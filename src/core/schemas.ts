@@ -34,6 +34,8 @@ export const JobOptionsSchema = z
     maxSec: z.number().max(600).default(60),
     maxDurationSec: z.number().positive().default(4 * 3600),
     concurrency: z.number().int().min(1).max(16).default(2),
+    /** How many first-pass candidates go to the Scorer (the model, when one is set). */
+    shortlist: z.number().int().min(1).max(50).default(8),
   })
   .refine((o) => o.minSec < o.maxSec, { message: '--min-sec must be less than --max-sec' });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;

@@ -14,8 +14,6 @@ export const ScoreInputSchema = z.object({
   transcriptKey: z.string(),
   duration: z.number().positive(),
   options: JobOptionsSchema,
-  /** How many first-pass candidates the Scorer sees. */
-  shortlist: z.number().int().positive().default(8),
 });
 
 export interface ScoreOutput {
@@ -40,7 +38,7 @@ export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scor
   }
   say(40, `${scored.length} candidates from ${windows.length} windows`);
   const meter = new UsageMeter();
-  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.shortlist, wanted)), { meter });
+  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.options.shortlist, wanted)), { meter });
   const chosen = selectNonOverlapping(refined, wanted);
   say(100, `picked ${chosen.length} of ${scored.length} candidates`);
   return {

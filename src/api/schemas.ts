@@ -1,0 +1,76 @@
+// Request and response shapes of the jobs API, shared by `clipforge serve` and the AWS HTTP API.
+import { z } from 'zod';
+import { JobOptionsSchema, ManifestSchema } from '../core/schemas.ts';
+
+export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska', 'video/x-msvideo', 'video/mpeg', 'application/octet-stream'] as const;
+
+export const CreateUploadSchema = z.object({
+  filename: z.string().min(1).max(255),
+  size: z.number().int().positive(),
+  contentType: z.enum(VIDEO_TYPES, { message: `contentType must be one of ${VIDEO_TYPES.join(', ')}` }).default('application/octet-stream'),
+});
+export type CreateUpload = z.infer<typeof CreateUploadSchema>;
+
+export const UploadTicketSchema = z.object({
+  uploadId: z.string(),
+  /** PUT the bytes here (a presigned S3 URL on AWS). */
+  uploadUrl: z.string(),
+  method: z.literal('PUT'),
+  maxBytes: z.number().int(),
+  expiresAt: z.string(),
+});
+export type UploadTicket = z.infer<typeof UploadTicketSchema>;
+
+export const JobSourceSchema = z.union([
+  z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'uploadId is not one this server gave out') }),
+  z.object({ url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }) }),
+  /** A file on the server's machine (local server only). */
+  z.object({ path: z.string().min(1) }),
+]);
+export type JobSource = z.infer<typeof JobSourceSchema>;
+
+export const CreateJobSchema = z.object({
+  source: JobSourceSchema,
+  /** A caption file for the video, from the same kinds of places. */
+  captions: JobSourceSchema.optional(),
+  options: JobOptionsSchema.optional(),
+});
+export type CreateJob = z.infer<typeof CreateJobSchema>;
+
+export const JobStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export type JobStatus = z.infer<typeof JobStatusSchema>;
+
+export const JobSummarySchema = z.object({
+  jobId: z.string(),
+  status: JobStatusSchema,
+  name: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  stage: z.string().nullable(),
+  pct: z.number(),
+  message: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type JobSummary = z.infer<typeof JobSummarySchema>;
+
+export const ClipLinkSchema = ManifestSchema.shape.clips.element.extend({
+  urls: z.object({ video: z.string(), srt: z.string(), vtt: z.string(), thumbnail: z.string() }),
+});
+
+export const JobDetailSchema = JobSummarySchema.extend({
+  stages: z.record(z.string(), z.object({ pct: z.number(), message: z.string() })),
+  clips: z.array(ClipLinkSchema),
+  manifest: ManifestSchema.nullable(),
+});
+export type JobDetail = z.infer<typeof JobDetailSchema>;
+
+/** What the WebSocket pushes: progress, then one final message. */
+export const ProgressMessageSchema = z.object({ type: z.literal('progress'), jobId: z.string(), stage: z.string(), pct: z.number(), message: z.string() });
+export const FinalMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('done'), jobId: z.string(), manifest: ManifestSchema }),
+  z.object({ type: z.literal('failed'), jobId: z.string(), error: z.string() }),
+  z.object({ type: z.literal('cancelled'), jobId: z.string() }),
+]);
+export const ClientMessageSchema = z.object({ subscribe: z.string().min(1).describe('a job id, or "*" for every job') });
+
+export const ErrorBodySchema = z.object({ error: z.string() });
