@@ -1,12 +1,14 @@
 // The clipforge command: dispatches to subcommands, turns errors into messages and exit codes.
 import './quietWarnings.ts';
 import { runCommand, RUN_USAGE } from './runCommand.ts';
+import { SERVE_USAGE, serveCommand } from './serveCommand.ts';
 import { TRACK_USAGE, trackCommand } from './trackCommand.ts';
 import { UsageError } from './usageError.ts';
 
 const USAGE = `clipforge — long video in, ranked vertical captioned clips out
 
 ${RUN_USAGE}
+${SERVE_USAGE}
 ${TRACK_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +17,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'serve':
+        return await serveCommand(rest);
       case 'track':
         return await trackCommand(rest);
       case undefined:

@@ -1,0 +1,58 @@
+// The jobs API's routes, on Hono: the same app serves `clipforge serve` (Node) and can be mounted
+// by the AWS HTTP API's Lambda. Only the backend differs. Bodies are validated with the shared
+// zod schemas; every error is JSON `{ error }` with a status that says what kind it is.
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import { ApiError } from './apiError.ts';
+import { CreateJobSchema, CreateUploadSchema, type CreateJob, type CreateUpload, type JobDetail, type JobSummary, type UploadTicket } from './schemas.ts';
+
+export interface JobsBackend {
+  createUpload(req: CreateUpload, origin: string): Promise<UploadTicket>;
+  createJob(req: CreateJob): Promise<JobSummary>;
+  listJobs(): Promise<JobSummary[]>;
+  getJob(id: string, origin: string): Promise<JobDetail | undefined>;
+  cancelJob(id: string): Promise<JobSummary | undefined>;
+}
+
+async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  let raw: unknown;
+  try {
+    raw = await req.json();
+  } catch {
+    throw new ApiError(400, 'the body must be JSON');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ApiError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ApiError) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (err.retryAfterSec !== undefined) headers['retry-after'] = String(err.retryAfterSec);
+    return new Response(JSON.stringify({ error: err.message }), { status: err.status, headers });
+  }
+  return new Response(JSON.stringify({ error: 'internal error' }), { status: 500, headers: { 'content-type': 'application/json' } });
+}
+
+const notFound = (id: string) => new ApiError(404, `no job ${id}`);
+
+export function jobsApi<E extends object>(backend: JobsBackend): Hono<E> {
+  const app = new Hono<E>();
+  app.post('/uploads', async (c) => c.json(await backend.createUpload(await body(c.req.raw, CreateUploadSchema), new URL(c.req.url).origin), 201));
+  app.post('/jobs', async (c) => c.json(await backend.createJob(await body(c.req.raw, CreateJobSchema)), 202));
+  app.get('/jobs', async (c) => c.json({ jobs: await backend.listJobs() }));
+  app.get('/jobs/:id', async (c) => {
+    const job = await backend.getJob(c.req.param('id'), new URL(c.req.url).origin);
+    if (!job) throw notFound(c.req.param('id'));
+    return c.json(job);
+  });
+  app.delete('/jobs/:id', async (c) => {
+    const job = await backend.cancelJob(c.req.param('id'));
+    if (!job) throw notFound(c.req.param('id'));
+    return c.json(job);
+  });
+  return app;
+}

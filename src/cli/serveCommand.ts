@@ -1,0 +1,73 @@
+// `clipforge serve`: runs until SIGINT/SIGTERM; running jobs are then left for the next start to
+// retry (the store remembers them).
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { isLoopback, startServer } from '../serve/server.ts';
+import { lineProgress } from './progressDisplay.ts';
+import { UsageError } from './usageError.ts';
+
+export const SERVE_USAGE = `usage: clipforge serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--inbox DIR]
+                       [--concurrency 2] [--backlog 20] [--token TOKEN] [--max-upload-mb 8192]`;
+
+const ServeArgsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8787),
+  host: z.string().min(1).default('127.0.0.1'),
+  data: z.string().default('clipforge-data'),
+  inbox: z.string().optional(),
+  concurrency: z.coerce.number().int().min(1).max(16).default(2),
+  backlog: z.coerce.number().int().min(1).max(10_000).default(20),
+  token: z.string().min(16, 'the token must be at least 16 characters').optional(),
+  'max-upload-mb': z.coerce.number().positive().default(8192),
+});
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        inbox: { type: 'string' },
+        concurrency: { type: 'string' },
+        backlog: { type: 'string' },
+        token: { type: 'string' },
+        'max-upload-mb': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n${SERVE_USAGE}`);
+  }
+  const parsed = ServeArgsSchema.safeParse({ ...values, token: values.token ?? process.env.CLIPFORGE_TOKEN });
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+  const a = parsed.data;
+  // Off loopback, the API is never open: a token is made up when none is given.
+  const token = a.token ?? (isLoopback(a.host) ? undefined : randomBytes(24).toString('base64url'));
+  const log = lineProgress();
+  const server = await startServer({
+    port: a.port,
+    host: a.host,
+    dataDir: resolve(a.data),
+    inboxDir: a.inbox ? resolve(a.inbox) : undefined,
+    concurrency: a.concurrency,
+    backlog: a.backlog,
+    token,
+    maxUploadBytes: Math.round(a['max-upload-mb'] * 1024 * 1024),
+    log,
+  });
+  const page = token ? `${server.url}/#token=${token}` : server.url;
+  process.stdout.write(`clipforge serving on ${server.url}  (web page: ${page})\n`);
+  if (token && !a.token) process.stdout.write(`access token (not on loopback, so required): ${token}\n`);
+  if (a.inbox) process.stdout.write(`watching ${resolve(a.inbox)} for videos\n`);
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stdout.write('stopping; running jobs will be retried on the next start\n');
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,169 @@
+// The local job queue: bounded workers (default 2) and a bounded backlog; every state change is
+// written to the store first, so a restart finds queued jobs to run and interrupted ones to retry
+// (once) or fail with a reason. Progress goes to the store and to listeners (the WebSocket).
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { ApiError } from '../api/apiError.ts';
+import type { JobSource } from '../api/schemas.ts';
+import type { Logger, ProgressSink } from '../core/ports.ts';
+import type { Manifest, ProgressEvent } from '../core/schemas.ts';
+import { JobFailedError, runLocalJob, type LocalJobRequest } from '../runtime/local/runJob.ts';
+import type { JobRow, JobStore } from './jobStore.ts';
+
+export type QueueEvent =
+  | { type: 'progress'; jobId: string; stage: string; pct: number; message: string }
+  | { type: 'queued'; jobId: string }
+  | { type: 'done'; jobId: string; manifest: Manifest }
+  | { type: 'failed'; jobId: string; error: string }
+  | { type: 'cancelled'; jobId: string };
+
+export interface QueueOptions {
+  concurrency: number;
+  backlog: number;
+  /** Runs of one job, counting runs cut short by a restart. */
+  maxAttempts: number;
+  dataDir: string;
+  /** Turns a job's source into what runLocalJob reads (a path or URL). */
+  resolveSource: (s: JobSource) => string;
+  /** Replaced in tests; the real job runner by default. */
+  run?: (req: LocalJobRequest) => Promise<Manifest>;
+  jobPorts?: LocalJobRequest['ports'];
+}
+
+export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
+  private readonly running = new Map<string, AbortController>();
+  private closed = false;
+
+  constructor(
+    readonly store: JobStore,
+    private readonly opts: QueueOptions,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.setMaxListeners(0);
+  }
+
+  /** After a restart: jobs that were running go back to the queue (or fail), then work starts. */
+  recover(): void {
+    for (const job of this.store.byStatus('running')) {
+      if (job.attempts < this.opts.maxAttempts) {
+        this.store.update(job.id, { status: 'queued', message: `interrupted by a restart during ${job.stage ?? 'start-up'}; retrying` });
+        this.log.info('requeued an interrupted job', { jobId: job.id });
+      } else {
+        const error = `interrupted by restarts ${job.attempts} times (last during ${job.stage ?? 'start-up'}); giving up`;
+        this.store.update(job.id, { status: 'failed', error, message: error });
+        this.emit('event', { type: 'failed', jobId: job.id, error });
+      }
+    }
+    this.pump();
+  }
+
+  outDir(jobId: string): string {
+    return join(this.opts.dataDir, 'jobs', jobId);
+  }
+
+  submit(job: Pick<JobRow, 'id' | 'name' | 'source' | 'captions' | 'options'>): JobRow {
+    if (this.store.count('queued') >= this.opts.backlog) {
+      throw new ApiError(429, `the queue is full (${this.opts.backlog} jobs waiting); try again later`, 30);
+    }
+    const row = this.store.insertJob(job);
+    this.emit('event', { type: 'queued', jobId: row.id });
+    this.pump();
+    return this.store.job(row.id)!;
+  }
+
+  cancel(id: string): JobRow | undefined {
+    const job = this.store.job(id);
+    if (!job) return undefined;
+    if (job.status === 'queued') {
+      this.store.update(id, { status: 'cancelled', message: 'cancelled before it started' });
+      this.emit('event', { type: 'cancelled', jobId: id });
+    } else if (job.status === 'running') {
+      this.running.get(id)?.abort(new Error('cancelled'));
+    }
+    return this.store.job(id);
+  }
+
+  /** Stops taking work; running jobs are aborted and stay "running" in the store for recover(). */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of this.running.values()) c.abort(new Error('server stopping'));
+  }
+
+  get full(): boolean {
+    return this.store.count('queued') >= this.opts.backlog;
+  }
+
+  get active(): number {
+    return this.running.size;
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    while (this.running.size < this.opts.concurrency) {
+      const next = this.store.byStatus('queued')[0];
+      if (!next) return;
+      this.start(next);
+    }
+  }
+
+  private start(job: JobRow): void {
+    const controller = new AbortController();
+    this.running.set(job.id, controller);
+    this.store.update(job.id, { status: 'running', attempts: job.attempts + 1, error: null });
+    const stages = { ...job.stages };
+    const progress: ProgressSink = {
+      emit: (e: ProgressEvent) => {
+        if (e.stage === 'failed') return; // the final message says it
+        stages[e.stage] = { pct: e.pct, message: e.message };
+        this.store.update(job.id, { stage: e.stage, pct: e.pct, message: e.message, stages });
+        this.emit('event', { type: 'progress', jobId: job.id, stage: e.stage, pct: e.pct, message: e.message });
+      },
+    };
+    const run = this.opts.run ?? runLocalJob;
+    let source: string;
+    let captions: string | undefined;
+    try {
+      source = this.opts.resolveSource(job.source);
+      captions = job.captions ? this.opts.resolveSource(job.captions) : undefined;
+    } catch (err) {
+      this.running.delete(job.id);
+      const error = `bad input: ${(err as Error).message}`;
+      this.store.update(job.id, { status: 'failed', error, message: error });
+      this.emit('event', { type: 'failed', jobId: job.id, error });
+      return;
+    }
+    void run({
+      jobId: job.id,
+      source,
+      ...(captions ? { captions } : {}),
+      outDir: this.outDir(job.id),
+      options: job.options,
+      progress,
+      log: this.log,
+      signal: controller.signal,
+      ...(this.opts.jobPorts ? { ports: this.opts.jobPorts } : {}),
+    })
+      .then(
+        (manifest) => {
+          this.store.update(job.id, { status: 'done', manifest, pct: 100, message: `${manifest.clips.length} clips ready` });
+          this.emit('event', { type: 'done', jobId: job.id, manifest });
+        },
+        (err: unknown) => {
+          if (controller.signal.aborted && this.closed) return; // stays "running": recover() decides
+          if (controller.signal.aborted) {
+            this.store.update(job.id, { status: 'cancelled', message: 'cancelled' });
+            this.emit('event', { type: 'cancelled', jobId: job.id });
+            return;
+          }
+          const error = err instanceof JobFailedError ? `${err.kind === 'InputError' ? 'bad input: ' : ''}${err.message}` : String((err as Error)?.message ?? err);
+          this.store.update(job.id, { status: 'failed', error, message: error });
+          this.emit('event', { type: 'failed', jobId: job.id, error });
+        },
+      )
+      .finally(() => {
+        this.running.delete(job.id);
+        this.pump();
+      });
+  }
+}

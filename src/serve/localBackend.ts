@@ -1,0 +1,92 @@
+// The jobs API on one machine: uploads land in the data folder, jobs go to the local queue,
+// clips are served from each job's output folder.
+import { randomBytes } from 'node:crypto';
+import { basename, join, resolve } from 'node:path';
+import { ApiError } from '../api/apiError.ts';
+import type { JobsBackend } from '../api/routes.ts';
+import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, UploadTicket } from '../api/schemas.ts';
+import { newJobId } from '../runtime/local/runJob.ts';
+import type { JobQueue } from './jobQueue.ts';
+import { type JobRow, summary } from './jobStore.ts';
+
+export interface LocalBackendOptions {
+  dataDir: string;
+  maxUploadBytes: number;
+  /** Query string that authorises links (the access token), or ''. */
+  linkAuth: () => string;
+}
+
+export class LocalBackend implements JobsBackend {
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly opts: LocalBackendOptions,
+  ) {}
+
+  uploadPath(id: string): string {
+    return join(this.opts.dataDir, 'uploads', id);
+  }
+
+  async createUpload(req: CreateUpload, origin: string): Promise<UploadTicket> {
+    if (req.size > this.opts.maxUploadBytes) {
+      throw new ApiError(413, `${req.filename} is ${req.size} bytes, over the ${this.opts.maxUploadBytes}-byte upload limit`);
+    }
+    const id = `u${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+    this.queue.store.insertUpload({ id, filename: basename(req.filename), size: req.size, contentType: req.contentType, path: this.uploadPath(id) });
+    return {
+      uploadId: id,
+      uploadUrl: `${origin}/uploads/${id}${this.opts.linkAuth()}`,
+      method: 'PUT',
+      maxBytes: this.opts.maxUploadBytes,
+      expiresAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+    };
+  }
+
+  /** A job's source as runLocalJob reads it; unknown or unfinished uploads are a 400. */
+  resolveSource = (s: JobSource): string => {
+    if ('uploadId' in s) {
+      const up = this.queue.store.upload(s.uploadId);
+      if (!up) throw new ApiError(400, `no upload ${s.uploadId}`);
+      if (!up.received) throw new ApiError(409, `upload ${s.uploadId} has not been received yet (PUT its bytes to the uploadUrl first)`);
+      return up.path;
+    }
+    if ('url' in s) return s.url;
+    return resolve(s.path);
+  };
+
+  private nameOf(s: JobSource): string {
+    if ('uploadId' in s) return this.queue.store.upload(s.uploadId)?.filename ?? s.uploadId;
+    if ('url' in s) return basename(new URL(s.url).pathname) || s.url;
+    return basename(s.path);
+  }
+
+  async createJob(req: CreateJob): Promise<JobSummary> {
+    this.resolveSource(req.source); // refuse unknown uploads now, not when the job starts
+    if (req.captions) this.resolveSource(req.captions);
+    const job = this.queue.submit({ id: newJobId(), name: this.nameOf(req.source), source: req.source, captions: req.captions ?? null, options: req.options ?? {} });
+    return summary(job);
+  }
+
+  async listJobs(): Promise<JobSummary[]> {
+    return this.queue.store.jobs().map(summary);
+  }
+
+  async getJob(id: string, origin: string): Promise<JobDetail | undefined> {
+    const job = this.queue.store.job(id);
+    return job && this.detail(job, origin);
+  }
+
+  detail(job: JobRow, origin: string): JobDetail {
+    const link = (file: string) => `${origin}/jobs/${job.id}/files/${encodeURIComponent(file)}${this.opts.linkAuth()}`;
+    return {
+      ...summary(job),
+      stages: job.stages,
+      manifest: job.manifest,
+      clips: (job.manifest?.clips ?? []).map((c) => ({ ...c, urls: { video: link(c.file), srt: link(c.srt), vtt: link(c.vtt), thumbnail: link(c.thumbnail) } })),
+    };
+  }
+
+  async cancelJob(id: string): Promise<JobSummary | undefined> {
+    const job = this.queue.cancel(id);
+    return job && summary(job);
+  }
+}

@@ -1,0 +1,210 @@
+// `clipforge serve`: the jobs API, WebSocket progress, uploads, clip downloads, the inbox and the
+// web page, in one process. Encoding never runs in a request: requests only touch the store and
+// the queue, whose workers run the pipeline.
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ApiError } from '../api/apiError.ts';
+import { errorResponse, jobsApi } from '../api/routes.ts';
+import { ClientMessageSchema } from '../api/schemas.ts';
+import { PROJECT_ROOT } from '../core/projectRoot.ts';
+import type { Logger } from '../core/ports.ts';
+import type { LocalJobRequest } from '../runtime/local/runJob.ts';
+import { newJobId } from '../runtime/local/runJob.ts';
+import { fileResponse } from './files.ts';
+import { watchInbox } from './inboxWatcher.ts';
+import { JobQueue, type QueueEvent } from './jobQueue.ts';
+import { JobStore } from './jobStore.ts';
+import { LocalBackend } from './localBackend.ts';
+import { receiveUpload } from './receiveUpload.ts';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  inboxDir?: string | undefined;
+  concurrency: number;
+  backlog: number;
+  token?: string | undefined;
+  maxUploadBytes: number;
+  log: Logger;
+  inboxPollMs?: number;
+  jobPorts?: LocalJobRequest['ports'];
+}
+
+export interface RunningServer {
+  url: string;
+  server: Server;
+  queue: JobQueue;
+  store: JobStore;
+  close(): Promise<void>;
+}
+
+const WEB_DIR = join(PROJECT_ROOT, 'src', 'web');
+const PUBLIC = new Set(['/', '/index.html', '/app.js', '/style.css', '/healthz']);
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+function tokenMatches(given: string | null | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function bearer(req: { header(name: string): string | undefined; query(name: string): string | undefined }): string | undefined {
+  const auth = req.header('authorization');
+  return auth?.startsWith('Bearer ') ? auth.slice(7) : req.query('token');
+}
+
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const store = new JobStore(join(opts.dataDir, 'clipforge.db'));
+  let backend: LocalBackend | undefined;
+  const queue = new JobQueue(
+    store,
+    {
+      concurrency: opts.concurrency,
+      backlog: opts.backlog,
+      maxAttempts: 2,
+      dataDir: opts.dataDir,
+      resolveSource: (s) => backend!.resolveSource(s),
+      ...(opts.jobPorts ? { jobPorts: opts.jobPorts } : {}),
+    },
+    opts.log,
+  );
+  backend = new LocalBackend(queue, {
+    dataDir: opts.dataDir,
+    maxUploadBytes: opts.maxUploadBytes,
+    linkAuth: () => (opts.token ? `?token=${encodeURIComponent(opts.token)}` : ''),
+  });
+  const local = backend;
+
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  app.onError((err) => {
+    if (!(err instanceof ApiError)) opts.log.warn('request failed', { error: String(err) });
+    return errorResponse(err);
+  });
+  app.use('*', async (c, next) => {
+    if (opts.token && !PUBLIC.has(c.req.path) && !tokenMatches(bearer(c.req), opts.token)) {
+      throw new ApiError(401, 'an access token is required (Authorization: Bearer TOKEN, or ?token=TOKEN)');
+    }
+    await next();
+  });
+  app.get('/healthz', (c) => c.json({ ok: true, running: queue.active, queued: store.count('queued') }));
+  app.route('/', jobsApi(local));
+  app.put('/uploads/:id', async (c) => {
+    const up = store.upload(c.req.param('id'));
+    if (!up) throw new ApiError(404, `no upload ${c.req.param('id')}`);
+    if (up.received) throw new ApiError(409, `upload ${up.id} was already received`);
+    const bytes = await receiveUpload(c.env.incoming, up.path, Math.min(opts.maxUploadBytes, up.size));
+    store.markReceived(up.id);
+    return c.json({ uploadId: up.id, bytes });
+  });
+  app.get('/jobs/:id/files/:name', async (c) => {
+    const job = store.job(c.req.param('id'));
+    if (!job) throw new ApiError(404, `no job ${c.req.param('id')}`);
+    const name = c.req.param('name');
+    const known = (job.manifest?.clips ?? []).flatMap((k) => [k.file, k.srt, k.vtt, k.thumbnail]);
+    if (!known.includes(name)) throw new ApiError(404, `job ${job.id} has no file ${name}`);
+    return fileResponse(join(queue.outDir(job.id), name), c.req.header('range'), { 'cache-control': 'private, max-age=3600' });
+  });
+  for (const [path, file] of [['/', 'index.html'], ['/index.html', 'index.html'], ['/app.js', 'app.js'], ['/style.css', 'style.css']] as const) {
+    app.get(path, () => fileResponse(join(WEB_DIR, file), undefined, { 'cache-control': 'no-cache' }));
+  }
+  app.notFound(() => errorResponse(new ApiError(404, 'no such route')));
+
+  const server = createServer(getRequestListener(app.fetch));
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req: IncomingMessage, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== '/ws') return refuse(404, 'Not Found');
+    const given = url.searchParams.get('token') ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
+    if (opts.token && !tokenMatches(given, opts.token)) return refuse(401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  const subs = new Map<WebSocket, Set<string>>();
+  const origin = () => `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${(server.address() as AddressInfo).port}`;
+  wss.on('connection', (ws: WebSocket) => {
+    subs.set(ws, new Set());
+    ws.on('close', () => subs.delete(ws));
+    ws.on('message', (data) => {
+      let msg;
+      try {
+        msg = ClientMessageSchema.parse(JSON.parse(String(data)));
+      } catch {
+        ws.send(JSON.stringify({ type: 'error', error: 'send {"subscribe": "<jobId>"} or {"subscribe": "*"}' }));
+        return;
+      }
+      subs.get(ws)?.add(msg.subscribe);
+      // Catch up: where the job is now, or how it ended.
+      const jobs = msg.subscribe === '*' ? store.jobs(50).reverse() : [store.job(msg.subscribe)].filter((j) => j !== undefined);
+      if (msg.subscribe !== '*' && !jobs.length) ws.send(JSON.stringify({ type: 'error', jobId: msg.subscribe, error: `no job ${msg.subscribe}` }));
+      for (const j of jobs) {
+        if (j.stage) ws.send(JSON.stringify({ type: 'progress', jobId: j.id, stage: j.stage, pct: j.pct, message: j.message ?? '' }));
+        if (j.status === 'done') ws.send(JSON.stringify({ type: 'done', jobId: j.id, manifest: j.manifest, job: local.detail(j, origin()) }));
+        if (j.status === 'failed') ws.send(JSON.stringify({ type: 'failed', jobId: j.id, error: j.error }));
+        if (j.status === 'cancelled') ws.send(JSON.stringify({ type: 'cancelled', jobId: j.id }));
+      }
+    });
+  });
+  queue.on('event', (e: QueueEvent) => {
+    let payload: string | undefined;
+    for (const [ws, wanted] of subs) {
+      if (!wanted.has(e.jobId) && !wanted.has('*')) continue;
+      if (e.type === 'done') {
+        const j = store.job(e.jobId);
+        payload ??= JSON.stringify({ ...e, job: j && local.detail(j, origin()) });
+      } else {
+        payload ??= JSON.stringify(e);
+      }
+      ws.send(payload);
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  queue.recover();
+
+  const stopInbox = opts.inboxDir
+    ? watchInbox({
+        dir: opts.inboxDir,
+        pollMs: opts.inboxPollMs ?? 1000,
+        log: opts.log,
+        onFile: (path, key) => {
+          if (queue.full) return false; // taken on a later poll, when there is room
+          const id = newJobId();
+          if (!store.claimInbox(key, id)) return false;
+          queue.submit({ id, name: path.split('/').pop()!, source: { path }, captions: null, options: {} });
+          return true;
+        },
+      })
+    : () => undefined;
+
+  return {
+    url: origin(),
+    server,
+    queue,
+    store,
+    close: async () => {
+      stopInbox();
+      await queue.close();
+      for (const ws of subs.keys()) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      store.close();
+    },
+  };
+}

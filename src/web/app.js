@@ -1,0 +1,176 @@
+// The clipforge web page: upload (drag and drop, with progress), live stage progress over the
+// WebSocket, and the clip gallery. Plain modules, no build step.
+const STAGES = ['ingest', 'transcribe', 'score', 'track', 'render', 'finalize'];
+const $ = (sel, root = document) => root.querySelector(sel);
+
+const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fromHash) {
+  localStorage.setItem('clipforge-token', fromHash);
+  history.replaceState(null, '', location.pathname);
+}
+const token = localStorage.getItem('clipforge-token') || '';
+const authHeaders = token ? { authorization: `Bearer ${token}` } : {};
+
+const jobs = new Map(); // jobId -> { data, el }
+
+function notice(text) {
+  const n = $('#notice');
+  n.textContent = text;
+  n.hidden = !text;
+}
+
+async function api(method, path, body) {
+  const res = await fetch(path, { method, headers: { ...authHeaders, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(json.error || `${method} ${path}: HTTP ${res.status}`);
+  return json;
+}
+
+function fmtTime(s) {
+  const m = Math.floor(s / 60);
+  return `${m}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+}
+
+function render(job) {
+  let entry = jobs.get(job.jobId);
+  if (!entry) {
+    const el = $('#job-tpl').content.firstElementChild.cloneNode(true);
+    el.dataset.jobId = job.jobId;
+    const stages = $('.stages', el);
+    for (const s of STAGES) {
+      const li = document.createElement('li');
+      li.dataset.stage = s;
+      li.innerHTML = `<span>${s}</span><progress max="100" value="0"></progress>`;
+      stages.append(li);
+    }
+    $('.cancel', el).addEventListener('click', () => api('DELETE', `/jobs/${job.jobId}`).catch((e) => notice(e.message)));
+    $('#jobs').prepend(el);
+    entry = { data: {}, el };
+    jobs.set(job.jobId, entry);
+  }
+  const d = Object.assign(entry.data, job);
+  const el = entry.el;
+  $('#empty').hidden = true;
+  $('.job-name', el).textContent = d.name || d.jobId;
+  $('.job-meta', el).textContent = `${d.jobId} · ${new Date(d.createdAt || Date.now()).toLocaleString()}`;
+  const badge = $('.badge', el);
+  badge.textContent = d.status;
+  badge.className = `badge ${d.status}`;
+  $('.cancel', el).hidden = !(d.status === 'queued' || d.status === 'running');
+  for (const [stage, st] of Object.entries(d.stages || {})) {
+    const li = $(`[data-stage="${stage}"]`, el);
+    if (li) $('progress', li).value = st.pct;
+  }
+  for (const li of el.querySelectorAll('.stages li')) li.classList.toggle('active', li.dataset.stage === d.stage && d.status === 'running');
+  $('.job-message', el).textContent = d.status === 'failed' ? '' : d.message || (d.status === 'queued' ? 'waiting for a worker' : '');
+  const err = $('.job-error', el);
+  err.hidden = d.status !== 'failed';
+  err.textContent = d.error ? `Failed: ${d.error}` : '';
+  if (d.clips && d.clips.length && !el.dataset.gallery) {
+    el.dataset.gallery = '1';
+    const gallery = $('.gallery', el);
+    for (const c of d.clips) {
+      const card = $('#clip-tpl').content.firstElementChild.cloneNode(true);
+      const video = $('video', card);
+      video.src = c.urls.video;
+      video.poster = c.urls.thumbnail;
+      $('.rank', card).textContent = `#${c.rank}`;
+      $('.score', card).textContent = `score ${Math.round(c.score)}`;
+      $('.clip-title', card).textContent = c.title;
+      $('.clip-time', card).textContent = `${fmtTime(c.start)}–${fmtTime(c.end)} · ${Math.round(c.duration)} s`;
+      $('.clip-reason', card).textContent = c.reason;
+      $('.clip-text', card).textContent = c.text;
+      const dl = $('.downloads', card);
+      for (const [label, url] of [['MP4', c.urls.video], ['SRT', c.urls.srt], ['VTT', c.urls.vtt], ['JPG', c.urls.thumbnail]]) {
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = '';
+        a.textContent = `⬇ ${label}`;
+        dl.append(a);
+      }
+      gallery.append(card);
+    }
+  }
+}
+
+async function refresh(jobId) {
+  render(await api('GET', `/jobs/${jobId}`));
+}
+
+function connect() {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  ws.addEventListener('open', () => ws.send(JSON.stringify({ subscribe: '*' })));
+  ws.addEventListener('message', (ev) => {
+    const m = JSON.parse(ev.data);
+    if (!m.jobId) return;
+    const known = jobs.get(m.jobId);
+    if (!known) return void refresh(m.jobId).catch(() => undefined);
+    if (m.type === 'progress') {
+      const stages = { ...(known.data.stages || {}), [m.stage]: { pct: m.pct, message: m.message } };
+      render({ jobId: m.jobId, status: 'running', stage: m.stage, pct: m.pct, message: m.message, stages });
+    } else if (m.type === 'done' && m.job) {
+      render(m.job);
+    } else if (m.type === 'failed') {
+      render({ jobId: m.jobId, status: 'failed', error: m.error });
+    } else {
+      void refresh(m.jobId).catch(() => undefined);
+    }
+  });
+  ws.addEventListener('close', () => setTimeout(connect, 1500));
+}
+
+function upload(file) {
+  notice('');
+  const box = $('#upload');
+  box.hidden = false;
+  $('.upload-name', box).textContent = file.name;
+  const bar = $('#upload-bar');
+  const pct = $('.upload-pct', box);
+  return api('POST', '/uploads', { filename: file.name, size: file.size, contentType: file.type || 'application/octet-stream' })
+    .then(
+      (ticket) =>
+        new Promise((resolve, reject) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('PUT', ticket.uploadUrl);
+          xhr.upload.addEventListener('progress', (e) => {
+            if (!e.lengthComputable) return;
+            bar.value = (100 * e.loaded) / e.total;
+            pct.textContent = `${Math.round(bar.value)}% uploaded`;
+          });
+          xhr.addEventListener('load', () => (xhr.status < 300 ? resolve(ticket) : reject(new Error(JSON.parse(xhr.responseText || '{}').error || `upload failed: HTTP ${xhr.status}`))));
+          xhr.addEventListener('error', () => reject(new Error('upload failed: the connection dropped')));
+          xhr.send(file);
+        }),
+    )
+    .then((ticket) => api('POST', '/jobs', { source: { uploadId: ticket.uploadId } }))
+    .then((job) => {
+      pct.textContent = 'uploaded — queued';
+      render(job);
+    })
+    .catch((e) => notice(e.message));
+}
+
+const drop = $('#drop');
+const input = $('#file');
+$('#pick').addEventListener('click', (e) => {
+  e.stopPropagation();
+  input.click();
+});
+drop.addEventListener('click', () => input.click());
+drop.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && input.click());
+input.addEventListener('change', () => input.files[0] && upload(input.files[0]));
+for (const t of ['dragenter', 'dragover']) drop.addEventListener(t, (e) => (e.preventDefault(), drop.classList.add('over')));
+for (const t of ['dragleave', 'drop']) drop.addEventListener(t, () => drop.classList.remove('over'));
+drop.addEventListener('drop', (e) => {
+  e.preventDefault();
+  const file = e.dataTransfer.files[0];
+  if (file) upload(file);
+});
+
+api('GET', '/jobs')
+  .then(async ({ jobs: list }) => {
+    for (const j of list.reverse()) render(j);
+    for (const j of list) if (j.status === 'done') await refresh(j.jobId);
+  })
+  .catch((e) => notice(e.message));
+connect();
