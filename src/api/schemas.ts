@@ -44,6 +44,8 @@ export const JobSummarySchema = z.object({
   jobId: z.string(),
   status: JobStatusSchema,
   name: z.string(),
+  /** Runs started, counting one cut short by a restart. */
+  attempts: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
   stage: z.string().nullable(),

@@ -58,6 +58,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
     maxUploadBytes: Math.round(a['max-upload-mb'] * 1024 * 1024),
     log,
   });
+  server.queue.on('event', (e) => {
+    if (e.type === 'queued') log.info(`job ${e.jobId} queued`);
+    if (e.type === 'done') log.info(`job ${e.jobId} done: ${e.manifest.clips.length} clips`);
+    if (e.type === 'failed') log.warn(`job ${e.jobId} failed: ${e.error}`);
+    if (e.type === 'cancelled') log.info(`job ${e.jobId} cancelled`);
+  });
   const page = token ? `${server.url}/#token=${token}` : server.url;
   process.stdout.write(`clipforge serving on ${server.url}  (web page: ${page})\n`);
   if (token && !a.token) process.stdout.write(`access token (not on loopback, so required): ${token}\n`);

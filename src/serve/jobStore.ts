@@ -140,5 +140,5 @@ function toJob(r: Raw): JobRow {
 }
 
 export function summary(j: JobRow): JobSummary {
-  return { jobId: j.id, status: j.status, name: j.name, createdAt: j.createdAt, updatedAt: j.updatedAt, stage: j.stage, pct: j.pct, message: j.message, error: j.error };
+  return { jobId: j.id, status: j.status, name: j.name, attempts: j.attempts, createdAt: j.createdAt, updatedAt: j.updatedAt, stage: j.stage, pct: j.pct, message: j.message, error: j.error };
 }

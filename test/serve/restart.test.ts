@@ -1,0 +1,91 @@
+// The real `clipforge serve` process killed with SIGKILL mid-job and started again on the same
+// data folder: the job is not lost, it runs again and finishes. A job cut short by restarts
+// every time it runs is failed with the reason.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import { JobQueue } from '../../src/serve/jobQueue.ts';
+import { JobStore } from '../../src/serve/jobStore.ts';
+import { shortTalk } from '../helpers/media.ts';
+import { call, follow } from '../helpers/serveClient.ts';
+
+function serve(data: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'clipforge.js'), 'serve', '--port', '0', '--data', data, '--concurrency', '1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /serving on (http:\/\/\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]!, output: () => out });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+}
+
+test('a server killed mid-job is restarted and the job finishes', async () => {
+  const data = await mkdtemp(join(tmpdir(), 'serve-restart-'));
+  const first = await serve(data);
+  const created = await call(first.url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
+  assert.equal(created.status, 202);
+  const jobId = created.json.jobId as string;
+  const ws = await follow(first.url.replace('http', 'ws') + '/ws', jobId);
+  // Kill it once the job is well under way.
+  for (let i = 0; i < 600 && !ws.messages.some((m) => m.stage === 'transcribe'); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(ws.messages.some((m) => m.stage === 'transcribe'), 'the job got going');
+  first.child.kill('SIGKILL');
+  await new Promise((r) => first.child.once('exit', r));
+  ws.close();
+
+  const second = await serve(data);
+  try {
+    const again = await follow(second.url.replace('http', 'ws') + '/ws', jobId);
+    const final = await again.final;
+    again.close();
+    assert.equal(final.type, 'done', JSON.stringify(final));
+    const job = (await call(second.url, 'GET', `/jobs/${jobId}`)).json;
+    assert.equal(job.status, 'done');
+    assert.equal(job.attempts, 2, 'it ran again after the restart');
+    assert.equal(job.clips.length, 1);
+  } finally {
+    second.child.kill('SIGTERM');
+    await new Promise((r) => second.child.once('exit', r));
+  }
+});
+
+test('a job interrupted on every run is failed with the reason on the next start', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'serve-recover-'));
+  const store = new JobStore(join(dir, 'clipforge.db'));
+  const runs: string[] = [];
+  const queue = () =>
+    new JobQueue(store, {
+      concurrency: 1,
+      backlog: 5,
+      maxAttempts: 2,
+      dataDir: dir,
+      resolveSource: () => '/nowhere.mp4',
+      // A run that never ends on its own: the "server" is killed during it.
+      run: (req) => (runs.push(req.jobId!), new Promise(() => undefined)),
+    }, { info: () => undefined, warn: () => undefined });
+  const q1 = queue();
+  q1.submit({ id: 'job-a', name: 'a.mp4', source: { path: '/a.mp4' }, captions: null, options: {} });
+  assert.equal(store.job('job-a')!.status, 'running');
+  // Restart 1: retried. Restart 2: it has now been cut short twice, so it fails with the reason.
+  queue().recover();
+  assert.deepEqual(runs, ['job-a', 'job-a']);
+  assert.equal(store.job('job-a')!.attempts, 2);
+  const q3 = queue();
+  q3.recover();
+  const job = store.job('job-a')!;
+  assert.equal(job.status, 'failed');
+  assert.match(job.error ?? '', /interrupted by restarts 2 times \(last during start-up\); giving up/);
+  assert.equal(runs.length, 2, 'not run a third time');
+  store.close();
+});
