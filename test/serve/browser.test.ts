@@ -1,0 +1,86 @@
+// The web page in Debian's chromium (playwright-core): upload a generated talk through the page,
+// watch the stages fill, play a finished clip, and save screenshots (laptop and phone) to
+// .artifacts/ for a human to look at.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { CentreTracker } from '../../src/adapters/face/centreTracker.ts';
+import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import { type RunningServer, startServer } from '../../src/serve/server.ts';
+import { shortTalk } from '../helpers/media.ts';
+
+const CHROMIUM = process.env.CLIPFORGE_CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = join(PROJECT_ROOT, '.artifacts');
+let srv: RunningServer;
+let browser: Browser;
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) return;
+  srv = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: await mkdtemp(join(tmpdir(), 'serve-browser-')),
+    concurrency: 1,
+    backlog: 5,
+    maxUploadBytes: 100 * 1024 * 1024,
+    log: { info: () => undefined, warn: () => undefined },
+    jobPorts: { tracker: new CentreTracker('test: centre crop') },
+  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+test('upload on the page, watch progress, play a finished clip', async (t) => {
+  if (!existsSync(CHROMIUM)) return t.skip(`no chromium at ${CHROMIUM} (bash scripts/setup.sh --tests installs it)`);
+  await mkdir(ARTIFACTS, { recursive: true });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(srv.url);
+  await page.waitForSelector('#drop');
+  assert.equal(await page.locator('#empty').isVisible(), true);
+
+  await page.setInputFiles('#file', await shortTalk());
+  await page.waitForFunction(() => document.querySelector('#upload-bar')?.getAttribute('value') !== '0' || (document.querySelector('#upload-bar') as HTMLProgressElement).value > 0);
+  await page.waitForSelector('.job', { timeout: 60_000 });
+  await page.waitForFunction(() => (document.querySelector('#upload-bar') as HTMLProgressElement).value === 100);
+  // Live progress: a stage bar moves before the job is done.
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLProgressElement>('.stages progress')].some((p) => p.value > 0), undefined, { timeout: 120_000 });
+  await page.screenshot({ path: join(ARTIFACTS, 'web-running.png'), fullPage: true });
+  await page.waitForSelector('.job .badge.done', { timeout: 600_000 });
+  await page.waitForSelector('.clip video');
+  const bars = await page.$$eval('.job .stages progress', (ps) => ps.map((p) => (p as HTMLProgressElement).value));
+  assert.deepEqual(bars, [100, 100, 100, 100, 100, 100], 'every stage reached 100%');
+  assert.match((await page.textContent('.clip-title')) ?? '', /\S/);
+  assert.match((await page.textContent('.score')) ?? '', /score \d+/);
+  const clips = await page.locator('.clip').count();
+  assert.ok(clips >= 1);
+  assert.equal(await page.locator('.downloads a').count(), 4 * clips, 'MP4, SRT, VTT and JPG for each clip');
+
+  const played = await page.$eval('.clip video', async (el) => {
+    const v = el as HTMLVideoElement;
+    v.muted = true;
+    await v.play();
+    await new Promise((r) => setTimeout(r, 2000));
+    return { t: v.currentTime, w: v.videoWidth, h: v.videoHeight, error: v.error?.message ?? null };
+  });
+  assert.equal(played.error, null);
+  assert.ok(played.t > 0.5, `the clip played to ${played.t} s`);
+  assert.deepEqual([played.w, played.h], [1080, 1920]);
+  await page.screenshot({ path: join(ARTIFACTS, 'web-laptop.png'), fullPage: true });
+
+  const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true });
+  await phone.goto(srv.url);
+  await phone.waitForSelector('.clip video');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone screen`);
+  await phone.screenshot({ path: join(ARTIFACTS, 'web-phone.png'), fullPage: true });
+  assert.deepEqual(errors, [], 'no script errors on the page');
+});
