@@ -52,6 +52,8 @@ export interface Encoder {
 
 export interface CallContext {
   onProgress?: OnProgress;
+  /** The job's cancellation: subprocesses and requests stop when it fires. */
+  signal?: AbortSignal | undefined;
   /** Where requests, audio and tokens are counted for this job. */
   meter?: UsageMeter;
 }

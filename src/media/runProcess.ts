@@ -1,5 +1,6 @@
 // Runs a subprocess and never loses why it failed: exit code, signal and the stderr tail.
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { ProcessError } from '../core/errors.ts';
 
 export const STDERR_TAIL_CHARS = 2000;
@@ -12,6 +13,11 @@ export interface RunOptions {
   /** Collect stdout into the result (off for chatty tools). */
   captureStdout?: boolean;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Run below normal priority (nice 10): heavy encodes then never starve the process that
+   * started them (the serve API answers promptly while renders run), and still use idle CPU fully.
+   */
+  background?: boolean;
 }
 
 export interface RunResult {
@@ -22,6 +28,13 @@ export interface RunResult {
 export function runProcess(command: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    if (opts.background && child.pid) {
+      try {
+        setPriority(child.pid, 10);
+      } catch {
+        // not permitted here: run at normal priority
+      }
+    }
     let stdout = '';
     let stderrTail = '';
     let outBuf = '';

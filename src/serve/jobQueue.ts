@@ -32,6 +32,7 @@ export interface QueueOptions {
 
 export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
   private readonly running = new Map<string, AbortController>();
+  private readonly settled = new Map<string, Promise<void>>();
   private closed = false;
 
   constructor(
@@ -84,10 +85,14 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     return this.store.job(id);
   }
 
-  /** Stops taking work; running jobs are aborted and stay "running" in the store for recover(). */
-  async close(): Promise<void> {
+  /**
+   * Stops taking work; running jobs are aborted (their FFmpeg and speech processes killed) and
+   * stay "running" in the store, so the next start retries them.
+   */
+  async close(timeoutMs = 15_000): Promise<void> {
     this.closed = true;
     for (const c of this.running.values()) c.abort(new Error('server stopping'));
+    await Promise.race([Promise.allSettled([...this.settled.values()]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
   }
 
   get full(): boolean {
@@ -112,11 +117,17 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     this.running.set(job.id, controller);
     this.store.update(job.id, { status: 'running', attempts: job.attempts + 1, error: null });
     const stages = { ...job.stages };
+    let written = { stage: '', at: 0 };
     const progress: ProgressSink = {
       emit: (e: ProgressEvent) => {
-        if (e.stage === 'failed') return; // the final message says it
+        if (e.stage === 'failed' || this.closed) return; // the final message says it; or we are stopping
         stages[e.stage] = { pct: e.pct, message: e.message };
-        this.store.update(job.id, { stage: e.stage, pct: e.pct, message: e.message, stages });
+        // Listeners hear every event; the store is written on a new stage, at 100%, or every 0.5 s.
+        const now = Date.now();
+        if (e.stage !== written.stage || e.pct === 100 || now - written.at >= 500) {
+          this.store.update(job.id, { stage: e.stage, pct: e.pct, message: e.message, stages });
+          written = { stage: e.stage, at: now };
+        }
         this.emit('event', { type: 'progress', jobId: job.id, stage: e.stage, pct: e.pct, message: e.message });
       },
     };
@@ -133,7 +144,7 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
       this.emit('event', { type: 'failed', jobId: job.id, error });
       return;
     }
-    void run({
+    const settled = run({
       jobId: job.id,
       source,
       ...(captions ? { captions } : {}),
@@ -163,7 +174,9 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
       )
       .finally(() => {
         this.running.delete(job.id);
+        this.settled.delete(job.id);
         this.pump();
       });
+    this.settled.set(job.id, settled);
   }
 }

@@ -44,6 +44,7 @@ export class JobStore {
     this.db = new DatabaseSync(file);
     this.db.exec(`
       PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = NORMAL;
       PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS jobs (
         id TEXT PRIMARY KEY, status TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, captions TEXT,

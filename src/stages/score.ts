@@ -23,7 +23,7 @@ export interface ScoreOutput {
   usage: UsageSnapshot;
 }
 
-export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scorer' | 'progress'>): Promise<ScoreOutput> {
+export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scorer' | 'progress' | 'signal'>): Promise<ScoreOutput> {
   const input = ScoreInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'score');
   const transcript = TranscriptSchema.parse(JSON.parse(await ports.work.readText(input.transcriptKey)));
@@ -38,7 +38,7 @@ export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scor
   }
   say(40, `${scored.length} candidates from ${windows.length} windows`);
   const meter = new UsageMeter();
-  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.options.shortlist, wanted)), { meter });
+  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.options.shortlist, wanted)), { meter, signal: ports.signal });
   const chosen = selectNonOverlapping(refined, wanted);
   say(100, `picked ${chosen.length} of ${scored.length} candidates`);
   return {

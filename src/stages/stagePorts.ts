@@ -17,6 +17,8 @@ export interface StagePorts {
   log: Logger;
   /** For the manifest's cost estimate. */
   prices: PriceTable;
+  /** The job's cancellation, for ports shared between jobs (they get it per call). */
+  signal?: AbortSignal | undefined;
 }
 
 export function reporter(ports: Pick<StagePorts, 'progress'>, jobId: string, stage: StageName) {

@@ -20,7 +20,7 @@ export interface TranscribeOutput {
   usage: UsageSnapshot;
 }
 
-export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 'transcriber' | 'progress'>): Promise<TranscribeOutput> {
+export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 'transcriber' | 'progress' | 'signal'>): Promise<TranscribeOutput> {
   const input = TranscribeInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'transcribe');
   const meter = new UsageMeter();
@@ -33,7 +33,7 @@ export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 
     const doing = `transcribing with ${ports.transcriber.name} (${ports.transcriber.model})`;
     say(0, doing);
     const audio = await ports.work.localPath(input.audioKey);
-    transcript = TranscriptSchema.parse(await ports.transcriber.transcribe(audio, { onProgress: (f, m) => say(f * 99, m ?? doing), meter }));
+    transcript = TranscriptSchema.parse(await ports.transcriber.transcribe(audio, { onProgress: (f, m) => say(f * 99, m ?? doing), meter, signal: ports.signal }));
   }
   const transcriptKey = `${input.jobId}/transcript.json`;
   await ports.work.writeText(transcriptKey, JSON.stringify(transcript));

@@ -66,6 +66,7 @@ export class CachingTranscriber implements Transcriber {
     for (;;) {
       if (await this.cache.claim(key, this.owner, leaseSec)) break;
       // Someone else is transcribing this audio: wait for their result (or for their lease to lapse).
+      ctx.signal?.throwIfAborted();
       await new Promise((r) => setTimeout(r, this.opts.pollMs ?? 1000));
       const done = await this.cache.get(key);
       if (done) {

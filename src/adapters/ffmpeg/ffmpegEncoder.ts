@@ -16,14 +16,22 @@ function progressReader(totalSec: number, onProgress?: OnProgress): (line: strin
 }
 
 export class FfmpegEncoder implements Encoder {
-  constructor(private readonly bins = mediaBinaries()) {}
+  /** `signal` (a job's cancellation) kills whatever FFmpeg is running for it. */
+  constructor(
+    private readonly bins = mediaBinaries(),
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  private get cancel(): { signal?: AbortSignal } {
+    return this.signal ? { signal: this.signal } : {};
+  }
 
   async probe(path: string): Promise<ProbeResult> {
     try {
       const { stdout } = await runProcess(
         this.bins.ffprobe,
         ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
-        { timeoutMs: 60_000 },
+        { timeoutMs: 60_000, ...this.cancel },
       );
       return parseProbe(stdout);
     } catch (err) {
@@ -42,7 +50,7 @@ export class FfmpegEncoder implements Encoder {
       this.bins.ffmpeg,
       ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-i', input, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000',
         '-c:a', 'pcm_s16le', '-progress', 'pipe:1', '-nostats', '-f', 'wav', outWav],
-      { captureStdout: false, onStdoutLine: progressReader(total, onProgress), timeoutMs: Math.max(120_000, total * 1000) },
+      { captureStdout: false, onStdoutLine: progressReader(total, onProgress), timeoutMs: Math.max(120_000, total * 1000), background: true, ...this.cancel },
     );
     const bytes = (await stat(outWav)).size;
     return Math.max(0, bytes - 44) / (16000 * 2);
@@ -54,6 +62,8 @@ export class FfmpegEncoder implements Encoder {
       onStdoutLine: progressReader(spec.duration, onProgress),
       // Generous: a slow machine encodes 1080x1920 well below real time.
       timeoutMs: Math.max(300_000, spec.duration * 30_000),
+      background: true,
+      ...this.cancel,
     });
   }
 
@@ -62,7 +72,7 @@ export class FfmpegEncoder implements Encoder {
       this.bins.ffmpeg,
       ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-ss', at.toFixed(3), '-i', video, '-frames:v', '1',
         '-vf', 'scale=540:-2', '-q:v', '3', '-f', 'image2', outJpeg],
-      { timeoutMs: 60_000 },
+      { timeoutMs: 60_000, ...this.cancel },
     );
   }
 }

@@ -87,7 +87,7 @@ export class OpenAiScorer implements Scorer {
           messages: batchMessages(batch),
           response_format: zodResponseFormat(BatchVerdictSchema, 'clip_scores'),
           temperature: 0.2,
-        });
+        }, ctx.signal ? { signal: ctx.signal } : {});
         ctx.meter?.record(model, { tokensIn: res.usage?.prompt_tokens ?? 0, tokensOut: res.usage?.completion_tokens ?? 0 });
         return res;
       },

@@ -41,7 +41,7 @@ export class WhisperTranscriber implements Transcriber {
   async transcribe(audioPath: string, ctx: CallContext = {}): Promise<Transcript> {
     const dir = await mkdtemp(join(tmpdir(), 'clipforge-whisper-'));
     try {
-      const parts = await this.split(audioPath, dir);
+      const parts = await this.split(audioPath, dir, ctx.signal);
       let done = 0;
       const results = await Promise.all(
         parts.map(async (part) => {
@@ -58,10 +58,10 @@ export class WhisperTranscriber implements Transcriber {
   }
 
   /** Compressed parts of the speech, each under the upload limit, cut at pauses. */
-  async split(audioPath: string, dir: string): Promise<UploadedPart[]> {
+  async split(audioPath: string, dir: string, signal?: AbortSignal): Promise<UploadedPart[]> {
     const { ffmpeg } = mediaBinaries();
     const whole = join(dir, 'speech.mp3');
-    await encode(ffmpeg, audioPath, whole);
+    await encode(ffmpeg, audioPath, whole, undefined, signal);
     const bytes = (await stat(whole)).size;
     const duration = await durationOf(whole);
     const limit = this.api.config.maxUploadBytes;
@@ -74,7 +74,7 @@ export class WhisperTranscriber implements Transcriber {
     const out: UploadedPart[] = [];
     for (const [i, p] of parts.entries()) {
       const file = join(dir, `part-${String(i).padStart(3, '0')}.mp3`);
-      await encode(ffmpeg, audioPath, file, p);
+      await encode(ffmpeg, audioPath, file, p, signal);
       const size = (await stat(file)).size;
       if (size > limit) throw new Error(`audio part ${i} is ${size} bytes, over the ${limit}-byte upload limit`);
       out.push({ ...p, file, bytes: size });
@@ -95,7 +95,7 @@ export class WhisperTranscriber implements Transcriber {
           response_format: 'verbose_json',
           timestamp_granularities: ['word', 'segment'],
           ...(this.language ? { language: this.language } : {}),
-        });
+        }, ctx.signal ? { signal: ctx.signal } : {});
       },
       { attempts: config.attempts, baseMs: 1000, maxMs: 60_000 },
       (attempt, waitMs, err) => this.log?.warn('transcription request failed; retrying', { attempt, waitMs: Math.round(waitMs), error: String(err) }),
@@ -121,12 +121,12 @@ export function stitch(parts: Word[][]): Word[] {
   return out;
 }
 
-async function encode(ffmpeg: string, input: string, output: string, range?: Part): Promise<void> {
+async function encode(ffmpeg: string, input: string, output: string, range?: Part, signal?: AbortSignal): Promise<void> {
   const seek = range ? ['-ss', range.start.toFixed(3), '-t', (range.end - range.start).toFixed(3)] : [];
   await runProcess(
     ffmpeg,
     ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...seek, '-i', input, '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'libmp3lame', '-b:a', `${SPEECH_KBPS}k`, output],
-    { timeoutMs: 3600_000 },
+    { timeoutMs: 3600_000, ...(signal ? { signal } : {}) },
   );
 }
 

@@ -27,6 +27,8 @@ export class PocketsphinxTranscriber implements Transcriber {
           if (m) ctx.onProgress?.(Number(m[1]));
         },
         timeoutMs: 6 * 3600_000,
+        background: true,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
       }));
     } catch (err) {
       if (err instanceof ProcessError && /No module named 'pocketsphinx'/.test(err.stderrTail)) {

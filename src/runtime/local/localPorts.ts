@@ -16,18 +16,20 @@ export function localPorts(
   log: Logger,
   overrides: Partial<StagePorts> & Pick<StagePorts, 'tracker'>,
   prices: PriceTable = priceTableFromEnv(),
+  signal?: AbortSignal,
 ): StagePorts {
   const work = overrides.work ?? new DiskStorage(dirs.work);
   return {
     work,
     outputs: new DiskStorage(dirs.out),
     sources: new LocalSourceResolver(work),
-    encoder: new FfmpegEncoder(),
+    encoder: new FfmpegEncoder(undefined, signal),
     transcriber: new PocketsphinxTranscriber(),
     scorer: new FirstPassScorer(),
     progress,
     log,
     prices,
+    signal,
     ...overrides,
   };
 }

@@ -97,7 +97,7 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   const ownTracker = req.ports?.tracker ? undefined : await chooseTracker(req.log);
   const tracker = req.ports?.tracker ?? ownTracker!;
   const models = req.ports?.transcriber && req.ports.scorer ? undefined : localModels(req.log);
-  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...models, ...req.ports });
+  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...models, ...req.ports }, undefined, req.signal);
   const clock = new StageClock();
   let failure: { Error?: string; Cause?: string } | undefined;
   const stages: LocalHandlers = {

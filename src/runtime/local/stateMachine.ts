@@ -46,6 +46,8 @@ export async function runStateMachine(input: unknown, handlers: LocalHandlers, o
       : {}),
   };
   const execution = machine.run(input as never, { overrides });
-  opts.signal?.addEventListener('abort', () => execution.abort(), { once: true });
+  // A job cancelled before its execution started must not run.
+  if (opts.signal?.aborted) execution.abort();
+  else opts.signal?.addEventListener('abort', () => execution.abort(), { once: true });
   return execution.result;
 }
