@@ -3,7 +3,7 @@
 // .artifacts/ for a human to look at.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -47,7 +47,19 @@ test('upload on the page, watch progress, play a finished clip', async (t) => {
   await page.waitForSelector('#drop');
   assert.equal(await page.locator('#empty').isVisible(), true);
 
-  await page.setInputFiles('#file', await shortTalk());
+  // A real drop event carrying the file, as when a user drags it from their desktop.
+  const bytes = (await readFile(await shortTalk())).toString('base64');
+  const dataTransfer = await page.evaluateHandle((b64) => {
+    const bin = atob(b64);
+    const buf = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([buf], 'dropped-talk.mp4', { type: 'video/mp4' }));
+    return dt;
+  }, bytes);
+  await page.dispatchEvent('#drop', 'dragenter', { dataTransfer });
+  assert.equal(await page.locator('#drop.over').count(), 1, 'the drop zone lights up');
+  await page.dispatchEvent('#drop', 'drop', { dataTransfer });
   await page.waitForFunction(() => document.querySelector('#upload-bar')?.getAttribute('value') !== '0' || (document.querySelector('#upload-bar') as HTMLProgressElement).value > 0);
   await page.waitForSelector('.job', { timeout: 60_000 });
   await page.waitForFunction(() => (document.querySelector('#upload-bar') as HTMLProgressElement).value === 100);
@@ -58,6 +70,7 @@ test('upload on the page, watch progress, play a finished clip', async (t) => {
   await page.waitForSelector('.clip video');
   const bars = await page.$$eval('.job .stages progress', (ps) => ps.map((p) => (p as HTMLProgressElement).value));
   assert.deepEqual(bars, [100, 100, 100, 100, 100, 100], 'every stage reached 100%');
+  assert.equal(await page.textContent('.job-name'), 'dropped-talk.mp4');
   assert.match((await page.textContent('.clip-title')) ?? '', /\S/);
   assert.match((await page.textContent('.score')) ?? '', /score \d+/);
   const clips = await page.locator('.clip').count();
