@@ -37,13 +37,14 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--end", type=float, default=None)
     ap.add_argument("--fps", type=float, default=5.0, help="samples per second (default 5)")
     ap.add_argument("--width", type=int, default=640, help="analysis width in pixels (default 640)")
+    ap.add_argument("--threads", type=int, default=None, help="detection threads (default: 2, or 1 on one core)")
     args = ap.parse_args(argv)
     if not args.serve and not args.video:
         ap.error("a VIDEO or --serve is required")
 
-    from .detect import Detector  # MediaPipe loads only when there is work to do
+    from .track import DetectorPool
 
-    detector = Detector()
+    detector = DetectorPool(args.threads)
     try:
         if args.serve:
             return serve(detector)

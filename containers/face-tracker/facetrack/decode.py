@@ -21,7 +21,20 @@ class VideoInfo:
     duration: float
 
 
+_probed: dict[tuple[str, int, float], VideoInfo] = {}
+
+
 def probe(path: str) -> VideoInfo:
+    """ffprobe once per file version: a warm tracker gets several clips of one video."""
+    st = os.stat(path)
+    key = (path, st.st_size, st.st_mtime)
+    if key not in _probed:
+        _probed.clear()
+        _probed[key] = _probe(path)
+    return _probed[key]
+
+
+def _probe(path: str) -> VideoInfo:
     out = subprocess.run(
         [FFPROBE, "-v", "error", "-select_streams", "v:0", "-show_entries",
          "stream=width,height,avg_frame_rate:format=duration", "-of", "json", path],
@@ -37,8 +50,8 @@ def probe(path: str) -> VideoInfo:
 def frames(path: str, start: float, end: float, sample_fps: float, width: int, info: VideoInfo) -> Iterator[tuple[float, np.ndarray]]:
     """Yields (t seconds from the start of the video, RGB frame) at sample_fps over [start, end)."""
     height = max(2, int(round(info.height * width / info.width / 2)) * 2)
-    cmd = [FFMPEG, "-v", "error", "-nostdin", "-ss", f"{start:.3f}", "-t", f"{end - start:.3f}", "-i", path,
-           "-vf", f"fps={sample_fps},scale={width}:{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
+    cmd = [FFMPEG, "-v", "error", "-nostdin", "-threads", "1", "-ss", f"{start:.3f}", "-t", f"{end - start:.3f}", "-i", path,
+           "-an", "-sn", "-vf", f"fps={sample_fps},scale={width}:{height}:flags=fast_bilinear", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
     size = width * height * 3
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # A reader thread keeps FFmpeg decoding the next frames while the caller runs detection on this

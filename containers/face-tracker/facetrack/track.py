@@ -1,5 +1,9 @@
 """One time range of one video → the crop path JSON the Node side reads."""
+import os
+import threading
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from .cuts import is_cut, thumbnail
 from .decode import frames, probe
@@ -20,18 +24,57 @@ class EmptyRange(ValueError):
     pass
 
 
-def track(detector, video: str, start: float = 0.0, end: float | None = None, fps: float = 5.0, width: int = 640) -> dict:
+class DetectorPool:
+    """Face detection on several threads: MediaPipe releases the GIL while its graph runs, so
+    each thread's own detector (graphs are not shared between threads) uses its own core."""
+
+    def __init__(self, threads: int | None = None):
+        from .detect import Detector  # MediaPipe loads only when there is work to do
+
+        self._make = Detector
+        self._local = threading.local()
+        self._all: list = []
+        self._lock = threading.Lock()
+        self.threads = threads or max(1, min(2, os.cpu_count() or 1))
+        self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="detect")
+
+    def _detector(self):
+        d = getattr(self._local, "detector", None)
+        if d is None:
+            d = self._make()
+            self._local.detector = d
+            with self._lock:
+                self._all.append(d)
+        return d
+
+    def submit(self, rgb) -> Future:
+        return self._pool.submit(lambda: self._detector().faces(rgb))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        for d in self._all:
+            d.close()
+
+
+def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | None = None, fps: float = 5.0, width: int = 640) -> dict:
     started = time.monotonic()
     info = probe(video)
     stop = end if end is not None else info.duration
     if stop <= start:
         raise EmptyRange(f"empty range {start}-{stop}")
     samples: list[Sample] = []
+    pending: deque = deque()  # (t, future, cut), in order; a few frames ahead at most
     prev = None
     for t, rgb in frames(video, start, stop, fps, min(width, info.width), info):
         thumb = thumbnail(rgb)
-        samples.append(Sample(t, detector.faces(rgb), is_cut(prev, thumb)))
+        pending.append((t, detector.submit(rgb), is_cut(prev, thumb)))
         prev = thumb
+        while len(pending) > 2 * detector.threads:
+            pt, fut, cut = pending.popleft()
+            samples.append(Sample(pt, fut.result(), cut))
+    while pending:
+        pt, fut, cut = pending.popleft()
+        samples.append(Sample(pt, fut.result(), cut))
     cw, ch = crop_size(info.width, info.height)
     result = plan(samples, cw / info.width, ch / info.height, Options(sample_fps=fps))
     return {
