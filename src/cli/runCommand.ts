@@ -1,6 +1,6 @@
 // `clipforge run <input>`: one job, progress on stderr, the result (or manifest) on stdout.
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
+import { sidecarOf } from '../adapters/local/sidecar.ts';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
@@ -88,17 +88,6 @@ export function parseRunArgs(argv: string[]) {
   return { input, captions, outDir: resolve(a.out ?? `${stem}-clips`), options: options.data, json: a.json ?? false };
 }
 
-/** talk.srt or talk.vtt (also talk.en.vtt, as YouTube downloaders name them) beside talk.mp4. */
-export function sidecarOf(input: string): string | undefined {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return undefined;
-  const dir = dirname(input);
-  const stem = basename(input).replace(/\.[^.]+$/, '');
-  const names = existsSync(dir) ? readdirSync(dir) : [];
-  const match = names
-    .filter((n) => n.startsWith(`${stem}.`) && /^(?:\.[A-Za-z-]{2,8})?\.(srt|vtt)$/i.test(n.slice(stem.length)))
-    .sort((x, y) => x.length - y.length)[0];
-  return match ? join(dir, match) : undefined;
-}
 
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);

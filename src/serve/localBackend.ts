@@ -12,6 +12,8 @@ import { type JobRow, summary } from './jobStore.ts';
 export interface LocalBackendOptions {
   dataDir: string;
   maxUploadBytes: number;
+  /** Whether jobs may name a file on this machine ({path}). */
+  allowPaths: boolean;
   /** Query string that authorises links (the access token), or ''. */
   linkAuth: () => string;
 }
@@ -60,6 +62,9 @@ export class LocalBackend implements JobsBackend {
   }
 
   async createJob(req: CreateJob): Promise<JobSummary> {
+    for (const s of [req.source, req.captions]) {
+      if (s && 'path' in s && !this.opts.allowPaths) throw new ApiError(400, 'sources by path are accepted only when serving on loopback; upload the file or give a URL');
+    }
     this.resolveSource(req.source); // refuse unknown uploads now, not when the job starts
     if (req.captions) this.resolveSource(req.captions);
     const job = this.queue.submit({ id: newJobId(), name: this.nameOf(req.source), source: req.source, captions: req.captions ?? null, options: req.options ?? {} });

@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from '../core/projectRoot.ts';
 import type { Logger } from '../core/ports.ts';
 import type { LocalJobRequest } from '../runtime/local/runJob.ts';
 import { newJobId } from '../runtime/local/runJob.ts';
+import { sidecarOf } from '../adapters/local/sidecar.ts';
 import { fileResponse } from './files.ts';
 import { watchInbox } from './inboxWatcher.ts';
 import { JobQueue, type QueueEvent } from './jobQueue.ts';
@@ -80,6 +81,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   );
   backend = new LocalBackend(queue, {
     dataDir: opts.dataDir,
+    // Off loopback, clients are other machines: they may not name files on this one.
+    allowPaths: isLoopback(opts.host),
     maxUploadBytes: opts.maxUploadBytes,
     linkAuth: () => (opts.token ? `?token=${encodeURIComponent(opts.token)}` : ''),
   });
@@ -186,7 +189,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
           if (queue.full) return false; // taken on a later poll, when there is room
           const id = newJobId();
           if (!store.claimInbox(key, id)) return false;
-          queue.submit({ id, name: path.split('/').pop()!, source: { path }, captions: null, options: {} });
+          // A caption file dropped beside the video (talk.srt for talk.mp4) is used for it.
+          const captions = sidecarOf(path);
+          queue.submit({ id, name: path.split('/').pop()!, source: { path }, captions: captions ? { path: captions } : null, options: {} });
           return true;
         },
       })

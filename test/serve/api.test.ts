@@ -152,7 +152,10 @@ test('a video dropped into the inbox becomes one job once it is completely writt
   }
   assert.equal(srv.store.jobs().filter((j) => !before.has(j.id)).length, 0, 'no job while the file grows');
   await rm(growing);
-  // Written under a hidden name, then renamed in, as a careful copier does.
+  // Its captions beside it, then the video written under a hidden name and renamed in, as a
+  // careful copier does.
+  const cues = Array.from({ length: 30 }, (_, i) => `${i + 1}\n00:00:${String(i * 3).padStart(2, '0')},000 --> 00:00:${String(i * 3 + 2).padStart(2, '0')},500\nInbox caption ${i} says something.\n`);
+  await writeFile(join(inbox, 'dropped.srt'), cues.join('\n'));
   const tmp = join(inbox, '.incoming.mp4');
   await copyFile(await shortTalk(), tmp);
   await rename(tmp, join(inbox, 'dropped.mp4'));
@@ -168,6 +171,8 @@ test('a video dropped into the inbox becomes one job once it is completely writt
   assert.equal(made[0]!.name, 'dropped.mp4');
   assert.equal(final.jobId, made[0]!.id);
   assert.equal(final.type, 'done', JSON.stringify(final));
+  assert.deepEqual(made[0]!.captions, { path: join(inbox, 'dropped.srt') }, 'the caption file beside it came along');
+  assert.equal((final.manifest as { usage: { transcriber: string } }).usage.transcriber, 'captions');
   await new Promise((r) => setTimeout(r, 1000));
   assert.equal(srv.store.jobs().filter((j) => !before.has(j.id)).length, 1, 'and no second job on later polls');
 });
@@ -175,11 +180,15 @@ test('a video dropped into the inbox becomes one job once it is completely writt
 test('with a token, the API and the WebSocket refuse requests without it', async () => {
   const data = await mkdtemp(join(tmpdir(), 'serve-token-'));
   const token = 'a-long-enough-test-token';
-  const s = await startServer({ port: 0, host: '127.0.0.1', dataDir: data, concurrency: 1, backlog: 2, maxUploadBytes: 1e6, log: quiet, token });
+  // Not loopback: a token is required and jobs may not name files on the server.
+  const s = await startServer({ port: 0, host: '0.0.0.0', dataDir: data, concurrency: 1, backlog: 2, maxUploadBytes: 1e6, log: quiet, token });
   try {
     assert.equal((await call(s.url, 'GET', '/jobs')).status, 401);
     assert.equal((await call(s.url, 'GET', '/jobs', undefined, { authorization: `Bearer ${token}` })).status, 200);
     assert.equal((await call(s.url, 'GET', `/jobs?token=${token}`)).status, 200);
+    const byPath = await call(s.url, 'POST', '/jobs', { source: { path: '/etc/passwd' } }, { authorization: `Bearer ${token}` });
+    assert.equal(byPath.status, 400);
+    assert.match(byPath.json.error, /only when serving on loopback/);
     assert.equal((await call(s.url, 'GET', '/')).status, 200, 'the page itself is public; it asks for the token');
     await assert.rejects(follow(s.url.replace('http', 'ws') + '/ws', '*'), /HTTP 401/);
     const ok = await follow(s.url.replace('http', 'ws') + `/ws?token=${token}`, '*');
