@@ -1,0 +1,13 @@
+// `npx cdk synth` / `npx cdk deploy` entry (see cdk.json). cdk-nag's AwsSolutions rules run on
+// every synth (as a CDK validation plugin); a finding fails it unless acknowledged with a
+// written reason (Validations.of(construct).acknowledge).
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ClipforgeStack } from './clipforgeStack.ts';
+
+const app = new App();
+new ClipforgeStack(app, app.node.tryGetContext('stackName') ?? 'Clipforge', {
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  retainOutputs: app.node.tryGetContext('retainOutputs') !== 'false',
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

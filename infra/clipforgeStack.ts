@@ -1,0 +1,40 @@
+// The clipforge deployment. This first part holds the storage, tables and queues every later
+// part (Lambda stages, Fargate tasks, Step Functions, the HTTP and WebSocket APIs) builds on.
+import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { EventType } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import type { Construct } from 'constructs';
+import { Queues } from './constructs/queues.ts';
+import { Storage } from './constructs/storage.ts';
+import { Tables } from './constructs/tables.ts';
+
+export interface ClipforgeStackProps extends StackProps {
+  /** Keep finished clips when the stack is deleted (default true). */
+  retainOutputs?: boolean;
+}
+
+export class ClipforgeStack extends Stack {
+  readonly storage: Storage;
+  readonly tables: Tables;
+  readonly queues: Queues;
+
+  constructor(scope: Construct, id: string, props: ClipforgeStackProps = {}) {
+    super(scope, id, props);
+    this.storage = new Storage(this, 'Storage', { retainOutputs: props.retainOutputs ?? true });
+    this.tables = new Tables(this, 'Tables');
+    this.queues = new Queues(this, 'Queues');
+    // An upload that completes is a job request: S3 tells the intake queue, never a Lambda
+    // directly, so a burst of uploads queues instead of starting a burst of executions.
+    this.storage.uploads.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queues.intake));
+    const notifier = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
+    if (notifier) {
+      Validations.of(notifier).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: "aws-cdk-lib's own handler that configures the bucket notification at deploy time; its role and managed logging policy are fixed by the library.",
+      });
+    }
+
+    new CfnOutput(this, 'UploadsBucket', { value: this.storage.uploads.bucketName });
+    new CfnOutput(this, 'OutputsBucket', { value: this.storage.outputs.bucketName });
+  }
+}

@@ -1,0 +1,41 @@
+// DynamoDB: jobs, WebSocket connections (found by job through an index) and the transcript
+// cache (expired by DynamoDB's TTL). On-demand capacity, encrypted, point-in-time recovery.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+export const CONNECTIONS_BY_JOB = 'byJob';
+
+export class Tables extends Construct {
+  readonly jobs: Table;
+  readonly connections: Table;
+  readonly transcripts: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const common = {
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    };
+    this.jobs = new Table(this, 'Jobs', { ...common, partitionKey: { name: 'jobId', type: AttributeType.STRING }, removalPolicy: RemovalPolicy.RETAIN });
+    this.connections = new Table(this, 'Connections', {
+      ...common,
+      partitionKey: { name: 'connectionId', type: AttributeType.STRING },
+      sortKey: { name: 'jobId', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.connections.addGlobalSecondaryIndex({
+      indexName: CONNECTIONS_BY_JOB,
+      partitionKey: { name: 'jobId', type: AttributeType.STRING },
+      sortKey: { name: 'connectionId', type: AttributeType.STRING },
+    });
+    this.transcripts = new Table(this, 'TranscriptCache', {
+      ...common,
+      partitionKey: { name: 'key', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+}

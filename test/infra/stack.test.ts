@@ -1,0 +1,80 @@
+// The CDK stack synthesised offline: the properties the design asks of storage, tables and
+// queues, and cdk-nag's AwsSolutions checks with no unsuppressed finding.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ClipforgeStack } from '../../infra/clipforgeStack.ts';
+
+const outdir = mkdtempSync(join(tmpdir(), 'clipforge-cdk-'));
+
+function synth() {
+  const app = new App({ outdir });
+  const stack = new ClipforgeStack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  let failure: unknown;
+  try {
+    app.synth();
+  } catch (err) {
+    failure = err;
+  }
+  return { stack, template: Template.fromStack(stack), failure };
+}
+
+const { template, failure } = synth();
+
+test('every bucket is private, encrypted and TLS-only', () => {
+  const buckets = template.findResources('AWS::S3::Bucket');
+  assert.equal(Object.keys(buckets).length, 4);
+  for (const [id, b] of Object.entries(buckets)) {
+    const p = (b as { Properties: Record<string, any> }).Properties;
+    assert.deepEqual(p.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true }, id);
+    assert.equal(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256', id);
+  }
+  const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')) as Array<{ Properties: { PolicyDocument: { Statement: any[] } } }>;
+  const tlsOnly = policies.filter((p) => p.Properties.PolicyDocument.Statement.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'));
+  assert.equal(tlsOnly.length, 4, 'a deny-without-TLS statement on each bucket');
+});
+
+test('work objects under temporary prefixes expire after a day; incomplete multipart uploads are aborted', () => {
+  template.hasResourceProperties('AWS::S3::Bucket', {
+    LifecycleConfiguration: {
+      Rules: Match.arrayWith([
+        Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+        Match.objectLike({ Prefix: 'jobs/', ExpirationInDays: 1, Status: 'Enabled' }),
+        Match.objectLike({ Prefix: 'tmp/', ExpirationInDays: 1, Status: 'Enabled' }),
+      ]),
+    },
+  });
+});
+
+test('tables: jobs, connections indexed by job, transcript cache with TTL', () => {
+  template.resourceCountIs('AWS::DynamoDB::Table', 3);
+  template.hasResourceProperties('AWS::DynamoDB::Table', {
+    KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
+    TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    BillingMode: 'PAY_PER_REQUEST',
+  });
+  template.hasResourceProperties('AWS::DynamoDB::Table', {
+    GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byJob', KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }, { AttributeName: 'connectionId', KeyType: 'RANGE' }] })],
+  });
+});
+
+test('queues have dead-letter queues; uploads notify the intake queue', () => {
+  const queues = template.findResources('AWS::SQS::Queue');
+  const withDlq = Object.values(queues).filter((q) => (q as { Properties: { RedrivePolicy?: unknown } }).Properties.RedrivePolicy);
+  assert.equal(withDlq.length, 2);
+  template.hasResourceProperties('Custom::S3BucketNotifications', {
+    NotificationConfiguration: { QueueConfigurations: [Match.objectLike({ Events: ['s3:ObjectCreated:*'] })] },
+  });
+});
+
+test("cdk-nag's AwsSolutions checks find nothing unacknowledged", () => {
+  const report = readdirSync(outdir).find((f) => f.startsWith('policy-validation-report'));
+  const text = report ? readFileSync(join(outdir, report), 'utf8') : '';
+  assert.equal(failure, undefined, `synth failed validation:\n${text.slice(0, 4000)}`);
+});
