@@ -27,11 +27,11 @@ fi
 
 # One virtualenv for the offline transcriber and the face tracker (wheels exist for CPython
 # 3.9-3.12); a venv that cannot import them is rebuilt.
-if ! .venv/bin/python -c "import pocketsphinx, mediapipe, pytest" >/dev/null 2>&1; then
-  echo "setup: creating .venv (pocketsphinx, mediapipe)"
+if ! .venv/bin/python -c "import pocketsphinx, mediapipe, pytest, moto" >/dev/null 2>&1; then
+  echo "setup: creating .venv (pocketsphinx, mediapipe, moto)"
   rm -rf .venv
   python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r speech/requirements.txt -r containers/face-tracker/requirements-dev.txt
+  .venv/bin/pip install -q --disable-pip-version-check -r speech/requirements.txt -r containers/face-tracker/requirements-dev.txt -r test/requirements.txt
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

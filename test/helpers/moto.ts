@@ -1,0 +1,59 @@
+// moto's AWS emulator server on loopback, for the AWS adapters' tests: the real AWS SDK clients
+// talk HTTP to it. Set CLIPFORGE_AWS_ENDPOINT to run the same tests against LocalStack instead.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { projectPython } from '../../src/core/projectRoot.ts';
+
+export interface AwsEmulator {
+  endpoint: string;
+  /** Client settings for the AWS SDK v3. */
+  config: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string }; forcePathStyle: boolean };
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const settings = (endpoint: string): AwsEmulator['config'] => ({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  forcePathStyle: true,
+});
+
+export async function startAwsEmulator(): Promise<AwsEmulator> {
+  const given = process.env.CLIPFORGE_AWS_ENDPOINT;
+  if (given) return { endpoint: given, config: settings(given), stop: async () => undefined };
+  const port = await freePort();
+  const child: ChildProcess = spawn(projectPython(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`moto server exited: ${stderr}`);
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      if (res.ok || res.status < 500) break;
+    } catch {
+      // not listening yet
+    }
+    if (i > 150) throw new Error(`moto server did not start: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    endpoint,
+    config: settings(endpoint),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    },
+  };
+}
