@@ -1,0 +1,28 @@
+// Starter Lambda: reads the intake queue (S3 upload events, API job requests) and starts one
+// execution per job. Its reserved concurrency bounds how many start at once, so a burst of
+// uploads waits in the queue. A bad message fails alone (partial batch response) and, after its
+// retries, lands in the dead-letter queue.
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { jobsFromMessage, startJob } from '../../src/aws/intake.ts';
+
+const logger = new Logger({ serviceName: 'clipforge-starter' });
+const processor = new BatchProcessor(EventType.SQS);
+const deps = {
+  ddb: new DynamoDBClient({}),
+  sfn: new SFNClient({}),
+  jobsTable: process.env.JOBS_TABLE ?? '',
+  stateMachineArn: process.env.STATE_MACHINE_ARN ?? '',
+};
+
+async function onRecord(record: SQSRecord): Promise<void> {
+  for (const job of jobsFromMessage(record.body)) {
+    const { created, executionArn } = await startJob(job, deps);
+    logger.info(created ? 'job started' : 'duplicate request; job already started', { jobId: job.jobId, executionArn });
+  }
+}
+
+export const handler = async (event: SQSEvent, context: Context) => processPartialResponse(event, onRecord, processor, { context });

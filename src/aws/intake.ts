@@ -1,0 +1,97 @@
+// Intake: what arrives on the intake queue (an S3 upload notification, or a job request from the
+// HTTP API) becomes exactly one job record and one Step Functions execution. Duplicates are
+// harmless: the job record is written only if absent, and an execution is named by its job id
+// (Step Functions returns the existing execution for the same name and input).
+import { createHash } from 'node:crypto';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { JobOptionsSchema } from '../core/schemas.ts';
+
+/** A job request the HTTP API puts on the queue (it made the job id). */
+export const QueuedJobSchema = z.object({
+  kind: z.literal('job'),
+  jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  source: z.string().min(1),
+  captions: z.string().min(1).optional(),
+  options: JobOptionsSchema.optional(),
+});
+export type QueuedJob = z.infer<typeof QueuedJobSchema>;
+
+const S3EventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        eventSource: z.literal('aws:s3'),
+        eventName: z.string().startsWith('ObjectCreated:'),
+        s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string(), size: z.number(), eTag: z.string().optional(), sequencer: z.string().optional() }) }),
+      }),
+    )
+    .min(1),
+});
+/** S3 sends this once when notifications are set up; it carries no upload. */
+const S3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
+
+export class BadMessage extends Error {
+  override name = 'BadMessage';
+}
+
+/** Job requests in one queue message body; an S3 test event gives none. */
+export function jobsFromMessage(body: string): QueuedJob[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new BadMessage(`not JSON: ${body.slice(0, 80)}`);
+  }
+  if (S3TestEventSchema.safeParse(json).success) return [];
+  const queued = QueuedJobSchema.safeParse(json);
+  if (queued.success) return [queued.data];
+  const s3 = S3EventSchema.safeParse(json);
+  if (!s3.success) throw new BadMessage(`neither a job request nor an S3 upload event: ${s3.error.issues[0]?.message}`);
+  return s3.data.Records.map((r) => {
+    // S3 URL-encodes keys in events, with '+' for spaces.
+    const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '));
+    const identity = `${r.s3.bucket.name}/${key}@${r.s3.object.eTag ?? r.s3.object.sequencer ?? r.s3.object.size}`;
+    return { kind: 'job' as const, jobId: `up-${createHash('sha256').update(identity).digest('hex').slice(0, 24)}`, source: `s3://${r.s3.bucket.name}/${key}` };
+  });
+}
+
+export interface IntakeDeps {
+  ddb: DynamoDBClient;
+  sfn: SFNClient;
+  jobsTable: string;
+  stateMachineArn: string;
+  now?: () => Date;
+}
+
+/** Records the job (if new) and starts its execution; returns whether this call created the job. */
+export async function startJob(job: QueuedJob, deps: IntakeDeps): Promise<{ created: boolean; executionArn: string }> {
+  const doc = DynamoDBDocumentClient.from(deps.ddb);
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  let created = true;
+  try {
+    await doc.send(
+      new PutCommand({
+        TableName: deps.jobsTable,
+        Item: { jobId: job.jobId, status: 'queued', source: job.source, ...(job.captions ? { captions: job.captions } : {}), options: job.options ?? {}, createdAt: at, updatedAt: at },
+        ConditionExpression: 'attribute_not_exists(jobId)',
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    created = false;
+  }
+  // The input is built from the message alone, so a redelivery sends identical input and Step
+  // Functions treats the start as the same request.
+  const input = { jobId: job.jobId, source: job.source, ...(job.captions ? { captions: job.captions } : {}), options: JobOptionsSchema.parse(job.options ?? {}) };
+  try {
+    const res = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: job.jobId, input: JSON.stringify(input) }));
+    return { created, executionArn: res.executionArn! };
+  } catch (err) {
+    // Already started (and perhaps finished) by an earlier delivery of the same request.
+    if (!(err instanceof ExecutionAlreadyExists)) throw err;
+    return { created: false, executionArn: `${deps.stateMachineArn.replace(':stateMachine:', ':execution:')}:${job.jobId}` };
+  }
+}
