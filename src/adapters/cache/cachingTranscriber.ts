@@ -3,6 +3,7 @@
 // (or Lambda invocations) a lease in the cache makes the others wait for the first one's result.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { hostname } from 'node:os';
 import type { CallContext, Logger, Transcriber, TranscriptCache } from '../../core/ports.ts';
 import type { Transcript } from '../../core/schemas.ts';
 
@@ -10,7 +11,8 @@ export const CACHE_TTL_SEC = 7 * 24 * 3600;
 
 export interface CachingOptions {
   ttlSec?: number;
-  /** How long a lease lasts without renewal; a crashed holder blocks others at most this long. */
+  /** How long a lease lasts without renewal (it is renewed every third of it while held); a
+   * holder that died blocks others at most this long. */
   leaseSec?: number;
   pollMs?: number;
   log?: Logger;
@@ -27,7 +29,8 @@ export class CachingTranscriber implements Transcriber {
   readonly model: string;
   readonly language: string | undefined;
   private readonly inFlight = new Map<string, Promise<Transcript>>();
-  private readonly owner = randomUUID();
+  /** host:pid:uuid, so a local cache can tell a dead holder from a live one. */
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID()}`;
 
   constructor(
     private readonly inner: Transcriber,
@@ -62,7 +65,7 @@ export class CachingTranscriber implements Transcriber {
   }
 
   private async fill(key: string, audioPath: string, ctx: CallContext): Promise<Transcript> {
-    const leaseSec = this.opts.leaseSec ?? 300;
+    const leaseSec = this.opts.leaseSec ?? 60;
     for (;;) {
       if (await this.cache.claim(key, this.owner, leaseSec)) break;
       // Someone else is transcribing this audio: wait for their result (or for their lease to lapse).

@@ -1,6 +1,7 @@
 // The local TranscriptCache: one SQLite file (Node's built-in node:sqlite, no native addon), safe
 // for several clipforge processes at once (WAL, busy timeout, leases taken in one statement).
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { TranscriptCache } from '../../core/ports.ts';
@@ -39,6 +40,11 @@ export class SqliteTranscriptCache implements TranscriptCache {
 
   async claim(key: string, owner: string, leaseSec: number): Promise<boolean> {
     const now = this.now();
+    // A lease held by a process of this machine that no longer exists (killed, crashed) is free.
+    const held = this.db.prepare('SELECT owner FROM leases WHERE key = ? AND until > ?').get(key, now) as { owner: string } | undefined;
+    if (held && held.owner !== owner && holderIsDead(held.owner)) {
+      this.db.prepare('DELETE FROM leases WHERE key = ? AND owner = ?').run(key, held.owner);
+    }
     const res = this.db
       .prepare(
         'INSERT INTO leases (key, owner, until) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET owner = excluded.owner, until = excluded.until WHERE leases.until <= ? OR leases.owner = excluded.owner',
@@ -53,5 +59,18 @@ export class SqliteTranscriptCache implements TranscriptCache {
 
   close(): void {
     this.db.close();
+  }
+}
+
+/** Owners are host:pid:uuid; on this host, a pid that is gone means a dead holder. */
+export function holderIsDead(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
