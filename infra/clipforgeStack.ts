@@ -1,10 +1,12 @@
-// The clipforge deployment. This first part holds the storage, tables and queues every later
-// part (Lambda stages, Fargate tasks, Step Functions, the HTTP and WebSocket APIs) builds on.
+// The clipforge deployment. So far: storage, tables, queues and the starter Lambda that turns
+// uploads and job requests into executions; the Lambda stages, Fargate tasks, the state machine
+// and the HTTP and WebSocket APIs come next.
 import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { Queues } from './constructs/queues.ts';
+import { Starter, pipelineArn } from './constructs/starter.ts';
 import { Storage } from './constructs/storage.ts';
 import { Tables } from './constructs/tables.ts';
 
@@ -17,6 +19,7 @@ export class ClipforgeStack extends Stack {
   readonly storage: Storage;
   readonly tables: Tables;
   readonly queues: Queues;
+  readonly starter: Starter;
 
   constructor(scope: Construct, id: string, props: ClipforgeStackProps = {}) {
     super(scope, id, props);
@@ -33,6 +36,8 @@ export class ClipforgeStack extends Stack {
         reason: "aws-cdk-lib's own handler that configures the bucket notification at deploy time; its role and managed logging policy are fixed by the library.",
       });
     }
+
+    this.starter = new Starter(this, 'Starter', { intake: this.queues.intake, jobs: this.tables.jobs, stateMachineArn: pipelineArn(this) });
 
     new CfnOutput(this, 'UploadsBucket', { value: this.storage.uploads.bucketName });
     new CfnOutput(this, 'OutputsBucket', { value: this.storage.outputs.bucketName });

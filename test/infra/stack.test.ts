@@ -73,6 +73,17 @@ test('queues have dead-letter queues; uploads notify the intake queue', () => {
   });
 });
 
+test('the starter Lambda: current Node runtime, bounded concurrency on the intake queue, partial batch failures', () => {
+  template.hasResourceProperties('AWS::Lambda::Function', { Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'), Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: Match.anyValue() }) } });
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    ScalingConfig: { MaximumConcurrency: 2 },
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    BatchSize: 10,
+  });
+  const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+  assert.match(policies, /states:StartExecution/);
+});
+
 test("cdk-nag's AwsSolutions checks find nothing unacknowledged", () => {
   const report = readdirSync(outdir).find((f) => f.startsWith('policy-validation-report'));
   const text = report ? readFileSync(join(outdir, report), 'utf8') : '';
