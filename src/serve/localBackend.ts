@@ -5,7 +5,7 @@ import { basename, join, resolve } from 'node:path';
 import { ApiError } from '../api/apiError.ts';
 import type { JobsBackend } from '../api/routes.ts';
 import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, UploadTicket } from '../api/schemas.ts';
-import { newJobId } from '../runtime/local/runJob.ts';
+import { newJobId } from '../core/jobId.ts';
 import type { JobQueue } from './jobQueue.ts';
 import { type JobRow, summary } from './jobStore.ts';
 

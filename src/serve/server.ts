@@ -14,7 +14,7 @@ import { ClientMessageSchema } from '../api/schemas.ts';
 import { PROJECT_ROOT } from '../core/projectRoot.ts';
 import type { Logger } from '../core/ports.ts';
 import type { LocalJobRequest } from '../runtime/local/runJob.ts';
-import { newJobId } from '../runtime/local/runJob.ts';
+import { newJobId } from '../core/jobId.ts';
 import { sidecarOf } from '../adapters/local/sidecar.ts';
 import { fileResponse } from './files.ts';
 import { watchInbox } from './inboxWatcher.ts';

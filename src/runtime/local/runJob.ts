@@ -1,6 +1,5 @@
 // One job on this machine: the state machine over the local adapters, timings per stage, and
 // the job's work files removed however it ends.
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +12,7 @@ import { score } from '../../stages/score.ts';
 import type { StagePorts } from '../../stages/stagePorts.ts';
 import { track } from '../../stages/track.ts';
 import { transcribe } from '../../stages/transcribe.ts';
+import { newJobId } from '../../core/jobId.ts';
 import { localModels } from './chooseModels.ts';
 import { chooseTracker } from './chooseTracker.ts';
 import { localPorts } from './localPorts.ts';
@@ -81,9 +81,7 @@ function unionMs(spans: Array<[number, number]>): number {
   return total;
 }
 
-export function newJobId(): string {
-  return `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
-}
+export { newJobId };
 
 export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   const jobId = req.jobId ?? newJobId();

@@ -1,0 +1,47 @@
+// HTTP API Lambda: the same Hono routes and zod schemas as `clipforge serve`, on the AWS backend.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Hono } from 'hono';
+import { handle } from 'hono/aws-lambda';
+import { z } from 'zod';
+import { ApiError } from '../../src/api/apiError.ts';
+import { errorResponse, jobsApi } from '../../src/api/routes.ts';
+import { AwsJobsBackend } from '../../src/aws/awsJobsBackend.ts';
+
+const logger = new Logger({ serviceName: 'clipforge-api' });
+const env = z
+  .object({
+    UPLOADS_BUCKET: z.string().min(1),
+    OUTPUTS_BUCKET: z.string().min(1),
+    JOBS_TABLE: z.string().min(1),
+    INTAKE_QUEUE_URL: z.string().min(1),
+    STATE_MACHINE_ARN: z.string().min(1),
+    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
+  })
+  .parse(process.env);
+
+const backend = new AwsJobsBackend({
+  s3: new S3Client({}),
+  ddb: new DynamoDBClient({}),
+  sqs: new SQSClient({}),
+  sfn: new SFNClient({}),
+  uploadsBucket: env.UPLOADS_BUCKET,
+  outputsBucket: env.OUTPUTS_BUCKET,
+  jobsTable: env.JOBS_TABLE,
+  intakeQueueUrl: env.INTAKE_QUEUE_URL,
+  stateMachineArn: env.STATE_MACHINE_ARN,
+  maxUploadBytes: env.MAX_UPLOAD_BYTES,
+});
+
+const app = new Hono();
+app.onError((err) => {
+  if (!(err instanceof ApiError)) logger.error('request failed', err as Error);
+  return errorResponse(err);
+});
+app.route('/', jobsApi(backend));
+app.notFound(() => errorResponse(new ApiError(404, 'no such route')));
+
+export const handler = handle(app);

@@ -1,0 +1,161 @@
+// The jobs API on AWS, behind the same Hono routes as `clipforge serve`: uploads go straight to
+// S3 by presigned PUT (its signed length and type are the limits), jobs are recorded in DynamoDB
+// and queued for the starter, finished clips are served by presigned GET, and a cancel stops the
+// execution.
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { ExecutionDoesNotExist, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { type SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ApiError } from '../api/apiError.ts';
+import type { JobsBackend } from '../api/routes.ts';
+import type { CreateJob, CreateUpload, JobDetail, JobSource, JobStatus, JobSummary, UploadTicket } from '../api/schemas.ts';
+import { type Manifest, ManifestSchema } from '../core/schemas.ts';
+import { newJobId } from '../core/jobId.ts';
+import type { QueuedJob } from './intake.ts';
+
+export interface AwsBackendDeps {
+  s3: S3Client;
+  ddb: DynamoDBClient;
+  sqs: SQSClient;
+  sfn: SFNClient;
+  uploadsBucket: string;
+  outputsBucket: string;
+  jobsTable: string;
+  intakeQueueUrl: string;
+  stateMachineArn: string;
+  maxUploadBytes: number;
+  /** Presigned URLs live this long. */
+  urlTtlSec?: number;
+}
+
+type JobItem = {
+  jobId: string;
+  status: JobStatus;
+  name?: string;
+  source: string;
+  createdAt: string;
+  updatedAt: string;
+  attempts?: number;
+  stage?: string;
+  pct?: number;
+  message?: string;
+  error?: string;
+  stages?: Record<string, { pct: number; message: string }>;
+  manifest?: Manifest;
+  /** Where the clips are in the outputs bucket. */
+  outputPrefix?: string;
+};
+
+export class AwsJobsBackend implements JobsBackend {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(private readonly d: AwsBackendDeps) {
+    this.doc = DynamoDBDocumentClient.from(d.ddb);
+  }
+
+  private get ttl(): number {
+    return this.d.urlTtlSec ?? 3600;
+  }
+
+  async createUpload(req: CreateUpload): Promise<UploadTicket> {
+    if (req.size > this.d.maxUploadBytes) {
+      throw new ApiError(413, `${req.filename} is ${req.size} bytes, over the ${this.d.maxUploadBytes}-byte upload limit`);
+    }
+    const uploadId = `u${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+    const name = req.filename.split('/').pop()!.replace(/[^\w.-]/g, '_') || 'video';
+    const command = new PutObjectCommand({ Bucket: this.d.uploadsBucket, Key: `uploads/${uploadId}/${name}`, ContentType: req.contentType, ContentLength: req.size });
+    const uploadUrl = await getSignedUrl(this.d.s3, command, { expiresIn: this.ttl, signableHeaders: new Set(['content-type', 'content-length']) });
+    return { uploadId, uploadUrl, method: 'PUT', maxBytes: this.d.maxUploadBytes, expiresAt: new Date(Date.now() + this.ttl * 1000).toISOString() };
+  }
+
+  private async sourceOf(s: JobSource): Promise<{ uri: string; name: string }> {
+    if ('url' in s) return { uri: s.url, name: new URL(s.url).pathname.split('/').pop() || s.url };
+    if ('path' in s) throw new ApiError(400, 'sources by path are not accepted by the hosted API; upload the file or give a URL');
+    const listed = await this.d.s3.send(new ListObjectsV2Command({ Bucket: this.d.uploadsBucket, Prefix: `uploads/${s.uploadId}/`, MaxKeys: 1 }));
+    const key = listed.Contents?.[0]?.Key;
+    if (!key) throw new ApiError(409, `upload ${s.uploadId} has not been received yet (PUT its bytes to the uploadUrl first)`);
+    return { uri: `s3://${this.d.uploadsBucket}/${key}`, name: key.split('/').pop()! };
+  }
+
+  async createJob(req: CreateJob): Promise<JobSummary> {
+    const source = await this.sourceOf(req.source);
+    const captions = req.captions ? (await this.sourceOf(req.captions)).uri : undefined;
+    const now = new Date().toISOString();
+    const item: JobItem = { jobId: newJobId(), status: 'queued', name: source.name, source: source.uri, createdAt: now, updatedAt: now, attempts: 0, pct: 0 };
+    await this.doc.send(new PutCommand({ TableName: this.d.jobsTable, Item: item, ConditionExpression: 'attribute_not_exists(jobId)' }));
+    const message: QueuedJob = { kind: 'job', jobId: item.jobId, source: source.uri, ...(captions ? { captions } : {}), ...(req.options ? { options: req.options } : {}) };
+    await this.d.sqs.send(new SendMessageCommand({ QueueUrl: this.d.intakeQueueUrl, MessageBody: JSON.stringify(message) }));
+    return summary(item);
+  }
+
+  async listJobs(): Promise<JobSummary[]> {
+    const items: JobItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(new ScanCommand({ TableName: this.d.jobsTable, ExclusiveStartKey: start, ProjectionExpression: 'jobId, #s, #n, createdAt, updatedAt, attempts, stage, pct, message, #e, #src', ExpressionAttributeNames: { '#s': 'status', '#n': 'name', '#e': 'error', '#src': 'source' } }));
+      items.push(...((page.Items ?? []) as JobItem[]));
+      start = page.LastEvaluatedKey;
+    } while (start && items.length < 1000);
+    return items.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, 200).map(summary);
+  }
+
+  async getJob(id: string): Promise<JobDetail | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.d.jobsTable, Key: { jobId: id } }));
+    if (!Item) return undefined;
+    const job = Item as JobItem;
+    const manifest = job.manifest ? ManifestSchema.parse(job.manifest) : null;
+    const prefix = job.outputPrefix ?? `jobs/${job.jobId}/`;
+    const link = (file: string) => getSignedUrl(this.d.s3, new GetObjectCommand({ Bucket: this.d.outputsBucket, Key: `${prefix}${file}` }), { expiresIn: this.ttl });
+    const clips = await Promise.all(
+      (manifest?.clips ?? []).map(async (c) => ({ ...c, urls: { video: await link(c.file), srt: await link(c.srt), vtt: await link(c.vtt), thumbnail: await link(c.thumbnail) } })),
+    );
+    return { ...summary(job), stages: job.stages ?? {}, manifest, clips };
+  }
+
+  async cancelJob(id: string): Promise<JobSummary | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.d.jobsTable, Key: { jobId: id } }));
+    if (!Item) return undefined;
+    const job = Item as JobItem;
+    if (job.status !== 'queued' && job.status !== 'running') return summary(job);
+    try {
+      await this.d.sfn.send(new StopExecutionCommand({ executionArn: `${this.d.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`, cause: 'cancelled through the API' }));
+    } catch (err) {
+      if (!(err instanceof ExecutionDoesNotExist)) throw err; // still queued: the starter will find it cancelled
+    }
+    try {
+      const res = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.d.jobsTable,
+          Key: { jobId: id },
+          UpdateExpression: 'SET #s = :c, message = :m, updatedAt = :now',
+          ConditionExpression: '#s IN (:q, :r)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':c': 'cancelled', ':m': 'cancelled', ':now': new Date().toISOString(), ':q': 'queued', ':r': 'running' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return summary(res.Attributes as JobItem);
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return summary((await this.doc.send(new GetCommand({ TableName: this.d.jobsTable, Key: { jobId: id } }))).Item as JobItem); // it ended meanwhile
+    }
+  }
+}
+
+function summary(j: JobItem): JobSummary {
+  return {
+    jobId: j.jobId,
+    status: j.status,
+    name: j.name ?? j.source.split('/').pop() ?? j.jobId,
+    attempts: j.attempts ?? 0,
+    createdAt: j.createdAt,
+    updatedAt: j.updatedAt,
+    stage: j.stage ?? null,
+    pct: j.pct ?? 0,
+    message: j.message ?? null,
+    error: j.error ?? null,
+  };
+}

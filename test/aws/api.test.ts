@@ -1,0 +1,170 @@
+// The HTTP API Lambda's real handler (Hono routes shared with `clipforge serve`, the AWS backend)
+// on API Gateway v2 events against moto: presigned upload, job creation queued for the starter,
+// status, cancel (stops the execution), presigned clip downloads, and the error statuses.
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { JobDetailSchema, JobSummarySchema, UploadTicketSchema } from '../../src/api/schemas.ts';
+import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import { type AwsEmulator, startAwsEmulator } from '../helpers/moto.ts';
+
+let aws: AwsEmulator;
+let s3: S3Client;
+let ddb: DynamoDBClient;
+let sqs: SQSClient;
+let sfn: SFNClient;
+let queueUrl: string;
+let stateMachineArn: string;
+const id = randomBytes(3).toString('hex');
+const names = { uploads: `uploads-${id}`, outputs: `outputs-${id}`, jobs: `jobs-${id}` };
+let handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyResult>;
+
+before(async () => {
+  aws = await startAwsEmulator();
+  s3 = new S3Client(aws.config);
+  ddb = new DynamoDBClient(aws.config);
+  sqs = new SQSClient(aws.config);
+  sfn = new SFNClient(aws.config);
+  await s3.send(new CreateBucketCommand({ Bucket: names.uploads }));
+  await s3.send(new CreateBucketCommand({ Bucket: names.outputs }));
+  await ddb.send(
+    new CreateTableCommand({ TableName: names.jobs, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }] }),
+  );
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `intake-${id}` }))).QueueUrl!;
+  const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
+  stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: `pipeline-${id}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }))).stateMachineArn!;
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.config.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_S3_FORCE_PATH_STYLE: 'true',
+    UPLOADS_BUCKET: names.uploads,
+    OUTPUTS_BUCKET: names.outputs,
+    JOBS_TABLE: names.jobs,
+    INTAKE_QUEUE_URL: queueUrl,
+    STATE_MACHINE_ARN: stateMachineArn,
+    MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  handler = (await import('../../lambdas/api/handler.ts')).handler as unknown as typeof handler;
+});
+after(async () => {
+  for (const c of [s3, ddb, sqs, sfn]) c?.destroy();
+  await aws?.stop();
+});
+
+/** An API Gateway HTTP API (payload 2.0) event, as the Lambda integration delivers it. */
+function event(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'abc123.execute-api.us-east-1.amazonaws.com', 'content-type': 'application/json', 'user-agent': 'test' },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'test' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    isBase64Encoded: false,
+  };
+}
+
+const context = { functionName: 'api', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+async function call(method: string, path: string, body?: unknown) {
+  const res = await handler(event(method, path, body), context);
+  return { status: res.statusCode, json: JSON.parse(res.body), headers: res.headers ?? {} };
+}
+
+test('upload by presigned URL, create a job (queued for the starter), read it, cancel it', async () => {
+  const video = randomBytes(4096);
+  const t = await call('POST', '/uploads', { filename: 'my talk.mp4', size: video.length, contentType: 'video/mp4' });
+  assert.equal(t.status, 201, JSON.stringify(t.json));
+  const ticket = UploadTicketSchema.parse(t.json);
+  const signed = new URL(ticket.uploadUrl).searchParams.get('X-Amz-SignedHeaders') ?? '';
+  assert.deepEqual(signed.split(';').sort(), ['content-length', 'content-type', 'host'], 'size and type are part of the signature');
+  const put = await fetch(ticket.uploadUrl, { method: 'PUT', headers: { 'content-type': 'video/mp4' }, body: video });
+  assert.equal(put.status, 200, await put.text());
+
+  const created = await call('POST', '/jobs', { source: { uploadId: ticket.uploadId }, options: { clips: 2 } });
+  assert.equal(created.status, 202, JSON.stringify(created.json));
+  const job = JobSummarySchema.parse(created.json);
+  assert.equal(job.status, 'queued');
+  assert.equal(job.name, 'my_talk.mp4');
+  const msgs = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }))).Messages ?? [];
+  const queued = msgs.map((m) => JSON.parse(m.Body!)).find((m) => m.jobId === job.jobId);
+  assert.deepEqual({ ...queued, options: undefined }, { kind: 'job', jobId: job.jobId, source: `s3://${names.uploads}/uploads/${ticket.uploadId}/my_talk.mp4`, options: undefined });
+  assert.equal(queued.options.clips, 2);
+
+  const got = await call('GET', `/jobs/${job.jobId}`);
+  assert.equal(got.status, 200);
+  assert.equal(JobDetailSchema.parse(got.json).status, 'queued');
+  const list = await call('GET', '/jobs');
+  assert.ok(list.json.jobs.some((j: { jobId: string }) => j.jobId === job.jobId));
+
+  // The starter would have started it; cancelling stops the execution.
+  const exec = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: job.jobId, input: '{}' }));
+  const cancelled = await call('DELETE', `/jobs/${job.jobId}`);
+  assert.equal(cancelled.status, 200);
+  assert.equal(cancelled.json.status, 'cancelled');
+  assert.equal((await sfn.send(new DescribeExecutionCommand({ executionArn: exec.executionArn! }))).status, 'ABORTED');
+});
+
+test('a finished job lists its clips with presigned download URLs', async () => {
+  const created = await call('POST', '/jobs', { source: { url: 'https://example.com/talk.mp4' } });
+  const jobId = created.json.jobId as string;
+  const manifest = {
+    jobId,
+    source: { path: 'https://example.com/talk.mp4', duration: 100, width: 1920, height: 1080 },
+    clips: [{ rank: 1, start: 10, end: 40, score: 80, title: 'T', reason: 'R', text: 'words', duration: 30, file: 'clip-1.mp4', srt: 'clip-1.srt', vtt: 'clip-1.vtt', thumbnail: 'clip-1.jpg', crop: { fallback: null } }],
+    timings: {},
+    usage: { audioMinutes: 1.7, transcriber: 'openai', scorer: 'openai:gpt-4o', requests: 2, llmRequests: 1, tokensIn: 100, tokensOut: 50, cacheHits: 0, models: {}, estimatedCostUsd: 0.01, unpriced: [] },
+    createdAt: new Date().toISOString(),
+  };
+  await s3.send(new PutObjectCommand({ Bucket: names.outputs, Key: `jobs/${jobId}/clip-1.mp4`, Body: 'mp4 bytes' }));
+  await DynamoDBDocumentClient.from(ddb).send(
+    new UpdateCommand({ TableName: names.jobs, Key: { jobId }, UpdateExpression: 'SET #s = :d, manifest = :m', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':d': 'done', ':m': manifest } }),
+  );
+  const detail = JobDetailSchema.parse((await call('GET', `/jobs/${jobId}`)).json);
+  assert.equal(detail.status, 'done');
+  const res = await fetch(detail.clips[0]!.urls.video);
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), 'mp4 bytes');
+});
+
+test('bad requests: 400 with what is wrong, 404, 409, 413', async () => {
+  let r = await call('POST', '/uploads', { filename: 'a.mp4' });
+  assert.equal(r.status, 400);
+  assert.match(r.json.error, /size/);
+  r = await call('POST', '/uploads', { filename: 'big.mp4', size: 11 * 1024 * 1024 });
+  assert.equal(r.status, 413);
+  r = await call('POST', '/jobs', { source: { path: '/etc/passwd' } });
+  assert.equal(r.status, 400);
+  assert.match(r.json.error, /not accepted by the hosted API/);
+  r = await call('POST', '/jobs', { source: { uploadId: 'unknown' } });
+  assert.equal(r.status, 409);
+  r = await call('POST', '/jobs', 'not json');
+  assert.equal(r.status, 400);
+  r = await call('GET', '/jobs/nope');
+  assert.equal(r.status, 404);
+  r = await call('DELETE', '/jobs/nope');
+  assert.equal(r.status, 404);
+});
