@@ -5,6 +5,7 @@ import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
+import { JobsApi } from './constructs/jobsApi.ts';
 import { Queues } from './constructs/queues.ts';
 import { Starter, pipelineArn } from './constructs/starter.ts';
 import { Storage } from './constructs/storage.ts';
@@ -20,6 +21,7 @@ export class ClipforgeStack extends Stack {
   readonly tables: Tables;
   readonly queues: Queues;
   readonly starter: Starter;
+  readonly api: JobsApi;
 
   constructor(scope: Construct, id: string, props: ClipforgeStackProps = {}) {
     super(scope, id, props);
@@ -38,6 +40,13 @@ export class ClipforgeStack extends Stack {
     }
 
     this.starter = new Starter(this, 'Starter', { intake: this.queues.intake, jobs: this.tables.jobs, stateMachineArn: pipelineArn(this) });
+    this.api = new JobsApi(this, 'JobsApi', {
+      uploads: this.storage.uploads,
+      outputs: this.storage.outputs,
+      jobs: this.tables.jobs,
+      intake: this.queues.intake,
+      stateMachineArn: pipelineArn(this),
+    });
 
     new CfnOutput(this, 'UploadsBucket', { value: this.storage.uploads.bucketName });
     new CfnOutput(this, 'OutputsBucket', { value: this.storage.outputs.bucketName });

@@ -84,6 +84,19 @@ test('the starter Lambda: current Node runtime, bounded concurrency on the intak
   assert.match(policies, /states:StartExecution/);
 });
 
+test('the HTTP API: every route IAM-authorised, access-logged and throttled', () => {
+  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType: string } }>;
+  assert.deepEqual(routes.map((r) => r.Properties.RouteKey).sort(), ['$default', 'DELETE /jobs/{id}', 'GET /jobs', 'GET /jobs/{id}', 'POST /jobs', 'POST /uploads']);
+  for (const r of routes) assert.equal(r.Properties.AuthorizationType, 'AWS_IAM', r.Properties.RouteKey);
+  template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    StageName: '$default',
+    AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }),
+    DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+  });
+  const apiPolicy = JSON.stringify(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('JobsApiFnRole') } }));
+  assert.doesNotMatch(apiPolicy, /"s3:\*"|"dynamodb:\*"|Abort\*|GetObject\*/, 'no wildcard actions');
+});
+
 test("cdk-nag's AwsSolutions checks find nothing unacknowledged", () => {
   const report = readdirSync(outdir).find((f) => f.startsWith('policy-validation-report'));
   const text = report ? readFileSync(join(outdir, report), 'utf8') : '';

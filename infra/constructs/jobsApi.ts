@@ -1,0 +1,90 @@
+// The HTTP API for jobs: one Lambda serving the shared Hono routes, IAM-authorised (requests are
+// SigV4-signed with the caller's AWS credentials: nothing to issue or rotate in a one-account
+// deployment, and access is granted with ordinary IAM policies), access-logged and throttled.
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResources, nagArnOf, nagArnPrefix } from '../nag.ts';
+import { nodeLambda } from './starter.ts';
+
+export interface JobsApiProps {
+  uploads: Bucket;
+  outputs: Bucket;
+  jobs: Table;
+  intake: Queue;
+  stateMachineArn: string;
+  maxUploadBytes?: number;
+}
+
+export class JobsApi extends Construct {
+  readonly api: HttpApi;
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: JobsApiProps) {
+    super(scope, id);
+    this.fn = nodeLambda(
+      this,
+      'Fn',
+      'lambdas/api/handler.ts',
+      {
+        UPLOADS_BUCKET: props.uploads.bucketName,
+        OUTPUTS_BUCKET: props.outputs.bucketName,
+        JOBS_TABLE: props.jobs.tableName,
+        INTAKE_QUEUE_URL: props.intake.queueUrl,
+        STATE_MACHINE_ARN: props.stateMachineArn,
+        MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 8 * 1024 ** 3),
+      },
+      Duration.seconds(29),
+    );
+    // Exactly what the routes do, no grant helpers' wildcard actions.
+    const executions = props.stateMachineArn.replace(':stateMachine:', ':execution:');
+    for (const statement of [
+      new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.uploads.arnForObjects('uploads/*')] }),
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.uploads.bucketArn], conditions: { StringLike: { 's3:prefix': ['uploads/*'] } } }),
+      new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.outputs.arnForObjects('jobs/*')] }),
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], resources: [props.jobs.tableArn] }),
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.intake.queueArn] }),
+      new PolicyStatement({ actions: ['states:StopExecution'], resources: [`${executions}:*`] }),
+    ]) {
+      this.fn.addToRolePolicy(statement);
+    }
+    const policy = this.fn.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      acknowledgeWildcardResources(
+        policy,
+        [`${nagArnOf(props.uploads)}/uploads/*`, `${nagArnOf(props.outputs)}/jobs/*`, `${nagArnPrefix(this, 'states')}execution:${Stack.of(this).stackName}-pipeline:*`],
+        "Keys are made per upload and per job, and executions are named by job id, so these resources can only be named by prefix; each is scoped to its own prefix and no action is a wildcard.",
+      );
+    }
+
+    this.api = new HttpApi(this, 'Api', {
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpIamAuthorizer(),
+      defaultIntegration: new HttpLambdaIntegration('Jobs', this.fn),
+    });
+    for (const [path, methods] of [
+      ['/uploads', [HttpMethod.POST]],
+      ['/jobs', [HttpMethod.GET, HttpMethod.POST]],
+      ['/jobs/{id}', [HttpMethod.GET, HttpMethod.DELETE]],
+    ] as const) {
+      this.api.addRoutes({ path, methods: [...methods], integration: new HttpLambdaIntegration(`Jobs${path.replace(/\W/g, '')}`, this.fn) });
+    }
+    const logs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    new HttpStage(this, 'Stage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new LogGroupLogDestination(logs) },
+      throttle: { rateLimit: 50, burstLimit: 100 },
+    });
+    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });
+  }
+}
