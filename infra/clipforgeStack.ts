@@ -6,6 +6,7 @@ import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
 import { JobsApi } from './constructs/jobsApi.ts';
+import { ProgressSocket } from './constructs/progressSocket.ts';
 import { Queues } from './constructs/queues.ts';
 import { Starter, pipelineArn } from './constructs/starter.ts';
 import { Storage } from './constructs/storage.ts';
@@ -22,6 +23,7 @@ export class ClipforgeStack extends Stack {
   readonly queues: Queues;
   readonly starter: Starter;
   readonly api: JobsApi;
+  readonly socket: ProgressSocket;
 
   constructor(scope: Construct, id: string, props: ClipforgeStackProps = {}) {
     super(scope, id, props);
@@ -47,6 +49,8 @@ export class ClipforgeStack extends Stack {
       intake: this.queues.intake,
       stateMachineArn: pipelineArn(this),
     });
+
+    this.socket = new ProgressSocket(this, 'Progress', { connections: this.tables.connections, jobs: this.tables.jobs });
 
     new CfnOutput(this, 'UploadsBucket', { value: this.storage.uploads.bucketName });
     new CfnOutput(this, 'OutputsBucket', { value: this.storage.outputs.bucketName });

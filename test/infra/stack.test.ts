@@ -85,7 +85,8 @@ test('the starter Lambda: current Node runtime, bounded concurrency on the intak
 });
 
 test('the HTTP API: every route IAM-authorised, access-logged and throttled', () => {
-  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType: string } }>;
+  const all = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType: string } }>;
+  const routes = all.filter((r) => r.Properties.RouteKey === '$default' || r.Properties.RouteKey.includes(' '));
   assert.deepEqual(routes.map((r) => r.Properties.RouteKey).sort(), ['$default', 'DELETE /jobs/{id}', 'GET /jobs', 'GET /jobs/{id}', 'POST /jobs', 'POST /uploads']);
   for (const r of routes) assert.equal(r.Properties.AuthorizationType, 'AWS_IAM', r.Properties.RouteKey);
   template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
@@ -95,6 +96,15 @@ test('the HTTP API: every route IAM-authorised, access-logged and throttled', ()
   });
   const apiPolicy = JSON.stringify(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('JobsApiFnRole') } }));
   assert.doesNotMatch(apiPolicy, /"s3:\*"|"dynamodb:\*"|Abort\*|GetObject\*/, 'no wildcard actions');
+});
+
+test('the WebSocket API: $connect IAM-authorised, subscribe and $disconnect routes, access-logged stage', () => {
+  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { RouteKey: string; AuthorizationType?: string } }>;
+  const ws = Object.fromEntries(routes.filter((r) => /^(\$connect|\$disconnect|subscribe)$/.test(r.Properties.RouteKey)).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]));
+  assert.deepEqual(Object.keys(ws).sort(), ['$connect', '$disconnect', 'subscribe']);
+  assert.equal(ws.$connect, 'AWS_IAM');
+  template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'prod', AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
+  assert.match(JSON.stringify(template.findResources('AWS::IAM::Policy')), /execute-api:ManageConnections/);
 });
 
 test("cdk-nag's AwsSolutions checks find nothing unacknowledged", () => {

@@ -1,0 +1,67 @@
+// The WebSocket API for progress: $connect is IAM-authorised (as the HTTP API), subscribe and
+// $disconnect keep the connections table; pushes come from the pipeline through the Management
+// API, which this construct lets the given functions call.
+import { CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { WebSocketIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResources, nagArnPrefix } from '../nag.ts';
+import { nodeLambda } from './starter.ts';
+
+export class ProgressSocket extends Construct {
+  readonly api: WebSocketApi;
+  readonly stage: WebSocketStage;
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: { connections: Table; jobs: Table }) {
+    super(scope, id);
+    this.fn = nodeLambda(this, 'Fn', 'lambdas/ws/handler.ts', { CONNECTIONS_TABLE: props.connections.tableName, JOBS_TABLE: props.jobs.tableName });
+    const integration = (name: string) => new WebSocketLambdaIntegration(name, this.fn);
+    this.api = new WebSocketApi(this, 'Api', {
+      connectRouteOptions: { integration: integration('Connect'), authorizer: new WebSocketIamAuthorizer() },
+      disconnectRouteOptions: { integration: integration('Disconnect') },
+    });
+    this.api.addRoute('subscribe', { integration: integration('Subscribe') });
+    this.stage = new WebSocketStage(this, 'Stage', {
+      webSocketApi: this.api,
+      stageName: 'prod',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: { destination: new LogGroupLogDestination(new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH })) },
+    });
+    // WebSocket APIs authorise only $connect; later messages ride on that authorised connection.
+    for (const route of ['$disconnect-Route', 'subscribe-Route']) {
+      const r = this.api.node.tryFindChild(route);
+      if (r) Validations.of(r).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'API Gateway WebSocket APIs authorise the $connect route only; this route runs on a connection that $connect (IAM) already authorised.' });
+    }
+    this.fn.addEnvironment('WS_CALLBACK_URL', this.stage.callbackUrl);
+    for (const s of [
+      new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'], resources: [props.connections.tableArn] }),
+      new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.jobs.tableArn] }),
+    ]) {
+      this.fn.addToRolePolicy(s);
+    }
+    this.allowPush(this.fn);
+    new CfnOutput(this, 'Url', { value: this.stage.url });
+  }
+
+  /** Lets a function post to (and learn about gone) connections of this API. */
+  allowPush(fn: NodejsFunction): void {
+    const resource = `${Stack.of(this).formatArn({ service: 'execute-api', resource: this.api.apiId })}/${this.stage.stageName}/POST/@connections/*`;
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [resource] }));
+    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      const apiRef = `<${Stack.of(this).resolve(Stack.of(this).getLogicalId(this.api.node.defaultChild as never))}>`;
+      acknowledgeWildcardResources(
+        policy,
+        [`${nagArnPrefix(this, 'execute-api')}${apiRef}/${this.stage.stageName}/POST/@connections/*`],
+        'Connection ids are made by API Gateway per client, so posting to them is granted for this API and stage only.',
+      );
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// The WebSocket Lambda's real handler on API Gateway WebSocket events, with the connections and
+// jobs tables in moto and the Management API on loopback: subscribe (with catch-up), pushes to a
+// job's and to "*" subscribers, a 410 Gone connection removed, $disconnect.
+import assert from 'node:assert/strict';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { Connections, push } from '../../src/aws/connections.ts';
+import { type AwsEmulator, startAwsEmulator } from '../helpers/moto.ts';
+import { type FakeManagementApi, startManagementApi } from '../helpers/wsManagementApi.ts';
+
+let aws: AwsEmulator;
+let mgmt: FakeManagementApi;
+let ddb: DynamoDBClient;
+const id = randomBytes(3).toString('hex');
+const tables = { connections: `connections-${id}`, jobs: `jobs-${id}` };
+let handler: (e: APIGatewayProxyWebsocketEventV2) => Promise<APIGatewayProxyResultV2>;
+
+before(async () => {
+  aws = await startAwsEmulator();
+  mgmt = await startManagementApi();
+  ddb = new DynamoDBClient(aws.config);
+  // The connections table as infra/constructs/tables.ts makes it.
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: tables.connections,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'connectionId', AttributeType: 'S' },
+        { AttributeName: 'jobId', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'connectionId', KeyType: 'HASH' },
+        { AttributeName: 'jobId', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byJob',
+          KeySchema: [
+            { AttributeName: 'jobId', KeyType: 'HASH' },
+            { AttributeName: 'connectionId', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+  await ddb.send(
+    new CreateTableCommand({ TableName: tables.jobs, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }] }),
+  );
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.config.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    CONNECTIONS_TABLE: tables.connections,
+    JOBS_TABLE: tables.jobs,
+    WS_CALLBACK_URL: mgmt.url,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  handler = (await import('../../lambdas/ws/handler.ts')).handler;
+});
+after(async () => {
+  ddb?.destroy();
+  await mgmt?.close();
+  await aws?.stop();
+});
+
+function wsEvent(routeKey: string, connectionId: string, body?: unknown): APIGatewayProxyWebsocketEventV2 {
+  return {
+    requestContext: {
+      routeKey,
+      messageId: randomUUID(),
+      eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
+      extendedRequestId: randomUUID(),
+      requestTime: new Date().toUTCString(),
+      messageDirection: 'IN',
+      stage: 'prod',
+      connectedAt: Date.now(),
+      requestTimeEpoch: Date.now(),
+      requestId: randomUUID(),
+      domainName: 'ws123.execute-api.us-east-1.amazonaws.com',
+      connectionId,
+      apiId: 'ws123',
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    isBase64Encoded: false,
+  } as APIGatewayProxyWebsocketEventV2;
+}
+
+test('subscribe with catch-up, push to job and "*" subscribers, drop a gone connection, disconnect', async () => {
+  const jobId = 'job-ws-1';
+  await DynamoDBDocumentClient.from(ddb).send(new PutCommand({ TableName: tables.jobs, Item: { jobId, status: 'running', stage: 'render', pct: 40, message: 'rendering clip 1' } }));
+  const [a, b] = ['conn-a=', 'conn-b=']; // API Gateway ids end in '=' and must be URL-encoded
+  assert.equal(((await handler(wsEvent('$connect', a))) as { statusCode: number }).statusCode, 200);
+  await handler(wsEvent('$connect', b));
+  assert.equal(((await handler(wsEvent('subscribe', a, { action: 'subscribe', subscribe: jobId }))) as { statusCode: number }).statusCode, 200);
+  assert.deepEqual(mgmt.received.get(a), [{ type: 'progress', jobId, stage: 'render', pct: 40, message: 'rendering clip 1' }], 'catch-up on subscribe');
+  await handler(wsEvent('subscribe', b, { action: 'subscribe', subscribe: '*' }));
+  const bad = (await handler(wsEvent('subscribe', b, 'nonsense'))) as { statusCode: number; body: string };
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /subscribe/);
+
+  const connections = new Connections(ddb, tables.connections);
+  const api = new ApiGatewayManagementApiClient({ ...aws.config, endpoint: mgmt.url });
+  const event = { type: 'progress', jobId, stage: 'render', pct: 60, message: 'rendering clip 2' };
+  assert.deepEqual(await push(connections, api, jobId, event), { sent: 2, gone: 0 });
+  assert.deepEqual(mgmt.received.get(b), [event]);
+  assert.deepEqual(await push(connections, api, 'other-job', { type: 'progress', jobId: 'other-job' }), { sent: 1, gone: 0 }, 'only "*" hears other jobs');
+
+  mgmt.gone.add(a); // the client went away without a clean disconnect
+  assert.deepEqual(await push(connections, api, jobId, event), { sent: 1, gone: 1 });
+  assert.deepEqual((await connections.subscribers(jobId)).sort(), [b], 'the gone connection was removed');
+
+  await handler(wsEvent('$disconnect', b));
+  assert.deepEqual(await connections.subscribers(jobId), []);
+});
