@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { JobOptionsSchema, ManifestSchema } from '../core/schemas.ts';
 
 export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska', 'video/x-msvideo', 'video/mpeg', 'application/octet-stream'] as const;
+/** Caption files (SRT, WebVTT) uploaded beside a video. */
+export const CAPTION_TYPES = ['application/x-subrip', 'text/vtt', 'text/plain'] as const;
+const UPLOAD_TYPES = [...VIDEO_TYPES, ...CAPTION_TYPES] as const;
 
 export const CreateUploadSchema = z.object({
   filename: z.string().min(1).max(255),
   size: z.number().int().positive(),
-  contentType: z.enum(VIDEO_TYPES, { message: `contentType must be one of ${VIDEO_TYPES.join(', ')}` }).default('application/octet-stream'),
+  contentType: z.enum(UPLOAD_TYPES, { message: `contentType must be one of ${UPLOAD_TYPES.join(', ')}` }).default('application/octet-stream'),
 });
 export type CreateUpload = z.infer<typeof CreateUploadSchema>;
 

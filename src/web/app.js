@@ -119,35 +119,47 @@ function connect() {
   ws.addEventListener('close', () => setTimeout(connect, 1500));
 }
 
-function upload(file) {
+const isCaptions = (f) => /\.(srt|vtt)$/i.test(f.name);
+
+function sendFile(file, onProgress) {
+  const contentType = isCaptions(file) ? (/\.vtt$/i.test(file.name) ? 'text/vtt' : 'application/x-subrip') : file.type || 'application/octet-stream';
+  return api('POST', '/uploads', { filename: file.name, size: file.size, contentType }).then(
+    (ticket) =>
+      new Promise((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('PUT', ticket.uploadUrl);
+        xhr.upload.addEventListener('progress', (e) => e.lengthComputable && onProgress(e.loaded / e.total));
+        xhr.addEventListener('load', () => (xhr.status < 300 ? resolve(ticket) : reject(new Error(JSON.parse(xhr.responseText || '{}').error || `upload failed: HTTP ${xhr.status}`))));
+        xhr.addEventListener('error', () => reject(new Error('upload failed: the connection dropped')));
+        xhr.send(file);
+      }),
+  );
+}
+
+/** A video, and optionally its SRT/VTT captions dropped with it (then nothing is transcribed). */
+async function upload(files) {
   notice('');
+  const video = files.find((f) => !isCaptions(f));
+  const captions = files.find(isCaptions);
+  if (!video) return notice('Drop a video file (captions alone are not enough).');
   const box = $('#upload');
   box.hidden = false;
-  $('.upload-name', box).textContent = file.name;
+  $('.upload-name', box).textContent = captions ? `${video.name} + ${captions.name}` : video.name;
   const bar = $('#upload-bar');
   const pct = $('.upload-pct', box);
-  return api('POST', '/uploads', { filename: file.name, size: file.size, contentType: file.type || 'application/octet-stream' })
-    .then(
-      (ticket) =>
-        new Promise((resolve, reject) => {
-          const xhr = new XMLHttpRequest();
-          xhr.open('PUT', ticket.uploadUrl);
-          xhr.upload.addEventListener('progress', (e) => {
-            if (!e.lengthComputable) return;
-            bar.value = (100 * e.loaded) / e.total;
-            pct.textContent = `${Math.round(bar.value)}% uploaded`;
-          });
-          xhr.addEventListener('load', () => (xhr.status < 300 ? resolve(ticket) : reject(new Error(JSON.parse(xhr.responseText || '{}').error || `upload failed: HTTP ${xhr.status}`))));
-          xhr.addEventListener('error', () => reject(new Error('upload failed: the connection dropped')));
-          xhr.send(file);
-        }),
-    )
-    .then((ticket) => api('POST', '/jobs', { source: { uploadId: ticket.uploadId } }))
-    .then((job) => {
-      pct.textContent = 'uploaded — queued';
-      render(job);
-    })
-    .catch((e) => notice(e.message));
+  try {
+    const captionTicket = captions ? await sendFile(captions, () => undefined) : undefined;
+    const ticket = await sendFile(video, (f) => {
+      bar.value = 100 * f;
+      pct.textContent = `${Math.round(bar.value)}% uploaded`;
+    });
+    const job = await api('POST', '/jobs', { source: { uploadId: ticket.uploadId }, ...(captionTicket ? { captions: { uploadId: captionTicket.uploadId } } : {}) });
+    bar.value = 100;
+    pct.textContent = 'uploaded — queued';
+    render(job);
+  } catch (e) {
+    notice(e.message);
+  }
 }
 
 const drop = $('#drop');
@@ -158,13 +170,13 @@ $('#pick').addEventListener('click', (e) => {
 });
 drop.addEventListener('click', () => input.click());
 drop.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && input.click());
-input.addEventListener('change', () => input.files[0] && upload(input.files[0]));
+input.addEventListener('change', () => input.files.length && upload([...input.files]));
 for (const t of ['dragenter', 'dragover']) drop.addEventListener(t, (e) => (e.preventDefault(), drop.classList.add('over')));
 for (const t of ['dragleave', 'drop']) drop.addEventListener(t, () => drop.classList.remove('over'));
 drop.addEventListener('drop', (e) => {
   e.preventDefault();
-  const file = e.dataTransfer.files[0];
-  if (file) upload(file);
+  const files = [...e.dataTransfer.files];
+  if (files.length) upload(files);
 });
 
 api('GET', '/jobs')

@@ -1,4 +1,4 @@
-// The web page in Debian's chromium (playwright-core): upload a generated talk through the page,
+// The web page in Debian's chromium (playwright-core): drop a generated talk and its captions on the page,
 // watch the stages fill, play a finished clip, and save screenshots (laptop and phone) to
 // .artifacts/ for a human to look at.
 import assert from 'node:assert/strict';
@@ -47,16 +47,23 @@ test('upload on the page, watch progress, play a finished clip', async (t) => {
   await page.waitForSelector('#drop');
   assert.equal(await page.locator('#empty').isVisible(), true);
 
-  // A real drop event carrying the file, as when a user drags it from their desktop.
+  // A real drop event carrying the video and its captions, as when a user drags both from their
+  // desktop (the captions replace transcription).
   const bytes = (await readFile(await shortTalk())).toString('base64');
-  const dataTransfer = await page.evaluateHandle((b64) => {
-    const bin = atob(b64);
-    const buf = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
-    const dt = new DataTransfer();
-    dt.items.add(new File([buf], 'dropped-talk.mp4', { type: 'video/mp4' }));
-    return dt;
-  }, bytes);
+  const at = (x: number) => new Date(x * 1000).toISOString().slice(11, 23).replace('.', ',');
+  const srt = Array.from({ length: 30 }, (_, i) => `${i + 1}\n${at(i * 3)} --> ${at(i * 3 + 2.5)}\nDropped caption ${i} tells you something new.\n`).join('\n');
+  const dataTransfer = await page.evaluateHandle(
+    ({ b64, srt }) => {
+      const bin = atob(b64);
+      const buf = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
+      const dt = new DataTransfer();
+      dt.items.add(new File([buf], 'dropped-talk.mp4', { type: 'video/mp4' }));
+      dt.items.add(new File([srt], 'dropped-talk.srt', { type: '' }));
+      return dt;
+    },
+    { b64: bytes, srt },
+  );
   await page.dispatchEvent('#drop', 'dragenter', { dataTransfer });
   assert.equal(await page.locator('#drop.over').count(), 1, 'the drop zone lights up');
   await page.dispatchEvent('#drop', 'drop', { dataTransfer });
@@ -71,6 +78,10 @@ test('upload on the page, watch progress, play a finished clip', async (t) => {
   const bars = await page.$$eval('.job .stages progress', (ps) => ps.map((p) => (p as HTMLProgressElement).value));
   assert.deepEqual(bars, [100, 100, 100, 100, 100, 100], 'every stage reached 100%');
   assert.equal(await page.textContent('.job-name'), 'dropped-talk.mp4');
+  const jobId = await page.getAttribute('.job', 'data-job-id');
+  const detail = await (await fetch(`${srv.url}/jobs/${jobId}`)).json();
+  assert.equal(detail.manifest.usage.transcriber, 'captions', 'the dropped captions were used');
+  assert.match(await page.textContent('.clip-text') ?? '', /Dropped caption/);
   assert.match((await page.textContent('.clip-title')) ?? '', /\S/);
   assert.match((await page.textContent('.score')) ?? '', /score \d+/);
   const clips = await page.locator('.clip').count();
