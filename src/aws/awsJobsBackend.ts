@@ -84,7 +84,7 @@ export class AwsJobsBackend implements JobsBackend {
     const source = await this.sourceOf(req.source);
     const captions = req.captions ? (await this.sourceOf(req.captions)).uri : undefined;
     const now = new Date().toISOString();
-    const item: JobItem = { jobId: newJobId(), status: 'queued', name: source.name, source: source.uri, createdAt: now, updatedAt: now, attempts: 0, pct: 0 };
+    const item: JobItem = { jobId: newJobId(), status: 'queued', name: source.name, source: source.uri, createdAt: now, updatedAt: now, attempts: 0, pct: 0, stages: {} };
     await this.doc.send(new PutCommand({ TableName: this.d.jobsTable, Item: item, ConditionExpression: 'attribute_not_exists(jobId)' }));
     const message: QueuedJob = { kind: 'job', jobId: item.jobId, source: source.uri, ...(captions ? { captions } : {}), ...(req.options ? { options: req.options } : {}) };
     await this.d.sqs.send(new SendMessageCommand({ QueueUrl: this.d.intakeQueueUrl, MessageBody: JSON.stringify(message) }));

@@ -75,7 +75,7 @@ export async function startJob(job: QueuedJob, deps: IntakeDeps): Promise<{ crea
     await doc.send(
       new PutCommand({
         TableName: deps.jobsTable,
-        Item: { jobId: job.jobId, status: 'queued', source: job.source, ...(job.captions ? { captions: job.captions } : {}), options: job.options ?? {}, createdAt: at, updatedAt: at },
+        Item: { jobId: job.jobId, status: 'queued', source: job.source, ...(job.captions ? { captions: job.captions } : {}), options: job.options ?? {}, stages: {}, createdAt: at, updatedAt: at },
         ConditionExpression: 'attribute_not_exists(jobId)',
       }),
     );

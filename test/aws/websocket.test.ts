@@ -6,8 +6,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
+import { AwsProgress } from '../../src/aws/awsProgress.ts';
 import { Connections, push } from '../../src/aws/connections.ts';
 import { type AwsEmulator, startAwsEmulator } from '../helpers/moto.ts';
 import { type FakeManagementApi, startManagementApi } from '../helpers/wsManagementApi.ts';
@@ -117,4 +118,37 @@ test('subscribe with catch-up, push to job and "*" subscribers, drop a gone conn
 
   await handler(wsEvent('$disconnect', b));
   assert.deepEqual(await connections.subscribers(jobId), []);
+});
+
+test("stage progress updates the job's record and reaches subscribers in order; a cancelled job stays quiet", async () => {
+  const jobId = 'job-progress-1';
+  const doc = DynamoDBDocumentClient.from(ddb);
+  await doc.send(new PutCommand({ TableName: tables.jobs, Item: { jobId, status: 'queued', stages: {} } }));
+  const viewer = 'conn-viewer=';
+  await handler(wsEvent('$connect', viewer));
+  await handler(wsEvent('subscribe', viewer, { action: 'subscribe', subscribe: jobId }));
+  mgmt.received.delete(viewer);
+
+  const api = new ApiGatewayManagementApiClient({ ...aws.config, endpoint: mgmt.url });
+  const sink = new AwsProgress(ddb, tables.jobs, new Connections(ddb, tables.connections), api, undefined, 0);
+  const events = [
+    { jobId, stage: 'ingest' as const, pct: 0, message: 'reading' },
+    { jobId, stage: 'ingest' as const, pct: 100, message: 'ready' },
+    { jobId, stage: 'transcribe' as const, pct: 10, message: 'transcribing' },
+    { jobId, stage: 'transcribe' as const, pct: 55, message: 'transcribing' },
+  ];
+  for (const e of events) sink.emit(e);
+  await sink.flush();
+  assert.deepEqual(mgmt.received.get(viewer), events.map((e) => ({ type: 'progress', ...e })));
+  const { Item } = await doc.send(new GetCommand({ TableName: tables.jobs, Key: { jobId } }));
+  assert.equal(Item!.status, 'running');
+  assert.equal(Item!.stage, 'transcribe');
+  assert.equal(Item!.pct, 55);
+  assert.deepEqual(Item!.stages, { ingest: { pct: 100, message: 'ready' }, transcribe: { pct: 55, message: 'transcribing' } });
+
+  await doc.send(new UpdateCommand({ TableName: tables.jobs, Key: { jobId }, UpdateExpression: 'SET #s = :c', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':c': 'cancelled' } }));
+  sink.emit({ jobId, stage: 'render', pct: 5, message: 'rendering' });
+  await sink.flush();
+  assert.equal(mgmt.received.get(viewer)!.length, events.length, 'nothing pushed for a cancelled job');
+  assert.equal((await doc.send(new GetCommand({ TableName: tables.jobs, Key: { jobId } }))).Item!.status, 'cancelled');
 });
