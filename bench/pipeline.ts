@@ -1,9 +1,8 @@
 // npm run bench — the whole pipeline on a generated ~10-minute 1080p talk: wall time per stage,
 // and the pipeline without transcription against bare FFmpeg encoding the same clips with the
 // same arguments (same concurrency), measured in the same run. Target: ratio <= 1.25.
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { buildAss } from '../src/captions/ass.ts';
 import { clipWords, groupWords } from '../src/captions/groups.ts';
@@ -16,16 +15,10 @@ import { mediaBinaries } from '../src/media/binaries.ts';
 import { renderArgs } from '../src/media/renderArgs.ts';
 import { runProcess } from '../src/media/runProcess.ts';
 import { runLocalJob } from '../src/runtime/local/runJob.ts';
-import { makeSampleTalk } from '../src/samples/sampleTalk.ts';
 import { OUTPUT_FRAME } from '../src/stages/render.ts';
+import { benchTalk1080p } from './benchTalk.ts';
 
-const dir = resolve('.bench');
-await mkdir(dir, { recursive: true });
-const talk = join(dir, 'talk-1080p.mp4');
-if (!existsSync(talk)) {
-  console.error('making a ~10-minute 1080p talk (once; kept in .bench/)');
-  await makeSampleTalk(talk, { width: 1920, height: 1080, repeat: 4 });
-}
+const talk = await benchTalk1080p();
 
 // Keep the transcript to caption the bare encodes exactly as the pipeline did.
 let transcript: Transcript | undefined;

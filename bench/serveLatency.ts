@@ -3,23 +3,17 @@
 // jobs are rendering (the server's process runs real FFmpeg renders through its queue).
 // Target: p99 under 50 ms and within 3x of idle.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { makeSampleTalk } from '../src/samples/sampleTalk.ts';
+import { BENCH_DIR, benchTalk1080p } from './benchTalk.ts';
 
 const RATE = 200;
 const SECONDS = 15;
 
-const dir = resolve('.bench');
-await mkdir(dir, { recursive: true });
-const talk = join(dir, 'talk-1080p.mp4');
-if (!existsSync(talk)) {
-  console.error('making a ~10-minute 1080p talk (once; kept in .bench/)');
-  await makeSampleTalk(talk, { width: 1920, height: 1080, repeat: 4 });
-}
+const dir = BENCH_DIR;
+const talk = await benchTalk1080p();
 // Captions skip transcription, so both jobs reach the render stage within seconds.
 const srt = join(dir, 'talk-1080p.bench.srt');
 const t = (x: number) => new Date(x * 1000).toISOString().slice(11, 23).replace('.', ',');

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'gpt-tokenizer';
+import type { OpenAiConfig } from '../../src/adapters/openai/openaiConfig.ts';
 import { findPauses } from '../../src/media/silences.ts';
 import { runProcess } from '../../src/media/runProcess.ts';
 
@@ -197,4 +198,19 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   fake.close = () => new Promise((r) => server.close(() => r()));
   return fake;
+}
+
+/** Client settings for the fake server: generous rate limit, 2 at once, the default models. */
+export function fakeOpenAiConfig(url: string, over: Partial<OpenAiConfig> = {}): OpenAiConfig {
+  return {
+    apiKey: 'test-key',
+    baseURL: url,
+    transcribeModel: 'whisper-1',
+    scoreModel: 'gpt-4o',
+    rate: { perMinute: 1000, concurrent: 2 },
+    attempts: 3,
+    scoreBatch: 4,
+    maxUploadBytes: 24 * 1024 * 1024,
+    ...over,
+  };
 }

@@ -15,7 +15,7 @@ import type { Manifest } from '../../src/core/schemas.ts';
 import { UsageMeter } from '../../src/core/usage.ts';
 import { runLocalJob } from '../../src/runtime/local/runJob.ts';
 import { runCli, shortTalk } from '../helpers/media.ts';
-import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
+import { type FakeOpenAi, fakeOpenAiConfig, startFakeOpenAi } from '../helpers/openaiServer.ts';
 
 let fake: FakeOpenAi;
 before(async () => (fake = await startFakeOpenAi()));
@@ -33,19 +33,7 @@ async function speech(): Promise<string> {
   return wav;
 }
 
-const whisper = () =>
-  new WhisperTranscriber(
-    createOpenAi({
-      apiKey: 'test-key',
-      baseURL: fake.url,
-      transcribeModel: 'whisper-1',
-      scoreModel: 'gpt-4o',
-      rate: { perMinute: 100, concurrent: 2 },
-      attempts: 2,
-      scoreBatch: 4,
-      maxUploadBytes: 24e6,
-    }),
-  );
+const whisper = () => new WhisperTranscriber(createOpenAi(fakeOpenAiConfig(fake.url)));
 
 test('identical audio is transcribed once: concurrent calls, later calls, and another process on the same cache', async () => {
   const wav = await speech();

@@ -6,25 +6,13 @@ import { createOpenAi } from '../../src/adapters/openai/openaiClient.ts';
 import { OpenAiScorer } from '../../src/adapters/openai/openaiScorer.ts';
 import type { ScoredCandidate } from '../../src/core/ports.ts';
 import { UsageMeter } from '../../src/core/usage.ts';
-import { type FakeOpenAi, startFakeOpenAi, verdictsFor } from '../helpers/openaiServer.ts';
+import { type FakeOpenAi, fakeOpenAiConfig, startFakeOpenAi, verdictsFor } from '../helpers/openaiServer.ts';
 
 let fake: FakeOpenAi;
 before(async () => (fake = await startFakeOpenAi()));
 after(() => fake.close());
 
-const scorer = () =>
-  new OpenAiScorer(
-    createOpenAi({
-      apiKey: 'test-key',
-      baseURL: fake.url,
-      transcribeModel: 'whisper-1',
-      scoreModel: 'gpt-4o',
-      rate: { perMinute: 100, concurrent: 2 },
-      attempts: 3,
-      scoreBatch: 4,
-      maxUploadBytes: 1e6,
-    }),
-  );
+const scorer = () => new OpenAiScorer(createOpenAi(fakeOpenAiConfig(fake.url)));
 
 const candidates: ScoredCandidate[] = Array.from({ length: 6 }, (_, i) => ({
   start: i * 40,

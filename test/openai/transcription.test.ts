@@ -12,25 +12,13 @@ import { WhisperTranscriber } from '../../src/adapters/openai/whisperTranscriber
 import { UsageMeter } from '../../src/core/usage.ts';
 import { findPauses } from '../../src/media/silences.ts';
 import { cached, ffmpeg } from '../helpers/media.ts';
-import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
+import { type FakeOpenAi, fakeOpenAiConfig, startFakeOpenAi } from '../helpers/openaiServer.ts';
 
 let fake: FakeOpenAi;
 before(async () => (fake = await startFakeOpenAi()));
 after(() => fake.close());
 
-function config(over: Partial<OpenAiConfig> = {}): OpenAiConfig {
-  return {
-    apiKey: 'test-key',
-    baseURL: fake.url,
-    transcribeModel: 'whisper-1',
-    scoreModel: 'gpt-4o',
-    rate: { perMinute: 1000, concurrent: 2 },
-    attempts: 5,
-    scoreBatch: 4,
-    maxUploadBytes: 24 * 1024 * 1024,
-    ...over,
-  };
-}
+const config = (over: Partial<OpenAiConfig> = {}): OpenAiConfig => fakeOpenAiConfig(fake.url, { attempts: 5, ...over });
 
 /** Tone bursts of uneven length and spacing: "speech" whose onsets FFmpeg can find exactly. */
 const bursts = (seconds: number) =>
