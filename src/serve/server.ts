@@ -154,7 +154,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (msg.subscribe !== '*' && !jobs.length) ws.send(JSON.stringify({ type: 'error', jobId: msg.subscribe, error: `no job ${msg.subscribe}` }));
       for (const j of jobs) {
         if (j.stage) ws.send(JSON.stringify({ type: 'progress', jobId: j.id, stage: j.stage, pct: j.pct, message: j.message ?? '' }));
-        if (j.status === 'done') ws.send(JSON.stringify({ type: 'done', jobId: j.id, manifest: j.manifest, job: local.detail(j, origin()) }));
+        if (j.status === 'done') ws.send(JSON.stringify({ type: 'done', jobId: j.id, manifest: j.manifest, job: local.detail(j, '') }));
         if (j.status === 'failed') ws.send(JSON.stringify({ type: 'failed', jobId: j.id, error: j.error }));
         if (j.status === 'cancelled') ws.send(JSON.stringify({ type: 'cancelled', jobId: j.id }));
       }
@@ -166,7 +166,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (!wanted.has(e.jobId) && !wanted.has('*')) continue;
       if (e.type === 'done') {
         const j = store.job(e.jobId);
-        payload ??= JSON.stringify({ ...e, job: j && local.detail(j, origin()) });
+        // Links relative to the page: the server's bind address may not be how clients reach it.
+        payload ??= JSON.stringify({ ...e, job: j && local.detail(j, '') });
       } else {
         payload ??= JSON.stringify(e);
       }
