@@ -9,6 +9,7 @@ import { JobsApi } from './constructs/jobsApi.ts';
 import { ProgressSocket } from './constructs/progressSocket.ts';
 import { Queues } from './constructs/queues.ts';
 import { Starter, pipelineArn } from './constructs/starter.ts';
+import { Transcription } from './constructs/transcription.ts';
 import { Storage } from './constructs/storage.ts';
 import { Tables } from './constructs/tables.ts';
 
@@ -24,6 +25,7 @@ export class ClipforgeStack extends Stack {
   readonly starter: Starter;
   readonly api: JobsApi;
   readonly socket: ProgressSocket;
+  readonly transcription: Transcription;
 
   constructor(scope: Construct, id: string, props: ClipforgeStackProps = {}) {
     super(scope, id, props);
@@ -51,6 +53,8 @@ export class ClipforgeStack extends Stack {
     });
 
     this.socket = new ProgressSocket(this, 'Progress', { connections: this.tables.connections, jobs: this.tables.jobs });
+    this.transcription = new Transcription(this, 'Transcription', { queue: this.queues.transcribe, work: this.storage.work, cache: this.tables.transcripts });
+    new CfnOutput(this, 'OpenAiKeySecret', { value: this.transcription.openAiKey.secretName });
 
     new CfnOutput(this, 'UploadsBucket', { value: this.storage.uploads.bucketName });
     new CfnOutput(this, 'OutputsBucket', { value: this.storage.outputs.bucketName });

@@ -107,6 +107,16 @@ test('the WebSocket API: $connect IAM-authorised, subscribe and $disconnect rout
   assert.match(JSON.stringify(template.findResources('AWS::IAM::Policy')), /execute-api:ManageConnections/);
 });
 
+test('the transcription worker: one task at a time per instance, at most 2 at once, OpenAI key from Secrets Manager', () => {
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  const fns = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Timeout?: number; Environment?: { Variables?: Record<string, unknown> } } }>;
+  const worker = fns.find((f) => f.Properties.Environment?.Variables?.OPENAI_SECRET_ARN)!;
+  assert.ok(worker, 'the worker gets the secret by ARN, not the key itself');
+  const queues = Object.values(template.findResources('AWS::SQS::Queue')) as Array<{ Properties: { VisibilityTimeout?: number } }>;
+  assert.ok(queues.some((q) => (q.Properties.VisibilityTimeout ?? 0) >= worker.Properties.Timeout!), 'the queue hides a message at least as long as the worker may take');
+});
+
 test("cdk-nag's AwsSolutions checks find nothing unacknowledged", () => {
   const report = readdirSync(outdir).find((f) => f.startsWith('policy-validation-report'));
   const text = report ? readFileSync(join(outdir, report), 'utf8') : '';
