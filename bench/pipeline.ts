@@ -1,6 +1,7 @@
 // npm run bench — the whole pipeline on a generated ~10-minute 1080p talk: wall time per stage,
 // and the pipeline without transcription against bare FFmpeg encoding the same clips with the
 // same arguments (same concurrency), measured in the same run. Target: ratio <= 1.25.
+import '../src/cli/quietWarnings.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
