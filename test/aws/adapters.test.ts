@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CachingTranscriber } from '../../src/adapters/cache/cachingTranscriber.ts';
 import { DynamoTranscriptCache } from '../../src/adapters/aws/dynamoTranscriptCache.ts';
 import { S3Storage } from '../../src/adapters/aws/s3Storage.ts';
 import type { CallContext, Transcriber } from '../../src/core/ports.ts';
 import type { Transcript } from '../../src/core/schemas.ts';
-import { type AwsEmulator, startAwsEmulator } from '../helpers/moto.ts';
+import { type AwsEmulator, createTable, startAwsEmulator } from '../helpers/moto.ts';
 
 let aws: AwsEmulator;
 let s3: S3Client;
@@ -25,15 +25,7 @@ before(async () => {
   s3 = new S3Client(aws.config);
   ddb = new DynamoDBClient(aws.config);
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  // The same key schema as infra/constructs/tables.ts.
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
-    }),
-  );
+  await createTable(ddb, 'transcripts', table);
 });
 after(async () => {
   s3?.destroy();

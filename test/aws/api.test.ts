@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -14,7 +14,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import type { APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { JobDetailSchema, JobSummarySchema, UploadTicketSchema } from '../../src/api/schemas.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
-import { type AwsEmulator, startAwsEmulator } from '../helpers/moto.ts';
+import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 
 let aws: AwsEmulator;
 let s3: S3Client;
@@ -35,25 +35,17 @@ before(async () => {
   sfn = new SFNClient(aws.config);
   await s3.send(new CreateBucketCommand({ Bucket: names.uploads }));
   await s3.send(new CreateBucketCommand({ Bucket: names.outputs }));
-  await ddb.send(
-    new CreateTableCommand({ TableName: names.jobs, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }] }),
-  );
+  await createTable(ddb, 'jobs', names.jobs);
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `intake-${id}` }))).QueueUrl!;
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
   stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: `pipeline-${id}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }))).stateMachineArn!;
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_REGION: aws.config.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_S3_FORCE_PATH_STYLE: 'true',
+  lambdaEnv(aws, {
     UPLOADS_BUCKET: names.uploads,
     OUTPUTS_BUCKET: names.outputs,
     JOBS_TABLE: names.jobs,
     INTAKE_QUEUE_URL: queueUrl,
     STATE_MACHINE_ARN: stateMachineArn,
     MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   handler = (await import('../../lambdas/api/handler.ts')).handler as unknown as typeof handler;
 });

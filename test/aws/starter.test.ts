@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { ClipforgeStack } from '../../infra/clipforgeStack.ts';
 import { after, before, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
-import { type AwsEmulator, startAwsEmulator } from '../helpers/moto.ts';
+import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 
 let aws: AwsEmulator;
 let sfn: SFNClient;
@@ -27,28 +27,12 @@ before(async () => {
   aws = await startAwsEmulator();
   sfn = new SFNClient(aws.config);
   ddb = new DynamoDBClient(aws.config);
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: jobsTable,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
-    }),
-  );
+  await createTable(ddb, 'jobs', jobsTable);
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
   stateMachineArn = (
     await sfn.send(new CreateStateMachineCommand({ name: `clipforge-${randomBytes(3).toString('hex')}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }))
   ).stateMachineArn!;
-  // The Lambda's environment, as the stack sets it; the SDK reads the endpoint from AWS_ENDPOINT_URL.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_REGION: aws.config.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    JOBS_TABLE: jobsTable,
-    STATE_MACHINE_ARN: stateMachineArn,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  lambdaEnv(aws, { JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn });
   ({ handler } = await import('../../lambdas/starter/handler.ts'));
 });
 after(async () => {
@@ -122,7 +106,6 @@ test('the esbuild bundle the stack deploys handles the same batch', async () => 
   const app = new App({ outdir });
   const stack = new ClipforgeStack(app, 'BundleTest', { env: { account: '123456789012', region: 'us-east-1' } });
   app.synth();
-  assert.ok(stack.starter.fn.functionName);
   const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
   assert.ok(assets.length >= 1);
   const bundle = assets.map((d) => join(outdir, d, 'index.mjs')).find((f) => readFileSync(f, 'utf8').includes('clipforge-starter'));

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { cached, ffmpeg } from '../helpers/media.ts';
-import { type AwsEmulator, startAwsEmulator } from '../helpers/moto.ts';
+import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
 import { startSfnCallbacks } from '../helpers/sfnCallbacks.ts';
 
@@ -29,22 +29,16 @@ before(async () => {
   s3 = new S3Client(aws.config);
   const ddb = new DynamoDBClient(aws.config);
   await s3.send(new CreateBucketCommand({ Bucket: names.work }));
-  await ddb.send(new CreateTableCommand({ TableName: names.cache, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }] }));
+  await createTable(ddb, 'transcripts', names.cache);
   ddb.destroy();
   const wav = await cached('tones-12s.wav', (p) => ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='0.5*sin(2*PI*440*t)*lt(mod(t\\,2)\\,1.2)':s=16000:d=12", '-ac', '1', '-c:a', 'pcm_s16le', p]));
   await s3.send(new PutObjectCommand({ Bucket: names.work, Key: 'jobs/j1/speech.wav', Body: await readFile(wav) }));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_ENDPOINT_URL_SFN: sfn.url,
-    AWS_REGION: aws.config.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_S3_FORCE_PATH_STYLE: 'true',
+  lambdaEnv(aws, {
+    AWS_ENDPOINT_URL_SFN: sfn.url, // task-token answers go to the loopback Step Functions endpoint
     OPENAI_API_KEY: 'test-key',
     OPENAI_BASE_URL: fake.url,
     WORK_BUCKET: names.work,
     CACHE_TABLE: names.cache,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   handler = (await import('../../lambdas/transcribe/handler.ts')).handler;
 });

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { AwsProgress } from '../../src/aws/awsProgress.ts';
 import { Connections, push } from '../../src/aws/connections.ts';
-import { type AwsEmulator, startAwsEmulator } from '../helpers/moto.ts';
+import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 import { type FakeManagementApi, startManagementApi } from '../helpers/wsManagementApi.ts';
 
 let aws: AwsEmulator;
@@ -24,44 +24,9 @@ before(async () => {
   aws = await startAwsEmulator();
   mgmt = await startManagementApi();
   ddb = new DynamoDBClient(aws.config);
-  // The connections table as infra/constructs/tables.ts makes it.
-  await ddb.send(
-    new CreateTableCommand({
-      TableName: tables.connections,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'connectionId', AttributeType: 'S' },
-        { AttributeName: 'jobId', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'connectionId', KeyType: 'HASH' },
-        { AttributeName: 'jobId', KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: 'byJob',
-          KeySchema: [
-            { AttributeName: 'jobId', KeyType: 'HASH' },
-            { AttributeName: 'connectionId', KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  await ddb.send(
-    new CreateTableCommand({ TableName: tables.jobs, BillingMode: 'PAY_PER_REQUEST', AttributeDefinitions: [{ AttributeName: 'jobId', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }] }),
-  );
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.endpoint,
-    AWS_REGION: aws.config.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    CONNECTIONS_TABLE: tables.connections,
-    JOBS_TABLE: tables.jobs,
-    WS_CALLBACK_URL: mgmt.url,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  await createTable(ddb, 'connections', tables.connections);
+  await createTable(ddb, 'jobs', tables.jobs);
+  lambdaEnv(aws, { CONNECTIONS_TABLE: tables.connections, JOBS_TABLE: tables.jobs, WS_CALLBACK_URL: mgmt.url });
   handler = (await import('../../lambdas/ws/handler.ts')).handler;
 });
 after(async () => {

@@ -2,6 +2,8 @@
 // talk HTTP to it. Set CLIPFORGE_AWS_ENDPOINT to run the same tests against LocalStack instead.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { CreateTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CONNECTIONS_BY_JOB } from '../../infra/constructs/tables.ts';
 import { projectPython } from '../../src/core/projectRoot.ts';
 
 export interface AwsEmulator {
@@ -56,4 +58,49 @@ export async function startAwsEmulator(): Promise<AwsEmulator> {
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     },
   };
+}
+
+/** The stack's tables (infra/constructs/tables.ts), made in the emulator under a given name. */
+export type TableKind = 'jobs' | 'connections' | 'transcripts';
+
+export async function createTable(ddb: DynamoDBClient, kind: TableKind, name: string): Promise<void> {
+  const s = (n: string) => ({ AttributeName: n, AttributeType: 'S' as const });
+  const shapes: Record<TableKind, Omit<CreateTableCommandInput, 'TableName' | 'BillingMode'>> = {
+    jobs: { AttributeDefinitions: [s('jobId')], KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }] },
+    transcripts: { AttributeDefinitions: [s('key')], KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }] },
+    connections: {
+      AttributeDefinitions: [s('connectionId'), s('jobId')],
+      KeySchema: [
+        { AttributeName: 'connectionId', KeyType: 'HASH' },
+        { AttributeName: 'jobId', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: CONNECTIONS_BY_JOB,
+          KeySchema: [
+            { AttributeName: 'jobId', KeyType: 'HASH' },
+            { AttributeName: 'connectionId', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    },
+  };
+  await ddb.send(new CreateTableCommand({ TableName: name, BillingMode: 'PAY_PER_REQUEST', ...shapes[kind] }));
+}
+
+/**
+ * The environment a Lambda handler under test reads at import: the AWS SDK pointed at the
+ * emulator (AWS_ENDPOINT_URL), test credentials, quiet Powertools logs, plus its own settings.
+ */
+export function lambdaEnv(aws: AwsEmulator, own: Record<string, string>): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: aws.endpoint,
+    AWS_REGION: aws.config.region,
+    AWS_ACCESS_KEY_ID: aws.config.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: aws.config.credentials.secretAccessKey,
+    AWS_S3_FORCE_PATH_STYLE: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    ...own,
+  });
 }
