@@ -1,6 +1,6 @@
-// The clipforge deployment. So far: storage, tables, queues and the starter Lambda that turns
-// uploads and job requests into executions; the Lambda stages, Fargate tasks, the state machine
-// and the HTTP and WebSocket APIs come next.
+// The clipforge deployment: storage, tables, queues; the starter that turns uploads and job
+// requests into executions; the pipeline (Lambda stages, transcription worker, Fargate tasks,
+// state machine); the HTTP jobs API and the WebSocket progress API.
 import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
@@ -8,14 +8,18 @@ import type { Construct } from 'constructs';
 import { JobsApi } from './constructs/jobsApi.ts';
 import { ProgressSocket } from './constructs/progressSocket.ts';
 import { Queues } from './constructs/queues.ts';
-import { Starter, pipelineArn } from './constructs/starter.ts';
-import { Transcription } from './constructs/transcription.ts';
+import { Starter, pipelineArn, pipelineName } from './constructs/starter.ts';
+import { Pipeline } from './constructs/pipeline.ts';
+import { acknowledgeOpenAiKeySecret } from './constructs/transcription.ts';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Storage } from './constructs/storage.ts';
 import { Tables } from './constructs/tables.ts';
 
 export interface ClipforgeStackProps extends StackProps {
   /** Keep finished clips when the stack is deleted (default true). */
   retainOutputs?: boolean;
+  /** Speech-API calls in flight at once across every job (default 2). */
+  transcribeConcurrency?: number;
 }
 
 export class ClipforgeStack extends Stack {
@@ -25,7 +29,8 @@ export class ClipforgeStack extends Stack {
   readonly starter: Starter;
   readonly api: JobsApi;
   readonly socket: ProgressSocket;
-  readonly transcription: Transcription;
+  readonly openAiKey: Secret;
+  readonly pipeline: Pipeline;
 
   constructor(scope: Construct, id: string, props: ClipforgeStackProps = {}) {
     super(scope, id, props);
@@ -53,8 +58,23 @@ export class ClipforgeStack extends Stack {
     });
 
     this.socket = new ProgressSocket(this, 'Progress', { connections: this.tables.connections, jobs: this.tables.jobs });
-    this.transcription = new Transcription(this, 'Transcription', { queue: this.queues.transcribe, work: this.storage.work, cache: this.tables.transcripts });
-    new CfnOutput(this, 'OpenAiKeySecret', { value: this.transcription.openAiKey.secretName });
+    this.openAiKey = new Secret(this, 'OpenAiKey', { description: 'OpenAI API key for clipforge (set it after deploying; see the README)' });
+    acknowledgeOpenAiKeySecret(this.openAiKey);
+    this.pipeline = new Pipeline(this, 'Pipeline', {
+      uploads: this.storage.uploads,
+      work: this.storage.work,
+      outputs: this.storage.outputs,
+      jobs: this.tables.jobs,
+      connections: this.tables.connections,
+      socket: this.socket,
+      transcribeQueue: this.queues.transcribe,
+      cache: this.tables.transcripts,
+      openAiKey: this.openAiKey,
+      stateMachineName: pipelineName(this),
+      ...(props.transcribeConcurrency ? { transcribeConcurrency: props.transcribeConcurrency } : {}),
+    });
+    new CfnOutput(this, 'OpenAiKeySecret', { value: this.openAiKey.secretName });
+    new CfnOutput(this, 'StateMachine', { value: this.pipeline.stateMachine.stateMachineArn });
 
     new CfnOutput(this, 'UploadsBucket', { value: this.storage.uploads.bucketName });
     new CfnOutput(this, 'OutputsBucket', { value: this.storage.outputs.bucketName });

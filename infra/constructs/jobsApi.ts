@@ -13,7 +13,7 @@ import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources, nagArnOf, nagArnPrefix } from '../nag.ts';
-import { nodeLambda } from './starter.ts';
+import { nodeLambda } from './nodeLambda.ts';
 
 export interface JobsApiProps {
   uploads: Bucket;
@@ -42,7 +42,7 @@ export class JobsApi extends Construct {
         STATE_MACHINE_ARN: props.stateMachineArn,
         MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 8 * 1024 ** 3),
       },
-      Duration.seconds(29),
+      { timeout: Duration.seconds(29) },
     );
     // Exactly what the routes do, no grant helpers' wildcard actions.
     const executions = props.stateMachineArn.replace(':stateMachine:', ':execution:');

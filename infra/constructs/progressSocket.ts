@@ -7,11 +7,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { WebSocketIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources, nagArnPrefix } from '../nag.ts';
-import { nodeLambda } from './starter.ts';
+import { nodeLambda } from './nodeLambda.ts';
 
 export class ProgressSocket extends Construct {
   readonly api: WebSocketApi;
@@ -46,15 +46,15 @@ export class ProgressSocket extends Construct {
     ]) {
       this.fn.addToRolePolicy(s);
     }
-    this.allowPush(this.fn);
+    this.allowPush(this.fn.role!);
     new CfnOutput(this, 'Url', { value: this.stage.url });
   }
 
-  /** Lets a function post to (and learn about gone) connections of this API. */
-  allowPush(fn: NodejsFunction): void {
+  /** Lets a role post to (and learn about gone) connections of this API. */
+  allowPush(role: IRole): void {
     const resource = `${Stack.of(this).formatArn({ service: 'execute-api', resource: this.api.apiId })}/${this.stage.stageName}/POST/@connections/*`;
-    fn.addToRolePolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [resource] }));
-    const policy = fn.role?.node.tryFindChild('DefaultPolicy');
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:ManageConnections'], resources: [resource] }));
+    const policy = role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       const apiRef = `<${Stack.of(this).resolve(Stack.of(this).getLogicalId(this.api.node.defaultChild as never))}>`;
       acknowledgeWildcardResources(

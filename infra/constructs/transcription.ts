@@ -1,47 +1,56 @@
 // The transcription worker: the transcribe queue's consumer, at most `maxConcurrency` at once
 // across every execution (the speech API's rate limit is the account's), with the OpenAI key
-// from Secrets Manager.
+// from Secrets Manager and FFmpeg bundled (it compresses and splits the audio).
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { Bucket } from 'aws-cdk-lib/aws-s3';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources, nagArnOf } from '../nag.ts';
-import { nodeLambda } from './starter.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
+import { nodeLambda } from './nodeLambda.ts';
+import { type StageResources, grantStageAccess, stageEnvironment } from './stageAccess.ts';
+
+export interface TranscriptionProps extends StageResources {
+  queue: Queue;
+  cache: Table;
+  openAiKey: ISecret;
+  /** Speech-API calls in flight across the account, at most (each worker also limits requests per minute). */
+  maxConcurrency?: number;
+}
 
 export class Transcription extends Construct {
   readonly fn: NodejsFunction;
-  readonly openAiKey: Secret;
 
-  constructor(scope: Construct, id: string, props: { queue: Queue; work: Bucket; cache: Table; maxConcurrency?: number }) {
+  constructor(scope: Construct, id: string, props: TranscriptionProps) {
     super(scope, id);
-    this.openAiKey = new Secret(this, 'OpenAiKey', { description: 'OpenAI API key for clipforge (set it after deploying; see the README)' });
-    Validations.of(this.openAiKey).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'An OpenAI API key is issued and rotated in OpenAI\'s dashboard; there is no rotation Lambda that could do it.' });
     this.fn = nodeLambda(
       this,
       'Fn',
       'lambdas/transcribe/handler.ts',
-      { WORK_BUCKET: props.work.bucketName, CACHE_TABLE: props.cache.tableName, OPENAI_SECRET_ARN: this.openAiKey.secretArn },
-      Duration.minutes(15),
+      { ...stageEnvironment(props), CACHE_TABLE: props.cache.tableName, OPENAI_SECRET_ARN: props.openAiKey.secretArn },
+      { timeout: Duration.minutes(15), memoryMiB: 1024, tmpGiB: 4, ffmpeg: true },
     );
     for (const s of [
-      new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [props.work.arnForObjects('jobs/*')] }),
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [props.cache.tableArn] }),
-      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [this.openAiKey.secretArn] }),
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.openAiKey.secretArn] }),
       // Task tokens belong to executions of any state machine that sent them; the token is the credential.
       new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: ['*'] }),
     ]) {
       this.fn.addToRolePolicy(s);
     }
+    grantStageAccess(this.fn.role!, props);
     this.fn.addEventSource(new SqsEventSource(props.queue, { batchSize: 1, maxConcurrency: props.maxConcurrency ?? 2, reportBatchItemFailures: true }));
-    const policy = this.fn.role?.node.tryFindChild('DefaultPolicy');
-    if (policy) {
-      acknowledgeWildcardResources(policy, [`${nagArnOf(props.work)}/jobs/*`], 'Work objects are keyed per job under jobs/; the grant is that prefix only.');
-      acknowledgeWildcardResources(policy, ['*'], 'SendTaskSuccess/Failure/Heartbeat do not support resource-level permissions; the task token itself authorises the call.');
-    }
+    acknowledgeTaskTokenCalls(this.fn.role!.node.tryFindChild('DefaultPolicy'));
   }
+}
+
+export function acknowledgeTaskTokenCalls(policy: Construct | undefined): void {
+  if (policy) acknowledgeWildcardResources(policy, ['*'], 'SendTaskSuccess/Failure/Heartbeat do not support resource-level permissions; the task token itself authorises the call.');
+}
+
+export function acknowledgeOpenAiKeySecret(secret: Construct): void {
+  Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: "An OpenAI API key is issued and rotated in OpenAI's dashboard; there is no rotation Lambda that could do it." });
 }

@@ -1,33 +1,37 @@
 // The transcription worker: the state machine's Transcribe step puts `{taskToken, input}` on the
 // transcribe queue and waits; this worker (bounded concurrency on the queue, the OpenAI rate
-// limiter inside) runs the transcribe stage and answers with SendTaskSuccess, or SendTaskFailure
-// named like the error, so the state machine's Retry and Catch rules apply as they do locally.
-import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+// limiter inside) runs the transcribe stage and answers the token, so the state machine's Retry
+// and Catch rules apply as they do locally.
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import type { ProgressSink, Storage, Transcriber } from '../core/ports.ts';
-import { transcribe } from '../stages/transcribe.ts';
+import type { Logger, Transcriber } from '../core/ports.ts';
+import { answerTask } from './taskToken.ts';
 
 export const TranscribeTaskSchema = z.object({ taskToken: z.string().min(1), input: z.unknown() });
 
 export interface WorkerDeps {
   sfn: SFNClient;
-  work: Storage;
-  transcriber: Transcriber;
-  progress: ProgressSink;
+  /** Runs the transcribe stage on the task's input. */
+  run: (input: unknown) => Promise<unknown>;
+  log?: Logger;
 }
 
-/** Runs one task and reports its outcome to Step Functions; throws only if reporting fails. */
+/** Runs one task and reports its outcome to Step Functions; throws only if the message is malformed or reporting fails. */
 export async function runTranscribeTask(body: string, deps: WorkerDeps): Promise<'succeeded' | 'failed'> {
   const task = TranscribeTaskSchema.parse(JSON.parse(body));
-  let output: unknown;
-  try {
-    output = await transcribe(task.input, deps);
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    // Step Functions limits: error 256 characters, cause 32,768.
-    await deps.sfn.send(new SendTaskFailureCommand({ taskToken: task.taskToken, error: e.name.slice(0, 256), cause: e.message.slice(0, 32_000) }));
-    return 'failed';
-  }
-  await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: JSON.stringify(output) }));
-  return 'succeeded';
+  return answerTask(deps.sfn, task.taskToken, () => deps.run(task.input), deps.log ? { log: deps.log } : {});
+}
+
+/** Not a fault of the input and not transient: the deployment lacks a setting. Never retried. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Stands in for Whisper when the key secret is empty: jobs with caption files still work. */
+export function missingKeyTranscriber(secretName: string): Transcriber {
+  return {
+    name: 'openai',
+    model: 'none',
+    transcribe: () => Promise.reject(new ConfigError(`no OpenAI API key: put it in the secret ${secretName} (see the README), or give the job a caption file`)),
+  };
 }

@@ -15,9 +15,15 @@ export interface Storage {
   removePrefix(prefix: string): Promise<void>;
 }
 
-/** Turns what the user gave (a path, an upload key, a URL) into a local file to read. */
+/**
+ * Turns what the user gave (a path, an upload, a URL) into something every later stage can read,
+ * even on another machine: a file path here, an S3 object on AWS.
+ */
 export interface SourceResolver {
+  /** Checks the source and makes it durable for the job (downloads URLs); returns its reference. */
   resolve(source: string, jobId: string): Promise<string>;
+  /** A path or URL FFmpeg can read for a reference `resolve` returned. */
+  open(ref: string): Promise<string>;
   /** A small text input (a caption file) from the same kinds of places, whole. */
   readText(source: string, jobId: string, maxBytes: number): Promise<string>;
 }

@@ -46,7 +46,8 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   const input = JobInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'ingest');
   say(0, `reading ${input.source}`);
-  const path = await ports.sources.resolve(input.source, input.jobId);
+  const sourceFile = await ports.sources.resolve(input.source, input.jobId);
+  const path = await ports.sources.open(sourceFile);
   const name = input.source;
 
   const probe = await ports.encoder.probe(path).catch((err: unknown) => {
@@ -70,7 +71,7 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   const captionsKey = input.captions ? await keepCaptions(input.captions, input.jobId, ports) : null;
   say(100, captionsKey ? 'ready (with captions)' : 'ready');
   return {
-    sourceFile: path,
+    sourceFile,
     audioKey,
     captionsKey,
     source: { path: input.source, duration: probe.duration, width: probe.video.width, height: probe.video.height, fps: probe.video.fps || 30 },

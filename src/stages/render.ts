@@ -27,7 +27,7 @@ export function clipFileNames(rank: number) {
   return { file: `${base}.mp4`, srt: `${base}.srt`, vtt: `${base}.vtt`, thumbnail: `${base}.jpg`, ass: `${base}.ass` };
 }
 
-export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'outputs' | 'encoder' | 'progress'>): Promise<RenderedClip> {
+export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'outputs' | 'sources' | 'encoder' | 'progress'>): Promise<RenderedClip> {
   const task = RenderInputSchema.parse(raw);
   const { clip } = task;
   const say = reporter(ports, task.jobId, 'render');
@@ -40,7 +40,7 @@ export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'out
   await ports.work.writeText(assKey, buildAss(groups, OUTPUT_FRAME));
 
   const spec = {
-    input: task.sourceFile,
+    input: await ports.sources.open(task.sourceFile),
     start: clip.start,
     duration,
     source: { width: task.source.width, height: task.source.height },

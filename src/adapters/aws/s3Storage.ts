@@ -24,6 +24,11 @@ export class S3Storage implements Storage {
     return this.prefix + key;
   }
 
+  /** The object's s3:// address, for references other processes open. */
+  uriOf(key: string): string {
+    return `s3://${this.bucket}/${this.k(key)}`;
+  }
+
   async localPath(key: string): Promise<string> {
     const path = join(this.scratch, this.bucket, key);
     await mkdir(dirname(path), { recursive: true });

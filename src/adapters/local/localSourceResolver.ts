@@ -27,6 +27,11 @@ export class LocalSourceResolver implements SourceResolver {
     return path;
   }
 
+  /** Local references are paths already. */
+  async open(ref: string): Promise<string> {
+    return ref;
+  }
+
   async readText(source: string, jobId: string, maxBytes: number): Promise<string> {
     const path = await this.resolve(source, jobId);
     const { size } = await stat(path);

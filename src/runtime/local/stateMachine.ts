@@ -2,23 +2,15 @@
 // with each Task state mapped to a local function: the same retries, catches and Map
 // concurrency as Step Functions, without AWS.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
-import { PROJECT_ROOT } from '../../core/projectRoot.ts';
-
-export const DEFINITION_FILE = join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json');
+import { DEFINITION_FILE, substitute } from '../../core/stateMachineDefinition.ts';
 
 export const TASK_STATES = ['Ingest', 'Transcribe', 'Score', 'TrackFace', 'Render', 'Finalize', 'JobFailed'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
 /** The definition with `${Name}` placeholders replaced, as CDK's definitionSubstitutions does. */
 export function loadDefinition(substitutions: Record<string, string>): StateMachineDefinition {
-  const text = readFileSync(DEFINITION_FILE, 'utf8').replace(/\$\{(\w+)\}/g, (whole, name: string) => {
-    const value = substitutions[name];
-    if (value === undefined) throw new Error(`state machine placeholder ${whole} has no substitution`);
-    return value;
-  });
-  return JSON.parse(text) as StateMachineDefinition;
+  return JSON.parse(substitute(readFileSync(DEFINITION_FILE, 'utf8'), substitutions)) as StateMachineDefinition;
 }
 
 /** Placeholders locally: never called, every Task is overridden by a local handler. */

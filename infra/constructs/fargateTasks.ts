@@ -1,0 +1,69 @@
+// Where the track and render tasks run: a VPC with public subnets only (no NAT gateway to pay
+// for; tasks get public IPs and reach S3 through a free gateway endpoint), a Fargate cluster,
+// and one task definition per image built from containers/ at deploy time.
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { FlowLogDestination, GatewayVpcEndpointAwsService, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
+import { Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateTaskDefinition, LogDrivers, OperatingSystemFamily } from 'aws-cdk-lib/aws-ecs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { TASK_CONTAINER } from '../pipelineDefinition.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
+import { acknowledgeTaskTokenCalls } from './transcription.ts';
+import { type StageResources, grantStageAccess, stageEnvironment } from './stageAccess.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface TaskSize {
+  cpu: number;
+  memoryMiB: number;
+}
+
+export class FargateTasks extends Construct {
+  readonly vpc: Vpc;
+  readonly cluster: Cluster;
+  readonly securityGroup: SecurityGroup;
+  readonly track: FargateTaskDefinition;
+  readonly render: FargateTaskDefinition;
+
+  constructor(scope: Construct, id: string, props: StageResources & { track?: TaskSize; render?: TaskSize }) {
+    super(scope, id);
+    this.vpc = new Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'tasks', subnetType: SubnetType.PUBLIC }],
+      gatewayEndpoints: { S3: { service: GatewayVpcEndpointAwsService.S3 } },
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY })),
+    });
+    // Tasks only call out (S3, DynamoDB, Step Functions, API Gateway); nothing calls in.
+    this.securityGroup = new SecurityGroup(this, 'TaskSg', { vpc: this.vpc, allowAllOutbound: true, description: 'clipforge tasks: outbound only' });
+    this.cluster = new Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ContainerInsights.ENABLED });
+    this.track = this.taskDefinition('Track', 'containers/face-tracker/Dockerfile', 'track', props, props.track ?? { cpu: 2048, memoryMiB: 4096 });
+    this.render = this.taskDefinition('Render', 'containers/render/Dockerfile', 'render', props, props.render ?? { cpu: 2048, memoryMiB: 4096 });
+  }
+
+  private taskDefinition(id: string, dockerfile: string, stage: string, r: StageResources, size: TaskSize): FargateTaskDefinition {
+    const def = new FargateTaskDefinition(this, id, {
+      cpu: size.cpu,
+      memoryLimitMiB: size.memoryMiB,
+      runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+    });
+    def.addContainer(TASK_CONTAINER, {
+      // Built by `cdk deploy` (Docker needed then, not at synth); the context is the repository root, trimmed by .dockerignore.
+      image: ContainerImage.fromAsset(ROOT, { file: dockerfile }),
+      command: [stage],
+      environment: { ...stageEnvironment(r), AWS_REGION: Stack.of(this).region },
+      logging: LogDrivers.awsLogs({ streamPrefix: stage, logGroup: new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }) }),
+    });
+    Validations.of(def).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'The environment holds resource names (buckets, tables, the WebSocket endpoint), no secrets; the OpenAI key is not used by these tasks.' });
+    const pull = def.obtainExecutionRole().node.tryFindChild('DefaultPolicy');
+    if (pull) acknowledgeWildcardResources(pull, ['*'], 'ecr:GetAuthorizationToken, which pulling the task image needs, has no resource-level permissions.');
+    grantStageAccess(def.taskRole, r);
+    def.taskRole.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: ['*'] }));
+    acknowledgeTaskTokenCalls(def.taskRole.node.tryFindChild('DefaultPolicy') as Construct | undefined);
+    return def;
+  }
+}

@@ -1,0 +1,83 @@
+// A Node Lambda bundled locally by esbuild (no Docker), with its own log group and a role that
+// may write only to it. Stages that run FFmpeg get the static ffmpeg/ffprobe binaries from the
+// @ffmpeg-installer/@ffprobe-installer npm packages copied into their bundle (x86_64: the
+// packages' Linux x64 builds).
+import { Duration, Size } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The newest Node runtime Lambda offers (cdk-nag's L1 asks for the latest); the code targets Node 22+.
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export const FFMPEG_BINARIES = {
+  ffmpeg: join(ROOT, 'node_modules', '@ffmpeg-installer', 'linux-x64', 'ffmpeg'),
+  ffprobe: join(ROOT, 'node_modules', '@ffprobe-installer', 'linux-x64', 'ffprobe'),
+};
+
+export interface NodeLambdaOptions {
+  /** The export to call (default "handler"). */
+  handler?: string;
+  timeout?: Duration;
+  memoryMiB?: number;
+  /** /tmp size (default 512 MiB). */
+  tmpGiB?: number;
+  /** Bundle ffmpeg and ffprobe into the function (at bin/), for stages that read media. */
+  ffmpeg?: boolean;
+}
+
+export function nodeLambda(scope: Construct, id: string, entry: string, environment: Record<string, string>, opts: NodeLambdaOptions = {}): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+  // An explicit role with only its own log group, instead of the AWS managed basic-execution policy.
+  const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+  role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+  if (opts.ffmpeg) {
+    const missing = Object.values(FFMPEG_BINARIES).filter((p) => !existsSync(p));
+    if (missing.length) {
+      throw new Error(`the stage Lambdas need Linux x64 ffmpeg/ffprobe in node_modules (missing ${missing.join(', ')}): run "npm install --os=linux --cpu=x64" on a non-Linux machine`);
+    }
+  }
+  return new NodejsFunction(scope, id, {
+    entry: join(ROOT, entry),
+    handler: opts.handler ?? 'handler',
+    runtime: LAMBDA_RUNTIME,
+    // The bundled static FFmpeg build is x86_64; the other functions run on cheaper Graviton.
+    architecture: opts.ffmpeg ? Architecture.X86_64 : Architecture.ARM_64,
+    memorySize: opts.memoryMiB ?? 512,
+    ...(opts.tmpGiB ? { ephemeralStorageSize: Size.gibibytes(opts.tmpGiB) } : {}),
+    timeout: opts.timeout ?? Duration.seconds(60),
+    role,
+    logGroup,
+    environment: {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_SERVICE_NAME: 'clipforge',
+      ...(opts.ffmpeg ? { CLIPFORGE_FFMPEG: '/var/task/bin/ffmpeg', CLIPFORGE_FFPROBE: '/var/task/bin/ffprobe' } : {}),
+      ...environment,
+    },
+    bundling: {
+      format: OutputFormat.ESM,
+      sourceMap: true,
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      banner: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
+      ...(opts.ffmpeg
+        ? {
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (_in: string, out: string) => [
+                `mkdir -p "${out}/bin"`,
+                `cp "${FFMPEG_BINARIES.ffmpeg}" "${FFMPEG_BINARIES.ffprobe}" "${out}/bin/"`,
+                `chmod 755 "${out}/bin/ffmpeg" "${out}/bin/ffprobe"`,
+              ],
+            },
+          }
+        : {}),
+    },
+  });
+}

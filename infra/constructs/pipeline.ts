@@ -1,0 +1,126 @@
+// The pipeline on AWS: the Lambda stages (ingest, score, finalize, jobFailed), the transcription
+// worker, the Fargate tasks, and the Step Functions state machine deployed from the shared
+// definition. An EventBridge rule catches executions that end without reaching JobFailed
+// (timed out, aborted outside the API) and marks their jobs failed too.
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { awsPipelineDefinition } from '../pipelineDefinition.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
+import { FargateTasks, type TaskSize } from './fargateTasks.ts';
+import { nodeLambda } from './nodeLambda.ts';
+import { type StageResources, grantStageAccess, stageEnvironment } from './stageAccess.ts';
+import { Transcription } from './transcription.ts';
+
+export interface PipelineProps extends StageResources {
+  transcribeQueue: Queue;
+  cache: Table;
+  openAiKey: ISecret;
+  /** The state machine's name (the starter and the API address executions by it). */
+  stateMachineName: string;
+  /** Speech-API calls in flight at once across every job (default 2). */
+  transcribeConcurrency?: number;
+  track?: TaskSize;
+  render?: TaskSize;
+}
+
+export class Pipeline extends Construct {
+  readonly stages: Record<'ingest' | 'score' | 'finalize' | 'jobFailed', NodejsFunction>;
+  readonly transcription: Transcription;
+  readonly tasks: FargateTasks;
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const env = stageEnvironment(props);
+    const stage = (name: keyof Pipeline['stages'], opts: Parameters<typeof nodeLambda>[4], extra: Record<string, string> = {}) => {
+      const fn = nodeLambda(this, `${name[0]!.toUpperCase()}${name.slice(1)}`, 'lambdas/stages/handler.ts', { ...env, ...extra }, { ...opts, handler: name });
+      grantStageAccess(fn.role!, props);
+      return fn;
+    };
+    this.stages = {
+      // Reads the whole source once (speech extraction) and may download a URL source first.
+      ingest: stage('ingest', { ffmpeg: true, memoryMiB: 2048, tmpGiB: 10, timeout: Duration.minutes(15) }),
+      score: stage('score', { memoryMiB: 1024, timeout: Duration.minutes(10) }, { OPENAI_SECRET_ARN: props.openAiKey.secretArn }),
+      finalize: stage('finalize', { timeout: Duration.minutes(2) }),
+      jobFailed: stage('jobFailed', { timeout: Duration.minutes(1) }),
+    };
+    props.openAiKey.grantRead(this.stages.score);
+
+    this.transcription = new Transcription(this, 'Transcription', { ...props, queue: props.transcribeQueue, maxConcurrency: props.transcribeConcurrency ?? 2 });
+    this.tasks = new FargateTasks(this, 'Tasks', { ...props, ...(props.track ? { track: props.track } : {}), ...(props.render ? { render: props.render } : {}) });
+
+    const subnets = this.tasks.vpc.publicSubnets.map((s) => s.subnetId);
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: props.stateMachineName,
+      definitionBody: DefinitionBody.fromString(awsPipelineDefinition(subnets.length)),
+      definitionSubstitutions: {
+        IngestResource: this.stages.ingest.functionArn,
+        ScoreResource: this.stages.score.functionArn,
+        FinalizeResource: this.stages.finalize.functionArn,
+        JobFailedResource: this.stages.jobFailed.functionArn,
+        TranscribeQueueUrl: props.transcribeQueue.queueUrl,
+        ClusterArn: this.tasks.cluster.clusterArn,
+        TrackTaskDefinition: this.tasks.track.taskDefinitionArn,
+        RenderTaskDefinition: this.tasks.render.taskDefinitionArn,
+        TaskSecurityGroup: this.tasks.securityGroup.securityGroupId,
+        ...Object.fromEntries(subnets.map((s, i) => [`Subnet${i}`, s])),
+      },
+      tracingEnabled: true,
+      logs: { destination: new LogGroup(this, 'ExecutionLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }), level: LogLevel.ALL, includeExecutionData: false },
+      timeout: Duration.hours(12),
+    });
+    // The ${...} placeholders are DefinitionSubstitutions, which CloudFormation fills in itself.
+    Validations.of(this.stateMachine).acknowledge({ id: 'CloudFormation-Validate::E1029', reason: 'The placeholders are filled by DefinitionSubstitutions, not Fn::Sub.' });
+    this.grantOrchestration(props);
+    this.watchExecutions();
+  }
+
+  /** What the state machine itself calls: the stage Lambdas, the transcribe queue, the Fargate tasks. */
+  private grantOrchestration(props: PipelineProps): void {
+    const sm = this.stateMachine;
+    for (const fn of Object.values(this.stages)) fn.grantInvoke(sm);
+    props.transcribeQueue.grantSendMessages(sm);
+    for (const def of [this.tasks.track, this.tasks.render]) {
+      sm.addToRolePolicy(new PolicyStatement({ actions: ['ecs:RunTask'], resources: [def.taskDefinitionArn], conditions: { ArnEquals: { 'ecs:cluster': this.tasks.cluster.clusterArn } } }));
+      sm.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [def.taskRole.roleArn, def.obtainExecutionRole().roleArn] }));
+    }
+    const policy = sm.role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      const stack = Stack.of(this);
+      acknowledgeWildcardResources(
+        policy,
+        Object.values(this.stages).map((fn) => `<${stack.resolve(stack.getLogicalId(fn.node.defaultChild as never))}.Arn>:*`),
+        'Invoking any version of the stage functions, which aws-cdk-lib grants with the function itself.',
+      );
+      acknowledgeWildcardResources(policy, ['*'], 'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) has no resource-level permissions.');
+    }
+  }
+
+  private watchExecutions(): void {
+    new Rule(this, 'ExecutionEnded', {
+      description: 'clipforge: executions that ended without running JobFailed mark their job failed',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [this.stateMachine.stateMachineArn] },
+      },
+      targets: [
+        new LambdaFunction(this.stages.jobFailed, {
+          event: RuleTargetInput.fromObject({
+            jobId: EventField.fromPath('$.detail.name'),
+            error: { Error: EventField.fromPath('$.detail.status'), Cause: `the execution ended: ${EventField.fromPath('$.detail.status')}` },
+          }),
+        }),
+      ],
+    });
+  }
+}

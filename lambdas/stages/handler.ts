@@ -1,0 +1,36 @@
+// The pipeline's Lambda stages, one export per Task state (each deployed as its own function from
+// this bundle): ingest, score, finalize, jobFailed. Step Functions invokes them directly; an
+// error's name (InputError, ...) is what the state machine's Retry and Catch rules match.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { openAi } from '../../src/adapters/openai/openaiClient.ts';
+import { openAiConfigFromEnv } from '../../src/adapters/openai/openaiConfig.ts';
+import { OpenAiScorer } from '../../src/adapters/openai/openaiScorer.ts';
+import { stageEnv } from '../../src/aws/awsEnv.ts';
+import { awsClients } from '../../src/aws/awsPorts.ts';
+import { loadOpenAiKey } from '../../src/aws/openAiKey.ts';
+import { type AwsStage, runAwsStage } from '../../src/aws/stageRunner.ts';
+import type { StagePorts } from '../../src/stages/stagePorts.ts';
+
+const logger = new Logger({ serviceName: 'clipforge-stage' });
+const log = { info: (m: string, f?: object) => logger.info(m, { ...f }), warn: (m: string, f?: object) => logger.warn(m, { ...f }) };
+const env = stageEnv();
+const clients = awsClients(env);
+
+function stage(name: AwsStage, models: () => Promise<Partial<StagePorts>> = async () => ({})) {
+  return async (input: unknown, context?: Context) => {
+    if (context) logger.addContext(context);
+    logger.appendKeys({ stage: name, jobId: (input as { jobId?: string }).jobId });
+    return runAwsStage(name, input, { env, clients, log, models: await models() });
+  };
+}
+
+export const ingest = stage('ingest');
+export const finalize = stage('finalize');
+export const jobFailed = stage('jobFailed');
+/** GPT-4o scores the shortlist when the key secret is set; otherwise the free first pass decides. */
+export const score = stage('score', async () => {
+  await loadOpenAiKey();
+  const config = openAiConfigFromEnv();
+  return config ? { scorer: new OpenAiScorer(openAi(config), log) } : {};
+});

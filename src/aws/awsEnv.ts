@@ -1,0 +1,22 @@
+// What the stage Lambdas and Fargate tasks are told by the stack (environment variables).
+import { z } from 'zod';
+
+export const AwsStageEnvSchema = z.object({
+  WORK_BUCKET: z.string().min(1),
+  OUTPUTS_BUCKET: z.string().min(1),
+  JOBS_TABLE: z.string().min(1),
+  CONNECTIONS_TABLE: z.string().min(1),
+  /** The WebSocket API's Management API endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
+  WS_CALLBACK_URL: z.url(),
+  /** Local copies of objects (Lambda: /tmp; Fargate: the task's ephemeral disk). */
+  SCRATCH_DIR: z.string().default('/tmp/clipforge'),
+});
+export type AwsStageEnv = z.infer<typeof AwsStageEnvSchema>;
+
+export function stageEnv(env: NodeJS.ProcessEnv = process.env): AwsStageEnv {
+  const parsed = AwsStageEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`clipforge stage misconfigured: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

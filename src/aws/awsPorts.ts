@@ -1,0 +1,56 @@
+// The stages' ports on AWS for one job: S3 work objects (under jobs/, which the bucket's
+// lifecycle rule expires) and outputs (jobs/{jobId}/), sources from S3 or a URL, FFmpeg, and
+// progress into DynamoDB and the WebSocket API. The models and the tracker are chosen by the
+// Lambda or task that runs the stage.
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { join } from 'node:path';
+import { S3SourceResolver } from '../adapters/aws/s3SourceResolver.ts';
+import { S3Storage } from '../adapters/aws/s3Storage.ts';
+import { FfmpegEncoder } from '../adapters/ffmpeg/ffmpegEncoder.ts';
+import { FirstPassScorer } from '../adapters/scoring/firstPassScorer.ts';
+import { CentreTracker } from '../adapters/face/centreTracker.ts';
+import { priceTableFromEnv } from '../adapters/openai/openaiConfig.ts';
+import type { Logger } from '../core/ports.ts';
+import type { StagePorts } from '../stages/stagePorts.ts';
+import type { AwsStageEnv } from './awsEnv.ts';
+import { AwsProgress } from './awsProgress.ts';
+import { Connections } from './connections.ts';
+import { type OutcomeDeps, outputPrefix } from './jobOutcome.ts';
+
+export interface AwsClients {
+  s3: S3Client;
+  ddb: DynamoDBClient;
+  api: ApiGatewayManagementApiClient;
+}
+
+/** One set of clients per process (Lambda containers reuse them across invocations). */
+export function awsClients(env: AwsStageEnv): AwsClients {
+  return { s3: new S3Client({}), ddb: new DynamoDBClient({}), api: new ApiGatewayManagementApiClient({ endpoint: env.WS_CALLBACK_URL }) };
+}
+
+export function outcomeDeps(env: AwsStageEnv, c: AwsClients): OutcomeDeps {
+  return { ddb: c.ddb, jobsTable: env.JOBS_TABLE, connections: new Connections(c.ddb, env.CONNECTIONS_TABLE), api: c.api };
+}
+
+export type AwsStagePorts = StagePorts & { progress: AwsProgress };
+
+export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, log: Logger, models: Partial<StagePorts> = {}): AwsStagePorts {
+  const scratch = join(env.SCRATCH_DIR, jobId);
+  const work = new S3Storage(env.WORK_BUCKET, c.s3, scratch, 'jobs/');
+  return {
+    work,
+    outputs: new S3Storage(env.OUTPUTS_BUCKET, c.s3, scratch, outputPrefix(jobId)),
+    sources: new S3SourceResolver(c.s3, work),
+    encoder: new FfmpegEncoder(),
+    // Stages that transcribe, score or track are given their model; these make a misuse visible.
+    transcriber: { name: 'none', model: 'none', transcribe: () => Promise.reject(new Error('this stage has no transcriber')) },
+    scorer: new FirstPassScorer(),
+    tracker: new CentreTracker('no face tracker in this stage'),
+    log,
+    prices: priceTableFromEnv(),
+    ...models,
+    progress: new AwsProgress(c.ddb, env.JOBS_TABLE, new Connections(c.ddb, env.CONNECTIONS_TABLE), c.api, log),
+  };
+}

@@ -1,0 +1,24 @@
+// A Fargate task of the pipeline (track or render): Step Functions started it with its task
+// token and its state input in the environment (ecs:runTask.waitForTaskToken); it runs the stage
+// and answers the token, sending heartbeats meanwhile.
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { answerTask } from './taskToken.ts';
+import { type StageContext, runAwsStage } from './stageRunner.ts';
+
+export const FARGATE_STAGES = ['track', 'render'] as const;
+export type FargateStage = (typeof FARGATE_STAGES)[number];
+
+const TaskEnvSchema = z.object({
+  TASK_TOKEN: z.string().min(1),
+  TASK_INPUT: z.string().min(1),
+  TASK_HEARTBEAT_SEC: z.coerce.number().positive().default(60),
+});
+
+/** Throws (exit non-zero) only when there is no token to answer or the answer cannot be sent. */
+export async function runFargateTask(stage: FargateStage, sfn: SFNClient, ctx: StageContext, env: NodeJS.ProcessEnv = process.env): Promise<'succeeded' | 'failed'> {
+  const parsed = TaskEnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`not started by the state machine: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const t = parsed.data;
+  return answerTask(sfn, t.TASK_TOKEN, () => runAwsStage(stage, JSON.parse(t.TASK_INPUT), ctx), { heartbeatMs: t.TASK_HEARTBEAT_SEC * 1000, log: ctx.log });
+}

@@ -1,0 +1,60 @@
+// How a job ends on AWS: its record says done (with the manifest and where the clips are) or
+// failed (with the reason), and its WebSocket subscribers get the final message. A job that was
+// cancelled meanwhile stays cancelled.
+import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Manifest } from '../core/schemas.ts';
+import { type Connections, push } from './connections.ts';
+
+export interface OutcomeDeps {
+  ddb: DynamoDBClient;
+  jobsTable: string;
+  connections: Connections;
+  api: ApiGatewayManagementApiClient;
+}
+
+/** The outputs bucket prefix of a job's clips (the API presigns links under it). */
+export const outputPrefix = (jobId: string) => `jobs/${jobId}/`;
+
+async function end(deps: OutcomeDeps, jobId: string, set: string, values: Record<string, unknown>, names: Record<string, string> = {}): Promise<boolean> {
+  const doc = DynamoDBDocumentClient.from(deps.ddb, { marshallOptions: { removeUndefinedValues: true } });
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: deps.jobsTable,
+        Key: { jobId },
+        UpdateExpression: `SET #s = :status, updatedAt = :now, ${set}`,
+        ConditionExpression: 'attribute_not_exists(jobId) OR #s IN (:queued, :running)',
+        ExpressionAttributeNames: { '#s': 'status', ...names },
+        ExpressionAttributeValues: { ...values, ':now': new Date().toISOString(), ':queued': 'queued', ':running': 'running' },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Returns false when the job had already ended (cancelled): nothing is changed or pushed. */
+export async function markDone(deps: OutcomeDeps, manifest: Manifest): Promise<boolean> {
+  const n = manifest.clips.length;
+  const message = `${n} clip${n === 1 ? '' : 's'} ready`;
+  const changed = await end(deps, manifest.jobId, 'manifest = :m, outputPrefix = :p, stage = :stage, pct = :pct, message = :msg', {
+    ':status': 'done',
+    ':m': manifest,
+    ':p': outputPrefix(manifest.jobId),
+    ':stage': 'finalize',
+    ':pct': 100,
+    ':msg': message,
+  });
+  if (changed) await push(deps.connections, deps.api, manifest.jobId, { type: 'done', jobId: manifest.jobId, manifest });
+  return changed;
+}
+
+export async function markFailed(deps: OutcomeDeps, jobId: string, error: string): Promise<boolean> {
+  const changed = await end(deps, jobId, '#e = :e, message = :e, stage = :stage', { ':status': 'failed', ':e': error, ':stage': 'failed' }, { '#e': 'error' });
+  if (changed) await push(deps.connections, deps.api, jobId, { type: 'failed', jobId, error });
+  return changed;
+}

@@ -1,0 +1,79 @@
+// One pipeline step on AWS, for the stage Lambdas and the Fargate tasks alike: build the job's
+// ports, run the stage, and wait for its progress writes before returning. Finalize and JobFailed
+// also end the job's record and tell its subscribers.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Logger } from '../core/ports.ts';
+import { finalize } from '../stages/finalize.ts';
+import { ingest } from '../stages/ingest.ts';
+import { render } from '../stages/render.ts';
+import { score } from '../stages/score.ts';
+import type { StagePorts } from '../stages/stagePorts.ts';
+import { track } from '../stages/track.ts';
+import { transcribe } from '../stages/transcribe.ts';
+import type { AwsStageEnv } from './awsEnv.ts';
+import { type AwsClients, awsStagePorts, outcomeDeps } from './awsPorts.ts';
+import { markDone, markFailed } from './jobOutcome.ts';
+
+export const AWS_STAGES = ['ingest', 'transcribe', 'score', 'track', 'render', 'finalize', 'jobFailed'] as const;
+export type AwsStage = (typeof AWS_STAGES)[number];
+
+const JobRef = z.object({ jobId: z.string().min(1) });
+/** What a Catch puts in $.error: a Lambda's Cause is its JSON error report, a task's is the message. */
+const FailureSchema = z.object({ jobId: z.string().min(1), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).default({}) });
+
+export function failureReason(error: { Error?: string | undefined; Cause?: string | undefined }): string {
+  let cause = error.Cause ?? '';
+  try {
+    const report = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof report.errorMessage === 'string') cause = report.errorMessage;
+  } catch {
+    // a plain message
+  }
+  const kind = error.Error ?? 'Error';
+  return cause ? (kind === 'Error' || cause.startsWith(kind) ? cause : `${kind}: ${cause}`) : kind;
+}
+
+export interface StageContext {
+  env: AwsStageEnv;
+  clients: AwsClients;
+  log: Logger;
+  /** Transcriber, scorer or tracker for the stages that need one. */
+  models?: Partial<StagePorts>;
+}
+
+export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageContext): Promise<unknown> {
+  const { jobId } = JobRef.parse(input);
+  const ports = awsStagePorts(ctx.env, ctx.clients, jobId, ctx.log, ctx.models);
+  try {
+    switch (stage) {
+      case 'ingest':
+        return await ingest(input, ports);
+      case 'transcribe':
+        return await transcribe(input, ports);
+      case 'score':
+        return await score(input, ports);
+      case 'track':
+        return await track(input, ports);
+      case 'render':
+        return await render(input, ports);
+      case 'finalize': {
+        const manifest = await finalize(input, ports);
+        await ports.progress.flush();
+        await markDone(outcomeDeps(ctx.env, ctx.clients), manifest);
+        return manifest;
+      }
+      case 'jobFailed': {
+        const failure = FailureSchema.parse(input);
+        const reason = failureReason(failure.error);
+        ctx.log.warn('job failed', { jobId, reason });
+        await markFailed(outcomeDeps(ctx.env, ctx.clients), jobId, reason);
+        return {};
+      }
+    }
+  } finally {
+    await ports.progress.flush();
+    await rm(join(ctx.env.SCRATCH_DIR, jobId), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,34 @@
+// Answers a Step Functions task token: SendTaskSuccess with the work's output, or SendTaskFailure
+// named like the error (so the state machine's Retry/Catch rules match as they do for Lambda
+// errors), with heartbeats while the work runs so a task that dies is noticed within the state's
+// HeartbeatSeconds instead of its whole timeout.
+import { type SFNClient, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import type { Logger } from '../core/ports.ts';
+
+export interface AnswerOptions {
+  heartbeatMs?: number;
+  log?: Logger;
+}
+
+/** Runs `work` and reports its outcome; throws only if the outcome cannot be reported. */
+export async function answerTask(sfn: SFNClient, taskToken: string, work: () => Promise<unknown>, opts: AnswerOptions = {}): Promise<'succeeded' | 'failed'> {
+  const beat = opts.heartbeatMs
+    ? setInterval(() => {
+        sfn.send(new SendTaskHeartbeatCommand({ taskToken })).catch((err: unknown) => opts.log?.warn('heartbeat not sent', { error: String(err) }));
+      }, opts.heartbeatMs)
+    : undefined;
+  let output: unknown;
+  try {
+    output = await work();
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    opts.log?.warn('task failed', { error: e.name, message: e.message });
+    // Step Functions limits: error 256 characters, cause 32,768.
+    await sfn.send(new SendTaskFailureCommand({ taskToken, error: e.name.slice(0, 256), cause: e.message.slice(0, 32_000) }));
+    return 'failed';
+  } finally {
+    clearInterval(beat);
+  }
+  await sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? {}) }));
+  return 'succeeded';
+}
