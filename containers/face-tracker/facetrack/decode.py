@@ -26,8 +26,13 @@ _probed: dict[tuple[str, int, float], VideoInfo] = {}
 
 def probe(path: str) -> VideoInfo:
     """ffprobe once per file version: a warm tracker gets several clips of one video."""
-    st = os.stat(path)
-    key = (path, st.st_size, st.st_mtime)
+    if "://" in path:
+        # A URL (on AWS, a presigned S3 URL that FFmpeg reads by range): the same object whatever
+        # its signature, so the query string is not part of the key.
+        key = (path.split("?", 1)[0], 0, 0.0)
+    else:
+        st = os.stat(path)
+        key = (path, st.st_size, st.st_mtime)
     if key not in _probed:
         _probed.clear()
         _probed[key] = _probe(path)
