@@ -5,6 +5,7 @@
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { S3SourceResolver } from '../adapters/aws/s3SourceResolver.ts';
 import { S3Storage } from '../adapters/aws/s3Storage.ts';
@@ -34,10 +35,12 @@ export function outcomeDeps(env: AwsStageEnv, c: AwsClients): OutcomeDeps {
   return { ddb: c.ddb, jobsTable: env.JOBS_TABLE, connections: new Connections(c.ddb, env.CONNECTIONS_TABLE), api: c.api };
 }
 
-export type AwsStagePorts = StagePorts & { progress: AwsProgress };
+/** `scratch` holds this run's local copies; the caller removes it. */
+export type AwsStagePorts = StagePorts & { progress: AwsProgress; scratch: string };
 
 export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, log: Logger, models: Partial<StagePorts> = {}): AwsStagePorts {
-  const scratch = join(env.SCRATCH_DIR, jobId);
+  // One folder per run: two tasks of one job may share a disk (and Lambda keeps /tmp between runs).
+  const scratch = join(env.SCRATCH_DIR, `${jobId}-${randomBytes(4).toString('hex')}`);
   const work = new S3Storage(env.WORK_BUCKET, c.s3, scratch, 'jobs/');
   return {
     work,
@@ -52,5 +55,6 @@ export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, lo
     prices: priceTableFromEnv(),
     ...models,
     progress: new AwsProgress(c.ddb, env.JOBS_TABLE, new Connections(c.ddb, env.CONNECTIONS_TABLE), c.api, log),
+    scratch,
   };
 }

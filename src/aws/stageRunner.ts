@@ -2,7 +2,6 @@
 // ports, run the stage, and wait for its progress writes before returning. Finalize and JobFailed
 // also end the job's record and tell its subscribers.
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../core/ports.ts';
 import { finalize } from '../stages/finalize.ts';
@@ -74,6 +73,6 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
     }
   } finally {
     await ports.progress.flush();
-    await rm(join(ctx.env.SCRATCH_DIR, jobId), { recursive: true, force: true });
+    await rm(ports.scratch, { recursive: true, force: true });
   }
 }

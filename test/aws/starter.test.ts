@@ -4,7 +4,7 @@
 // alone (partial batch response).
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -108,7 +108,7 @@ test('the esbuild bundle the stack deploys handles the same batch', async () => 
   app.synth();
   const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
   assert.ok(assets.length >= 1);
-  const bundle = assets.map((d) => join(outdir, d, 'index.mjs')).find((f) => readFileSync(f, 'utf8').includes('clipforge-starter'));
+  const bundle = assets.map((d) => join(outdir, d, 'index.mjs')).find((f) => existsSync(f) && readFileSync(f, 'utf8').includes('clipforge-starter'));
   assert.ok(bundle, 'the starter bundle is among the assets');
   // Inside the project, so the bundle finds the AWS SDK the Lambda runtime would provide.
   const dir = join(PROJECT_ROOT, '.artifacts', `bundle-${randomBytes(3).toString('hex')}`);

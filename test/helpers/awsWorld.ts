@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
-import { type AwsEmulator, createTable, startAwsEmulator } from './moto.ts';
+import { type AwsEmulator, createTable, emulatorEnv, startAwsEmulator } from './moto.ts';
 import { type FakeManagementApi, startManagementApi } from './wsManagementApi.ts';
 import { startSfnCallbacks } from './sfnCallbacks.ts';
 
@@ -40,13 +40,8 @@ export async function startAwsWorld(): Promise<AwsWorld> {
   await createTable(ddb, 'connections', names.connections);
   await createTable(ddb, 'transcripts', names.cache);
   const env = {
-    AWS_ENDPOINT_URL: aws.endpoint,
+    ...emulatorEnv(aws),
     AWS_ENDPOINT_URL_SFN: sfn.url,
-    AWS_REGION: aws.config.region,
-    AWS_ACCESS_KEY_ID: aws.config.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: aws.config.credentials.secretAccessKey,
-    AWS_S3_FORCE_PATH_STYLE: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
     WORK_BUCKET: names.work,
     OUTPUTS_BUCKET: names.outputs,
     JOBS_TABLE: names.jobs,

@@ -93,14 +93,18 @@ export async function createTable(ddb: DynamoDBClient, kind: TableKind, name: st
  * The environment a Lambda handler under test reads at import: the AWS SDK pointed at the
  * emulator (AWS_ENDPOINT_URL), test credentials, quiet Powertools logs, plus its own settings.
  */
-export function lambdaEnv(aws: AwsEmulator, own: Record<string, string>): void {
-  Object.assign(process.env, {
+/** The environment a Lambda or task gets, pointed at the emulator. */
+export function emulatorEnv(aws: AwsEmulator): Record<string, string> {
+  return {
     AWS_ENDPOINT_URL: aws.endpoint,
     AWS_REGION: aws.config.region,
     AWS_ACCESS_KEY_ID: aws.config.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: aws.config.credentials.secretAccessKey,
     AWS_S3_FORCE_PATH_STYLE: 'true',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
-    ...own,
-  });
+  };
+}
+
+export function lambdaEnv(aws: AwsEmulator, own: Record<string, string>): void {
+  Object.assign(process.env, { ...emulatorEnv(aws), ...own });
 }

@@ -27,17 +27,21 @@ export interface RunMachineOptions {
   /** Milliseconds to wait before each retry, instead of the definition's intervals. */
   retryDelayMs?: number;
   signal?: AbortSignal;
+  /** Another form of the definition (the deployed one, in tests); default: the shared one with local placeholders. */
+  definition?: StateMachineDefinition;
+  /** The Context Object, e.g. `{ Task: { Token } }` for a definition that hands out task tokens. */
+  context?: Record<string, unknown>;
 }
 
 export async function runStateMachine(input: unknown, handlers: LocalHandlers, opts: RunMachineOptions = {}): Promise<unknown> {
-  const machine = new StateMachine(loadDefinition(LOCAL_SUBSTITUTIONS), { validationOptions: { checkArn: true } });
+  const machine = new StateMachine(opts.definition ?? loadDefinition(LOCAL_SUBSTITUTIONS), { validationOptions: { checkArn: true } });
   const overrides = {
     taskResourceLocalHandlers: handlers as never,
     ...(opts.retryDelayMs !== undefined
       ? { retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((s) => [s, opts.retryDelayMs!])) }
       : {}),
   };
-  const execution = machine.run(input as never, { overrides });
+  const execution = machine.run(input as never, { overrides, ...(opts.context ? { context: opts.context } : {}) });
   // A job cancelled before its execution started must not run.
   if (opts.signal?.aborted) execution.abort();
   else opts.signal?.addEventListener('abort', () => execution.abort(), { once: true });

@@ -1,0 +1,199 @@
+// The state machine as deployed (infra/pipelineDefinition.ts: the shared definition with the
+// transcribe step on an SQS task token and the track/render steps as Fargate tasks on task
+// tokens), executed locally by aws-local-stepfunctions with each integration played by its real
+// counterpart: Lambda states call the stage Lambda handlers, the SQS state sends its message to
+// the emulator's queue and hands what the queue returns to the transcription worker Lambda, and
+// the ECS states start the bundled task entry point as a process with the container overrides
+// from the definition. Answers come back through a loopback Step Functions endpoint, as they
+// would to Step Functions. Covers the happy path, a transient RunTask failure retried, and a
+// permanent failure caught with the job marked failed.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { awsPipelineDefinition } from '../../infra/pipelineDefinition.ts';
+import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import { ManifestSchema } from '../../src/core/schemas.ts';
+import { substitute } from '../../src/core/stateMachineDefinition.ts';
+import { type LocalHandlers, runStateMachine } from '../../src/runtime/local/stateMachine.ts';
+import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
+import { faceTalk } from '../helpers/media.ts';
+import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
+
+let world: AwsWorld;
+let fake: FakeOpenAi;
+let sqs: SQSClient;
+let queueUrl: string;
+let definition: StateMachineDefinition;
+let stages: Record<'ingest' | 'score' | 'finalize' | 'jobFailed', (input: unknown) => Promise<unknown>>;
+let worker: (e: SQSEvent, c: Context) => Promise<{ batchItemFailures: unknown[] }>;
+
+const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:clipforge-${name}`;
+const TASK_DEF = { track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1', render: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1' };
+
+before(async () => {
+  world = await startAwsWorld();
+  fake = await startFakeOpenAi();
+  Object.assign(process.env, world.env, { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, CLIPFORGE_OPENAI_RPM: '1000' });
+  sqs = new SQSClient(world.aws.config);
+  queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `transcribe-${randomUUID().slice(0, 8)}` }))).QueueUrl!;
+  definition = JSON.parse(
+    substitute(awsPipelineDefinition(2), {
+      IngestResource: ARN('ingest'),
+      ScoreResource: ARN('score'),
+      FinalizeResource: ARN('finalize'),
+      JobFailedResource: ARN('job-failed'),
+      TranscribeQueueUrl: queueUrl,
+      ClusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/clipforge',
+      TrackTaskDefinition: TASK_DEF.track,
+      RenderTaskDefinition: TASK_DEF.render,
+      TaskSecurityGroup: 'sg-0123',
+      Subnet0: 'subnet-a',
+      Subnet1: 'subnet-b',
+    }),
+  );
+  stages = (await import('../../lambdas/stages/handler.ts')) as unknown as typeof stages;
+  worker = (await import('../../lambdas/transcribe/handler.ts')).handler as unknown as typeof worker;
+  const bundled = await runNode(['scripts/bundle-task.mjs'], {});
+  assert.equal(bundled.code, 0, bundled.stderr);
+});
+after(async () => {
+  sqs?.destroy();
+  await fake?.close();
+  await world?.close();
+});
+
+function runNode(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+/** What Step Functions does when a task token is answered: the output, or an error named as sent. */
+async function answerOf(token: string): Promise<unknown> {
+  for (let i = 0; i < 6000; i++) {
+    const call = world.sfn.calls.find((c) => c.body.taskToken === token && c.action !== 'SendTaskHeartbeat');
+    if (call?.action === 'SendTaskSuccess') return JSON.parse(call.body.output!);
+    if (call?.action === 'SendTaskFailure') throw Object.assign(new Error(call.body.cause ?? ''), { name: call.body.error ?? 'Error' });
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no answer for ${token}`);
+}
+
+interface Harness {
+  handlers: LocalHandlers;
+  runTasks: Array<{ stage: string; token: string }>;
+  calls: Record<string, number>;
+}
+
+/** The integrations, played by the real parts; `failFirstRender` makes the first Render RunTask fail as ECS would report it. */
+function harness(opts: { failFirstRender?: boolean } = {}): Harness {
+  const runTasks: Harness['runTasks'] = [];
+  const calls: Record<string, number> = {};
+  let renderCalls = 0;
+  const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
+
+  const ecs = async (params: any) => {
+    const stage = params.TaskDefinition === TASK_DEF.track ? 'track' : params.TaskDefinition === TASK_DEF.render ? 'render' : undefined;
+    assert.ok(stage, `a task definition of the stack: ${params.TaskDefinition}`);
+    assert.equal(params.LaunchType, 'FARGATE');
+    assert.deepEqual(params.NetworkConfiguration.AwsvpcConfiguration.Subnets, ['subnet-a', 'subnet-b']);
+    if (stage === 'render' && opts.failFirstRender && renderCalls++ === 0) {
+      throw Object.assign(new Error('RunTask: capacity is unavailable at this time'), { name: 'ECS.AmazonECSException' });
+    }
+    const [container] = params.Overrides.ContainerOverrides;
+    assert.equal(container.Name, 'task');
+    const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: string }) => [e.Name, e.Value]));
+    // One token per task, as Step Functions issues (the local interpreter gives every task the same one).
+    const token = `${stage}-${randomUUID()}`;
+    runTasks.push({ stage, token });
+    const res = await runNode(['dist/task/main.mjs', stage], { ...world.env, TASK_INPUT: env.TASK_INPUT, TASK_TOKEN: token, TASK_HEARTBEAT_SEC: '5' });
+    assert.equal(res.code, 0, res.stderr);
+    return answerOf(token);
+  };
+
+  const handlers: LocalHandlers = {
+    Ingest: async (i) => (count('Ingest'), stages.ingest(i)),
+    Score: async (i) => (count('Score'), stages.score(i)),
+    Finalize: async (i) => (count('Finalize'), stages.finalize(i)),
+    JobFailed: async (i) => (count('JobFailed'), stages.jobFailed(i)),
+    Transcribe: async (params: any) => {
+      count('Transcribe');
+      const token = `transcribe-${randomUUID()}`;
+      await sqs.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify({ ...params.MessageBody, taskToken: token }) }));
+      // The worker's event source: what the queue hands out, as an SQS batch of one.
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: params.QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 }));
+      assert.equal(Messages?.length, 1);
+      const m = Messages![0]!;
+      const event = { Records: [{ messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, attributes: {}, messageAttributes: {}, md5OfBody: m.MD5OfBody!, eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:transcribe', awsRegion: 'us-east-1' }] } as unknown as SQSEvent;
+      const res = await worker(event, { functionName: 'transcribe', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 900_000 } as unknown as Context);
+      assert.deepEqual(res.batchItemFailures, []);
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: params.QueueUrl, ReceiptHandle: m.ReceiptHandle! }));
+      return answerOf(token);
+    },
+    TrackFace: async (p) => (count('TrackFace'), ecs(p)),
+    Render: async (p) => (count('Render'), ecs(p)),
+  };
+  return { handlers, runTasks, calls };
+}
+
+const options = { clips: 2, minSec: 10, maxSec: 25, concurrency: 2, maxDurationSec: 7200 };
+
+test('happy path, with the first Render RunTask failing transiently: clips in the outputs bucket, the job done, progress pushed', async () => {
+  const source = await world.upload('uploads/sm/talk.mp4', await faceTalk());
+  await world.addJob('sm-happy');
+  await world.subscribe('watcher', 'sm-happy');
+  const h = harness({ failFirstRender: true });
+  const output = await runStateMachine({ jobId: 'sm-happy', source, options }, h.handlers, { definition, context: { Task: { Token: 'from-the-interpreter' } }, retryDelayMs: 10 });
+  const manifest = ManifestSchema.parse(output);
+
+  assert.equal(manifest.clips.length, 2);
+  const failures = world.sfn.calls.filter((c) => c.action === 'SendTaskFailure');
+  assert.deepEqual(failures, [], 'no task failed');
+  assert.equal(h.calls.Render, 3, 'the failed RunTask was retried by the definition');
+  assert.equal(h.runTasks.filter((t) => t.stage === 'render').length, 2);
+  assert.equal(h.runTasks.filter((t) => t.stage === 'track').length, 2);
+  assert.equal(fake.transcriptions.length >= 1, true, 'the worker called the speech API');
+  assert.ok(manifest.clips.every((c) => c.crop.fallback === null), 'faces tracked in the Fargate task');
+
+  const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/sm-happy/' }));
+  const keys = (listed.Contents ?? []).map((o) => o.Key!.replace('jobs/sm-happy/', '')).sort();
+  for (const c of manifest.clips) for (const f of [c.file, c.srt, c.vtt, c.thumbnail]) assert.ok(keys.includes(f), `${f} in the outputs bucket`);
+  assert.ok(keys.includes('clips.json'));
+
+  const job = await world.job('sm-happy');
+  assert.equal(job?.status, 'done');
+  for (const stage of ['ingest', 'transcribe', 'score', 'track', 'render', 'finalize']) assert.equal(job?.stages[stage]?.pct, 100, `${stage} reached 100%`);
+  const pushed = world.ws.received.get('watcher') as Array<{ type: string; stage?: string }>;
+  const firstOf = (stage: string) => pushed.findIndex((m) => m.stage === stage);
+  assert.ok(firstOf('ingest') < firstOf('transcribe') && firstOf('transcribe') < firstOf('score') && firstOf('score') < firstOf('track'), 'stages pushed in order');
+  assert.equal(pushed.at(-1)!.type, 'done');
+});
+
+test('a permanent failure (an upload that is not a video) is not retried, is caught, and the job is marked failed with the reason', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cf-sm-'));
+  writeFileSync(join(dir, 'notes.mp4'), 'not a video\n'.repeat(100));
+  const source = await world.upload('uploads/sm/notes.mp4', join(dir, 'notes.mp4'));
+  await world.addJob('sm-bad');
+  await world.subscribe('watcher-bad', 'sm-bad');
+  const h = harness();
+  await assert.rejects(runStateMachine({ jobId: 'sm-bad', source, options }, h.handlers, { definition, context: { Task: { Token: 't' } }, retryDelayMs: 10 }), /InputError|not a media file/);
+  assert.equal(h.calls.Ingest, 1, 'InputError is not retried');
+  assert.equal(h.calls.JobFailed, 1);
+  assert.equal(h.calls.Transcribe, undefined);
+  const job = await world.job('sm-bad');
+  assert.equal(job?.status, 'failed');
+  assert.match(job?.error, /^InputError: .*notes\.mp4 is not a media file FFmpeg can read/);
+  assert.deepEqual((world.ws.received.get('watcher-bad') as unknown[]).at(-1), { type: 'failed', jobId: 'sm-bad', error: job?.error });
+});
