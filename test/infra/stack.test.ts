@@ -111,10 +111,77 @@ test('the transcription worker: one task at a time per instance, at most 2 at on
   template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
   template.resourceCountIs('AWS::SecretsManager::Secret', 1);
   const fns = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Timeout?: number; Environment?: { Variables?: Record<string, unknown> } } }>;
-  const worker = fns.find((f) => f.Properties.Environment?.Variables?.OPENAI_SECRET_ARN)!;
-  assert.ok(worker, 'the worker gets the secret by ARN, not the key itself');
+  const worker = fns.find((f) => f.Properties.Environment?.Variables?.CACHE_TABLE)!;
+  assert.ok(worker.Properties.Environment?.Variables?.OPENAI_SECRET_ARN, 'the worker gets the secret by ARN, not the key itself');
+  assert.equal(worker.Properties.Environment?.Variables?.OPENAI_API_KEY, undefined);
   const queues = Object.values(template.findResources('AWS::SQS::Queue')) as Array<{ Properties: { VisibilityTimeout?: number } }>;
   assert.ok(queues.some((q) => (q.Properties.VisibilityTimeout ?? 0) >= worker.Properties.Timeout!), 'the queue hides a message at least as long as the worker may take');
+});
+
+type Resource = { Properties: Record<string, any> };
+const lambdas = () => Object.values(template.findResources('AWS::Lambda::Function')) as Resource[];
+const handlerOf = (f: Resource) => String(f.Properties.Handler);
+
+test('the state machine: the shared definition, named after the stack, transcribe through the queue, track and render as Fargate tasks', () => {
+  const [sm] = Object.values(template.findResources('AWS::StepFunctions::StateMachine')) as Resource[];
+  assert.equal(sm!.Properties.StateMachineName, 'Test-pipeline', 'the name the starter and the API address executions by');
+  const text = JSON.stringify(sm!.Properties.DefinitionString);
+  const definition = JSON.parse(typeof sm!.Properties.DefinitionString === 'string' ? sm!.Properties.DefinitionString : '{}');
+  const placeholders = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!));
+  assert.deepEqual([...placeholders].filter((p) => !(p in sm!.Properties.DefinitionSubstitutions)), [], 'every placeholder has a substitution');
+  assert.equal(definition.States.Transcribe.Resource, 'arn:aws:states:::sqs:sendMessage.waitForTaskToken');
+  assert.equal(definition.States.Transcribe.Parameters.MessageBody['taskToken.$'], '$$.Task.Token');
+  for (const name of ['TrackFace', 'Render']) {
+    const st = definition.States.Clips.ItemProcessor.States[name];
+    assert.equal(st.Resource, 'arn:aws:states:::ecs:runTask.waitForTaskToken', name);
+    assert.ok(st.HeartbeatSeconds > 0 && st.HeartbeatSeconds < st.TimeoutSeconds, `${name} heartbeats`);
+    assert.deepEqual(st.Parameters.Overrides.ContainerOverrides[0].Environment.map((e: { Name: string }) => e.Name), ['TASK_TOKEN', 'TASK_INPUT']);
+  }
+  assert.equal(definition.States.Clips.MaxConcurrencyPath, '$.options.concurrency');
+  template.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true }, LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }) });
+});
+
+test('stage Lambdas: one per Lambda state, FFmpeg bundled where media is read, a current Node runtime everywhere', () => {
+  const byHandler: Record<string, Record<string, any>> = Object.fromEntries(lambdas().filter((f) => /^index\.(ingest|score|finalize|jobFailed)$/.test(handlerOf(f))).map((f) => [handlerOf(f), f.Properties]));
+  assert.deepEqual(Object.keys(byHandler).sort(), ['index.finalize', 'index.ingest', 'index.jobFailed', 'index.score']);
+  const worker = lambdas().find((f) => f.Properties.Environment?.Variables?.CACHE_TABLE)!.Properties;
+  for (const fn of [byHandler['index.ingest']!, worker]) {
+    assert.deepEqual(fn.Architectures, ['x86_64'], 'the bundled static FFmpeg build is x86_64');
+    assert.equal(fn.Environment.Variables.CLIPFORGE_FFMPEG, '/var/task/bin/ffmpeg');
+    assert.equal(fn.Environment.Variables.CLIPFORGE_FFPROBE, '/var/task/bin/ffprobe');
+  }
+  assert.ok(byHandler['index.ingest']!.EphemeralStorage.Size >= 10240, 'room for a downloaded URL source');
+  assert.equal(byHandler['index.ingest']!.Timeout, 900);
+  assert.ok(byHandler['index.score']!.Environment.Variables.OPENAI_SECRET_ARN);
+  for (const f of lambdas().filter((x) => x.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)) assert.match(f.Properties.Runtime, /^nodejs(2[2-9]|[3-9]\d)\.x$/);
+  for (const fn of Object.values(byHandler)) for (const v of ['WORK_BUCKET', 'OUTPUTS_BUCKET', 'JOBS_TABLE', 'CONNECTIONS_TABLE', 'WS_CALLBACK_URL']) assert.ok(fn.Environment.Variables[v], v);
+});
+
+test('Fargate: track and render task definitions built from containers/ as image assets, in public subnets with no NAT gateway', () => {
+  const defs = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as Resource[];
+  assert.equal(defs.length, 2);
+  assert.deepEqual(defs.map((d) => d.Properties.ContainerDefinitions[0].Command[0]).sort(), ['render', 'track']);
+  for (const d of defs) {
+    assert.deepEqual(d.Properties.RequiresCompatibilities, ['FARGATE']);
+    assert.equal(d.Properties.ContainerDefinitions[0].Name, 'task');
+    assert.equal(d.Properties.ContainerDefinitions[0].LogConfiguration.LogDriver, 'awslogs');
+  }
+  const assets = JSON.parse(readFileSync(join(outdir, 'Test.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerFile: string } }> };
+  assert.deepEqual(Object.values(assets.dockerImages).map((a) => a.source.dockerFile).sort(), ['containers/face-tracker/Dockerfile', 'containers/render/Dockerfile']);
+  template.resourceCountIs('AWS::EC2::NatGateway', 0);
+  template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+  template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
+  const smPolicy = JSON.stringify(template.findResources('AWS::IAM::Policy', { Properties: { PolicyName: Match.stringLikeRegexp('StateMachineRole') } }));
+  assert.match(smPolicy, /ecs:RunTask/);
+  assert.match(smPolicy, /iam:PassRole/);
+  assert.match(smPolicy, /sqs:SendMessage/);
+});
+
+test('executions that end without reaching JobFailed (timed out, aborted) mark their job failed', () => {
+  template.hasResourceProperties('AWS::Events::Rule', {
+    EventPattern: Match.objectLike({ source: ['aws.states'], detail: Match.objectLike({ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }) }),
+    Targets: [Match.objectLike({ InputTransformer: Match.anyValue() })],
+  });
 });
 
 test("cdk-nag's AwsSolutions checks find nothing unacknowledged", () => {
