@@ -18,8 +18,10 @@ import { Tables } from './constructs/tables.ts';
 export interface ClipforgeStackProps extends StackProps {
   /** Keep finished clips when the stack is deleted (default true). */
   retainOutputs?: boolean;
-  /** Speech-API calls in flight at once across every job (default 2). */
+  /** Transcription workers at once across every job (default 2). */
   transcribeConcurrency?: number;
+  /** Speech-API requests per minute across every job (default 10). */
+  speechRequestsPerMinute?: number;
 }
 
 export class ClipforgeStack extends Stack {
@@ -72,6 +74,7 @@ export class ClipforgeStack extends Stack {
       openAiKey: this.openAiKey,
       stateMachineName: pipelineName(this),
       ...(props.transcribeConcurrency ? { transcribeConcurrency: props.transcribeConcurrency } : {}),
+      ...(props.speechRequestsPerMinute ? { speechRequestsPerMinute: props.speechRequestsPerMinute } : {}),
     });
     new CfnOutput(this, 'OpenAiKeySecret', { value: this.openAiKey.secretName });
     new CfnOutput(this, 'StateMachine', { value: this.pipeline.stateMachine.stateMachineArn });

@@ -26,8 +26,10 @@ export interface PipelineProps extends StageResources {
   openAiKey: ISecret;
   /** The state machine's name (the starter and the API address executions by it). */
   stateMachineName: string;
-  /** Speech-API calls in flight at once across every job (default 2). */
+  /** Transcription workers at once across every job (default 2). */
   transcribeConcurrency?: number;
+  /** Speech-API requests per minute across every job (default 10). */
+  speechRequestsPerMinute?: number;
   track?: TaskSize;
   render?: TaskSize;
 }
@@ -55,7 +57,12 @@ export class Pipeline extends Construct {
     };
     props.openAiKey.grantRead(this.stages.score);
 
-    this.transcription = new Transcription(this, 'Transcription', { ...props, queue: props.transcribeQueue, maxConcurrency: props.transcribeConcurrency ?? 2 });
+    this.transcription = new Transcription(this, 'Transcription', {
+      ...props,
+      queue: props.transcribeQueue,
+      maxConcurrency: props.transcribeConcurrency ?? 2,
+      requestsPerMinute: props.speechRequestsPerMinute ?? 10,
+    });
     this.tasks = new FargateTasks(this, 'Tasks', { ...props, ...(props.track ? { track: props.track } : {}), ...(props.render ? { render: props.render } : {}) });
 
     const subnets = this.tasks.vpc.publicSubnets.map((s) => s.subnetId);

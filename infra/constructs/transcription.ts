@@ -17,8 +17,15 @@ export interface TranscriptionProps extends StageResources {
   queue: Queue;
   cache: Table;
   openAiKey: ISecret;
-  /** Speech-API calls in flight across the account, at most (each worker also limits requests per minute). */
+  /** Workers at once across the account (the queue's event source maximum concurrency, at least 2). */
   maxConcurrency?: number;
+  /** Speech-API requests per minute across the account; each worker gets its share. */
+  requestsPerMinute?: number;
+}
+
+/** Each worker's limiter gets an equal share, so all of them together stay within the account's rate. */
+export function perWorkerRate(requestsPerMinute: number, workers: number): number {
+  return Math.max(1, Math.floor(requestsPerMinute / workers));
 }
 
 export class Transcription extends Construct {
@@ -26,11 +33,18 @@ export class Transcription extends Construct {
 
   constructor(scope: Construct, id: string, props: TranscriptionProps) {
     super(scope, id);
+    const workers = props.maxConcurrency ?? 2;
+    if (workers < 2) throw new Error(`transcribeConcurrency must be at least 2 (the lowest maximum concurrency of an SQS event source), got ${workers}`);
     this.fn = nodeLambda(
       this,
       'Fn',
       'lambdas/transcribe/handler.ts',
-      { ...stageEnvironment(props), CACHE_TABLE: props.cache.tableName, OPENAI_SECRET_ARN: props.openAiKey.secretArn },
+      {
+        ...stageEnvironment(props),
+        CACHE_TABLE: props.cache.tableName,
+        OPENAI_SECRET_ARN: props.openAiKey.secretArn,
+        CLIPFORGE_OPENAI_RPM: String(perWorkerRate(props.requestsPerMinute ?? 10, workers)),
+      },
       { timeout: Duration.minutes(15), memoryMiB: 1024, tmpGiB: 4, ffmpeg: true },
     );
     for (const s of [
@@ -42,7 +56,7 @@ export class Transcription extends Construct {
       this.fn.addToRolePolicy(s);
     }
     grantStageAccess(this.fn.role!, props);
-    this.fn.addEventSource(new SqsEventSource(props.queue, { batchSize: 1, maxConcurrency: props.maxConcurrency ?? 2, reportBatchItemFailures: true }));
+    this.fn.addEventSource(new SqsEventSource(props.queue, { batchSize: 1, maxConcurrency: workers, reportBatchItemFailures: true }));
     acknowledgeTaskTokenCalls(this.fn.role!.node.tryFindChild('DefaultPolicy'));
   }
 }

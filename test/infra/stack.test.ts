@@ -114,6 +114,8 @@ test('the transcription worker: one task at a time per instance, at most 2 at on
   const worker = fns.find((f) => f.Properties.Environment?.Variables?.CACHE_TABLE)!;
   assert.ok(worker.Properties.Environment?.Variables?.OPENAI_SECRET_ARN, 'the worker gets the secret by ARN, not the key itself');
   assert.equal(worker.Properties.Environment?.Variables?.OPENAI_API_KEY, undefined);
+  // 10 speech requests a minute across the account by default: each of the 2 workers limits itself to 5.
+  assert.equal(worker.Properties.Environment?.Variables?.CLIPFORGE_OPENAI_RPM, '5');
   const queues = Object.values(template.findResources('AWS::SQS::Queue')) as Array<{ Properties: { VisibilityTimeout?: number } }>;
   assert.ok(queues.some((q) => (q.Properties.VisibilityTimeout ?? 0) >= worker.Properties.Timeout!), 'the queue hides a message at least as long as the worker may take');
 });
