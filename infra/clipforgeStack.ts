@@ -76,6 +76,8 @@ export class ClipforgeStack extends Stack {
       ...(props.transcribeConcurrency ? { transcribeConcurrency: props.transcribeConcurrency } : {}),
       ...(props.speechRequestsPerMinute ? { speechRequestsPerMinute: props.speechRequestsPerMinute } : {}),
     });
+    new CfnOutput(this, 'JobsApiUrl', { value: this.api.api.apiEndpoint });
+    new CfnOutput(this, 'ProgressUrl', { value: this.socket.stage.url });
     new CfnOutput(this, 'OpenAiKeySecret', { value: this.openAiKey.secretName });
     new CfnOutput(this, 'StateMachine', { value: this.pipeline.stateMachine.stateMachineArn });
 

@@ -1,7 +1,7 @@
 // The HTTP API for jobs: one Lambda serving the shared Hono routes, IAM-authorised (requests are
 // SigV4-signed with the caller's AWS credentials: nothing to issue or rotate in a one-account
 // deployment, and access is granted with ordinary IAM policies), access-logged and throttled.
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -85,6 +85,5 @@ export class JobsApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(logs) },
       throttle: { rateLimit: 50, burstLimit: 100 },
     });
-    new CfnOutput(this, 'Url', { value: this.api.apiEndpoint });
   }
 }

@@ -1,7 +1,7 @@
 // The WebSocket API for progress: $connect is IAM-authorised (as the HTTP API), subscribe and
 // $disconnect keep the connections table; pushes come from the pipeline through the Management
 // API, which this construct lets the given functions call.
-import { CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { WebSocketIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -47,7 +47,6 @@ export class ProgressSocket extends Construct {
       this.fn.addToRolePolicy(s);
     }
     this.allowPush(this.fn.role!);
-    new CfnOutput(this, 'Url', { value: this.stage.url });
   }
 
   /** Lets a role post to (and learn about gone) connections of this API. */

@@ -186,6 +186,10 @@ test('executions that end without reaching JobFailed (timed out, aborted) mark t
   });
 });
 
+test('the outputs the README names', () => {
+  for (const name of ['JobsApiUrl', 'ProgressUrl', 'UploadsBucket', 'OutputsBucket', 'OpenAiKeySecret', 'StateMachine']) template.hasOutput(name, {});
+});
+
 test("cdk-nag's AwsSolutions checks find nothing unacknowledged", () => {
   const report = readdirSync(outdir).find((f) => f.startsWith('policy-validation-report'));
   const text = report ? readFileSync(join(outdir, report), 'utf8') : '';
