@@ -12,11 +12,12 @@ export interface AnswerOptions {
 
 /** Runs `work` and reports its outcome; throws only if the outcome cannot be reported. */
 export async function answerTask(sfn: SFNClient, taskToken: string, work: () => Promise<unknown>, opts: AnswerOptions = {}): Promise<'succeeded' | 'failed'> {
-  const beat = opts.heartbeatMs
-    ? setInterval(() => {
-        sfn.send(new SendTaskHeartbeatCommand({ taskToken })).catch((err: unknown) => opts.log?.warn('heartbeat not sent', { error: String(err) }));
-      }, opts.heartbeatMs)
-    : undefined;
+  const heartbeat = () => {
+    sfn.send(new SendTaskHeartbeatCommand({ taskToken })).catch((err: unknown) => opts.log?.warn('heartbeat not sent', { error: String(err) }));
+  };
+  // One at once: the state's heartbeat clock has run since the task was asked for (image pull, start).
+  if (opts.heartbeatMs) heartbeat();
+  const beat = opts.heartbeatMs ? setInterval(heartbeat, opts.heartbeatMs) : undefined;
   let output: unknown;
   try {
     output = await work();

@@ -68,6 +68,7 @@ test('track, then render, as Fargate runs them: answers with the crop path and t
   const answer = world.sfn.calls.find((c) => c.body.taskToken === 'tok-track' && c.action !== 'SendTaskHeartbeat')!;
   assert.equal(answer.action, 'SendTaskSuccess', answer.body.cause);
   const crop = CropPathSchema.parse(JSON.parse(answer.body.output!));
+  assert.equal(world.sfn.calls.find((c) => c.body.taskToken === 'tok-track')!.action, 'SendTaskHeartbeat', 'a heartbeat as soon as the task starts');
   assert.equal(crop.fallback, null, 'MediaPipe found the face through the presigned URL');
   assert.equal(crop.crop.h, 720);
 
@@ -97,7 +98,7 @@ test('track, then render, as Fargate runs them: answers with the crop path and t
 test('a task whose stage fails answers SendTaskFailure named like the error, exits 0, and publishes nothing', async () => {
   const res = await fargate('render', 'tok-fail', { ...clipTask('job-missing'), crop: { crop: { w: 404, h: 720 }, path: [{ t: 4, cx: 0.5, cy: 0.5 }], fallback: null } });
   assert.equal(res.code, 0, res.stderr);
-  const answer = world.sfn.calls.find((c) => c.body.taskToken === 'tok-fail')!;
+  const answer = world.sfn.calls.find((c) => c.body.taskToken === 'tok-fail' && c.action !== 'SendTaskHeartbeat')!;
   assert.equal(answer.action, 'SendTaskFailure');
   assert.equal(answer.body.error, 'NoSuchKey');
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/job-missing/' }));
