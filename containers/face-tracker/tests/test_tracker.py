@@ -86,3 +86,24 @@ def test_serve_mode_answers_each_request_on_one_warm_process(media):
     assert replies[0]["result"]["samples"] == 10 and replies[0]["result"]["path"][0]["t"] == 5.0
     one_shot = track(video)
     assert replies[2]["result"]["path"] == one_shot["path"], "the warm process tracks exactly like a fresh one"
+
+
+def test_a_video_given_by_url_is_tracked_like_the_file(media):
+    # On AWS the tracker reads a presigned S3 URL (FFmpeg seeks it by range requests).
+    import functools
+    import http.server
+    import threading
+
+    video = face_video(media, "served.mp4", "150+t*87.5", 6)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(video.parent))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{video.name}?X-Amz-Signature=abc"
+        by_url = track(url, "--start", "1", "--end", "5")
+        by_file = track(video, "--start", "1", "--end", "5")
+    finally:
+        server.shutdown()
+    assert by_url["fallback"] is None
+    assert by_url["path"] == by_file["path"]
