@@ -3,7 +3,7 @@
 // and answers the token, sending heartbeats meanwhile.
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { answerTask } from './taskToken.ts';
+import { type TaskOutcome, answerTask } from './taskToken.ts';
 import { type StageContext, runAwsStage } from './stageRunner.ts';
 
 export const FARGATE_STAGES = ['track', 'render'] as const;
@@ -16,7 +16,7 @@ const TaskEnvSchema = z.object({
 });
 
 /** Throws (exit non-zero) only when there is no token to answer or the answer cannot be sent. */
-export async function runFargateTask(stage: FargateStage, sfn: SFNClient, ctx: StageContext, env: NodeJS.ProcessEnv = process.env): Promise<'succeeded' | 'failed'> {
+export async function runFargateTask(stage: FargateStage, sfn: SFNClient, ctx: StageContext, env: NodeJS.ProcessEnv = process.env): Promise<TaskOutcome> {
   const parsed = TaskEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`not started by the state machine: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const t = parsed.data;

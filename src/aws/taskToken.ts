@@ -2,7 +2,7 @@
 // named like the error (so the state machine's Retry/Catch rules match as they do for Lambda
 // errors), with heartbeats while the work runs so a task that dies is noticed within the state's
 // HeartbeatSeconds instead of its whole timeout.
-import { type SFNClient, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
+import { InvalidToken, type SFNClient, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import type { Logger } from '../core/ports.ts';
 
 export interface AnswerOptions {
@@ -10,8 +10,29 @@ export interface AnswerOptions {
   log?: Logger;
 }
 
-/** Runs `work` and reports its outcome; throws only if the outcome cannot be reported. */
-export async function answerTask(sfn: SFNClient, taskToken: string, work: () => Promise<unknown>, opts: AnswerOptions = {}): Promise<'succeeded' | 'failed'> {
+/** Step Functions no longer waits on this token: answered before (a redelivered message), timed out, or stopped. */
+function nobodyWaiting(err: unknown): boolean {
+  return err instanceof TaskTimedOut || err instanceof InvalidToken || err instanceof TaskDoesNotExist;
+}
+
+export type TaskOutcome = 'succeeded' | 'failed' | 'stale';
+
+/**
+ * Runs `work` and reports its outcome; 'stale' when no execution waits on the token any more (so a
+ * duplicate delivery is not retried into the dead-letter queue). Throws only if the outcome
+ * cannot be reported.
+ */
+export async function answerTask(sfn: SFNClient, taskToken: string, work: () => Promise<unknown>, opts: AnswerOptions = {}): Promise<TaskOutcome> {
+  try {
+    return await report(sfn, taskToken, work, opts);
+  } catch (err) {
+    if (!nobodyWaiting(err)) throw err;
+    opts.log?.warn('task token no longer awaited; answer dropped', { error: (err as Error).name });
+    return 'stale';
+  }
+}
+
+async function report(sfn: SFNClient, taskToken: string, work: () => Promise<unknown>, opts: AnswerOptions): Promise<'succeeded' | 'failed'> {
   const heartbeat = () => {
     sfn.send(new SendTaskHeartbeatCommand({ taskToken })).catch((err: unknown) => opts.log?.warn('heartbeat not sent', { error: String(err) }));
   };

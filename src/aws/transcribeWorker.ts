@@ -5,7 +5,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import type { Logger, Transcriber } from '../core/ports.ts';
-import { answerTask } from './taskToken.ts';
+import { type TaskOutcome, answerTask } from './taskToken.ts';
 
 export const TranscribeTaskSchema = z.object({ taskToken: z.string().min(1), input: z.unknown() });
 
@@ -17,7 +17,7 @@ export interface WorkerDeps {
 }
 
 /** Runs one task and reports its outcome to Step Functions; throws only if the message is malformed or reporting fails. */
-export async function runTranscribeTask(body: string, deps: WorkerDeps): Promise<'succeeded' | 'failed'> {
+export async function runTranscribeTask(body: string, deps: WorkerDeps): Promise<TaskOutcome> {
   const task = TranscribeTaskSchema.parse(JSON.parse(body));
   return answerTask(deps.sfn, task.taskToken, () => deps.run(task.input), deps.log ? { log: deps.log } : {});
 }

@@ -79,3 +79,11 @@ test('each task is answered: success with the stage output, failure named like t
   assert.equal(world.sfn.calls.find((c) => c.body.taskToken === 'token-again')!.action, 'SendTaskSuccess');
   assert.equal(fake.transcriptions.length, 1);
 });
+
+test('a task whose execution no longer waits (a redelivered, already answered message) is dropped, not retried', async () => {
+  world.sfn.expired.add('token-stale');
+  const stale = record({ taskToken: 'token-stale', input: { jobId: 'j1', audioKey: 'j1/speech.wav' } });
+  const res = await handler({ Records: [stale] }, context);
+  assert.deepEqual(res.batchItemFailures, [], 'no redelivery into the dead-letter queue');
+  assert.equal(world.sfn.calls.some((c) => c.body.taskToken === 'token-stale'), false);
+});

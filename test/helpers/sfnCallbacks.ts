@@ -9,8 +9,10 @@ export interface Callback {
   body: { taskToken: string; output?: string; error?: string; cause?: string };
 }
 
-export async function startSfnCallbacks(): Promise<{ url: string; calls: Callback[]; close(): Promise<void> }> {
+/** `expired` tokens are answered as Step Functions does once nobody waits on them (TaskTimedOut). */
+export async function startSfnCallbacks(): Promise<{ url: string; calls: Callback[]; expired: Set<string>; close(): Promise<void> }> {
   const calls: Callback[] = [];
+  const expired = new Set<string>();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -20,9 +22,14 @@ export async function startSfnCallbacks(): Promise<{ url: string; calls: Callbac
       res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'UnknownOperationException', message: target }));
       return;
     }
-    calls.push({ action, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Callback['body'];
+    if (expired.has(body.taskToken)) {
+      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'TaskTimedOut', message: 'Task Timed Out' }));
+      return;
+    }
+    calls.push({ action, body });
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, expired, close: () => new Promise((r) => server.close(() => r())) };
 }
