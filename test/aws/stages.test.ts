@@ -4,16 +4,14 @@
 // and jobFailed end the job's record and tell its subscribers; a cancelled job stays cancelled.
 // Last, the bundle the stack deploys, with its own bundled ffmpeg/ffprobe, runs the same ingest.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { App } from 'aws-cdk-lib';
-import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { ManifestSchema } from '../../src/core/schemas.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
+import { deployedBundle } from '../helpers/deployedBundle.ts';
 import { shortTalk } from '../helpers/media.ts';
 
 let world: AwsWorld;
@@ -122,22 +120,10 @@ test('jobFailed: the reason from a Lambda error report is stored and pushed; a c
 });
 
 test('the ingest bundle the stack deploys runs with its own bundled ffmpeg and ffprobe', async () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'clipforge-synth-'));
-  const { ClipforgeStack } = await import('../../infra/clipforgeStack.ts');
-  const app = new App({ outdir });
-  new ClipforgeStack(app, 'BundleTest', { env: { account: '123456789012', region: 'us-east-1' } });
-  app.synth();
-  const asset = readdirSync(outdir)
-    .filter((d) => d.startsWith('asset.'))
-    .map((d) => join(outdir, d))
-    .find((d) => readdirSync(d).includes('bin') && readFileSync(join(d, 'index.mjs'), 'utf8').includes('clipforge-stage'));
-  assert.ok(asset, 'the stage bundle with bin/ is among the assets');
-  assert.deepEqual(readdirSync(join(asset!, 'bin')).sort(), ['ffmpeg', 'ffprobe']);
-  // Inside the project, so the bundle finds the AWS SDK the Lambda runtime would provide.
-  const dir = join(PROJECT_ROOT, '.artifacts', `stage-bundle-${randomBytes(3).toString('hex')}`);
-  cpSync(asset!, dir, { recursive: true });
-  process.env.CLIPFORGE_FFMPEG = join(dir, 'bin', 'ffmpeg');
-  process.env.CLIPFORGE_FFPROBE = join(dir, 'bin', 'ffprobe');
+  const bundle = deployedBundle('clipforge-stage', 'bin/ffmpeg');
+  after(bundle.remove);
+  const dir = bundle.dir;
+  assert.deepEqual(readdirSync(join(dir, 'bin')).sort(), ['ffmpeg', 'ffprobe'], 'the stage bundle carries its FFmpeg');
   const bundled = (await import(join(dir, 'index.mjs'))) as typeof stages;
   const source = await world.upload('uploads/u3/talk.mp4', talk);
   const out = await bundled.ingest({ jobId: 'job-bundled', source, options });

@@ -4,16 +4,14 @@
 // alone (partial batch response).
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { ClipforgeStack } from '../../infra/clipforgeStack.ts';
 import { after, before, test } from 'node:test';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import { deployedBundle } from '../helpers/deployedBundle.ts';
 import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 
 let aws: AwsEmulator;
@@ -101,19 +99,9 @@ test('one job and one execution per request; duplicates start nothing; a bad mes
 });
 
 test('the esbuild bundle the stack deploys handles the same batch', async () => {
-  // Synthesize (bundling locally, no Docker), take the starter's asset, run it on this Node.
-  const outdir = mkdtempSync(join(tmpdir(), 'clipforge-synth-'));
-  const app = new App({ outdir });
-  const stack = new ClipforgeStack(app, 'BundleTest', { env: { account: '123456789012', region: 'us-east-1' } });
-  app.synth();
-  const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
-  assert.ok(assets.length >= 1);
-  const bundle = assets.map((d) => join(outdir, d, 'index.mjs')).find((f) => existsSync(f) && readFileSync(f, 'utf8').includes('clipforge-starter'));
-  assert.ok(bundle, 'the starter bundle is among the assets');
-  // Inside the project, so the bundle finds the AWS SDK the Lambda runtime would provide.
-  const dir = join(PROJECT_ROOT, '.artifacts', `bundle-${randomBytes(3).toString('hex')}`);
-  cpSync(join(bundle!, '..'), dir, { recursive: true });
-  const bundled = (await import(join(dir, 'index.mjs'))) as { handler: typeof handler };
+  const bundle = deployedBundle('clipforge-starter');
+  after(bundle.remove);
+  const bundled = (await import(join(bundle.dir, 'index.mjs'))) as { handler: typeof handler };
   const job = record({ kind: 'job', jobId: 'bundled-job-1', source: 's3://uploads-bucket/u/b.mp4' });
   const res = await bundled.handler({ Records: [job] }, context);
   assert.deepEqual(res.batchItemFailures, []);

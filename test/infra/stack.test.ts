@@ -1,8 +1,8 @@
 // The CDK stack synthesised offline: the properties the design asks of storage, tables and
 // queues, and cdk-nag's AwsSolutions checks with no unsuppressed finding.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { after, test } from 'node:test';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -11,6 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClipforgeStack } from '../../infra/clipforgeStack.ts';
 
 const outdir = mkdtempSync(join(tmpdir(), 'clipforge-cdk-'));
+after(() => rmSync(outdir, { recursive: true, force: true }));
 
 function synth() {
   const app = new App({ outdir });
