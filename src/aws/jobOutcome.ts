@@ -3,7 +3,7 @@
 // cancelled meanwhile stays cancelled.
 import type { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Manifest } from '../core/schemas.ts';
 import { type Connections, push } from './connections.ts';
 
@@ -57,4 +57,12 @@ export async function markFailed(deps: OutcomeDeps, jobId: string, error: string
   const changed = await end(deps, jobId, '#e = :e, message = :e, stage = :stage', { ':status': 'failed', ':e': error, ':stage': 'failed' }, { '#e': 'error' });
   if (changed) await push(deps.connections, deps.api, jobId, { type: 'failed', jobId, error });
   return changed;
+}
+
+/** An execution stopped by a cancel through the API: its subscribers learn it ended (the API only stopped it). */
+export async function notifyCancelled(deps: OutcomeDeps, jobId: string): Promise<boolean> {
+  const { Item } = await DynamoDBDocumentClient.from(deps.ddb).send(new GetCommand({ TableName: deps.jobsTable, Key: { jobId }, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }));
+  if (Item?.status !== 'cancelled') return false;
+  await push(deps.connections, deps.api, jobId, { type: 'cancelled', jobId });
+  return true;
 }

@@ -13,7 +13,7 @@ import { track } from '../stages/track.ts';
 import { transcribe } from '../stages/transcribe.ts';
 import type { AwsStageEnv } from './awsEnv.ts';
 import { type AwsClients, awsStagePorts, outcomeDeps } from './awsPorts.ts';
-import { markDone, markFailed } from './jobOutcome.ts';
+import { markDone, markFailed, notifyCancelled } from './jobOutcome.ts';
 
 export const AWS_STAGES = ['ingest', 'transcribe', 'score', 'track', 'render', 'finalize', 'jobFailed'] as const;
 export type AwsStage = (typeof AWS_STAGES)[number];
@@ -66,8 +66,10 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
       case 'jobFailed': {
         const failure = FailureSchema.parse(input);
         const reason = failureReason(failure.error);
-        ctx.log.warn('job failed', { jobId, reason });
-        await markFailed(outcomeDeps(ctx.env, ctx.clients), jobId, reason);
+        const deps = outcomeDeps(ctx.env, ctx.clients);
+        if (await markFailed(deps, jobId, reason)) ctx.log.warn('job failed', { jobId, reason });
+        // The execution-ended rule reports an abort; a cancelled job's subscribers are told so.
+        else if (failure.error.Error === 'ABORTED') await notifyCancelled(deps, jobId);
         return {};
       }
     }

@@ -102,7 +102,7 @@ test('finalize: the manifest is written to the outputs, the job is done with it,
   assert.deepEqual(last.manifest, JSON.parse(JSON.stringify(manifest)));
 });
 
-test('jobFailed: the reason from a Lambda error report is stored and pushed; a cancelled job stays cancelled', async () => {
+test('jobFailed: the reason from a Lambda error report is stored and pushed; a cancelled job stays cancelled, its subscribers told when its execution stops', async () => {
   await world.addJob('job-fail', 'running');
   await world.subscribe('c3', 'job-fail');
   const cause = JSON.stringify({ errorType: 'InputError', errorMessage: 'talk.mp4 has no audio stream, so there is no speech to transcribe', trace: [] });
@@ -117,6 +117,10 @@ test('jobFailed: the reason from a Lambda error report is stored and pushed; a c
   await stages.jobFailed({ jobId: 'job-cancelled', error: { Error: 'States.Runtime', Cause: 'aborted' } });
   assert.equal((await world.job('job-cancelled'))?.status, 'cancelled');
   assert.equal(world.ws.received.get('c4'), undefined, 'nothing pushed for a job that had already ended');
+  // The execution-ended rule's event for the stop the cancel caused: subscribers learn it ended.
+  await stages.jobFailed({ jobId: 'job-cancelled', error: { Error: 'ABORTED', Cause: 'the execution ended: ABORTED' } });
+  assert.equal((await world.job('job-cancelled'))?.status, 'cancelled');
+  assert.deepEqual(world.ws.received.get('c4'), [{ type: 'cancelled', jobId: 'job-cancelled' }]);
 });
 
 test('the ingest bundle the stack deploys runs with its own bundled ffmpeg and ffprobe', async () => {
