@@ -55,6 +55,7 @@ export class ClipforgeStack extends Stack {
       uploads: this.storage.uploads,
       outputs: this.storage.outputs,
       jobs: this.tables.jobs,
+      idempotency: this.tables.idempotency,
       intake: this.queues.intake,
       stateMachineArn: pipelineArn(this),
     });

@@ -19,6 +19,8 @@ export interface JobsApiProps {
   uploads: Bucket;
   outputs: Bucket;
   jobs: Table;
+  /** Powertools idempotency records of POST /jobs with an Idempotency-Key. */
+  idempotency: Table;
   intake: Queue;
   stateMachineArn: string;
   maxUploadBytes?: number;
@@ -41,6 +43,7 @@ export class JobsApi extends Construct {
         INTAKE_QUEUE_URL: props.intake.queueUrl,
         STATE_MACHINE_ARN: props.stateMachineArn,
         MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 8 * 1024 ** 3),
+        IDEMPOTENCY_TABLE: props.idempotency.tableName,
       },
       { timeout: Duration.seconds(29) },
     );
@@ -51,6 +54,7 @@ export class JobsApi extends Construct {
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.uploads.bucketArn], conditions: { StringLike: { 's3:prefix': ['uploads/*'] } } }),
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.outputs.arnForObjects('jobs/*')] }),
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], resources: [props.jobs.tableArn] }),
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [props.idempotency.tableArn] }),
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.intake.queueArn] }),
       new PolicyStatement({ actions: ['states:StopExecution'], resources: [`${executions}:*`] }),
     ]) {

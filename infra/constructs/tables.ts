@@ -1,5 +1,5 @@
-// DynamoDB: jobs, WebSocket connections (found by job through an index) and the transcript
-// cache (expired by DynamoDB's TTL). On-demand capacity, encrypted, point-in-time recovery.
+// DynamoDB: jobs, WebSocket connections (found by job through an index), the transcript cache
+// and the API's idempotency records (both expired by DynamoDB's TTL). On-demand capacity, encrypted, point-in-time recovery.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
@@ -10,6 +10,7 @@ export class Tables extends Construct {
   readonly jobs: Table;
   readonly connections: Table;
   readonly transcripts: Table;
+  readonly idempotency: Table;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -35,6 +36,13 @@ export class Tables extends Construct {
       ...common,
       partitionKey: { name: 'key', type: AttributeType.STRING },
       timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // The key and TTL attribute names Powertools' DynamoDB persistence layer uses by default.
+    this.idempotency = new Table(this, 'Idempotency', {
+      ...common,
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
       removalPolicy: RemovalPolicy.DESTROY,
     });
   }

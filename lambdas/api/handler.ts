@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { z } from 'zod';
@@ -20,6 +21,7 @@ const env = z
     INTAKE_QUEUE_URL: z.string().min(1),
     STATE_MACHINE_ARN: z.string().min(1),
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
+    IDEMPOTENCY_TABLE: z.string().min(1).optional(),
   })
   .parse(process.env);
 
@@ -34,6 +36,7 @@ const backend = new AwsJobsBackend({
   intakeQueueUrl: env.INTAKE_QUEUE_URL,
   stateMachineArn: env.STATE_MACHINE_ARN,
   maxUploadBytes: env.MAX_UPLOAD_BYTES,
+  ...(env.IDEMPOTENCY_TABLE ? { idempotencyTable: env.IDEMPOTENCY_TABLE } : {}),
 });
 
 const app = new Hono();
@@ -44,4 +47,9 @@ app.onError((err) => {
 app.route('/', jobsApi(backend));
 app.notFound(() => errorResponse(new ApiError(404, 'no such route')));
 
-export const handler = handle(app);
+const onRequest = handle(app);
+
+export const handler = (event: Parameters<typeof onRequest>[0], context: Context) => {
+  backend.idempotency.registerLambdaContext(context);
+  return onRequest(event, context);
+};

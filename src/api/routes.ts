@@ -4,11 +4,13 @@
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './apiError.ts';
+import { idempotencyKey } from './idempotency.ts';
 import { CreateJobSchema, CreateUploadSchema, type CreateJob, type CreateUpload, type JobDetail, type JobSummary, type UploadTicket } from './schemas.ts';
 
 export interface JobsBackend {
   createUpload(req: CreateUpload, origin: string): Promise<UploadTicket>;
-  createJob(req: CreateJob): Promise<JobSummary>;
+  /** With an idempotency key, a repeat of an earlier request returns that request's job. */
+  createJob(req: CreateJob, idempotencyKey?: string): Promise<JobSummary>;
   listJobs(): Promise<JobSummary[]>;
   getJob(id: string, origin: string): Promise<JobDetail | undefined>;
   cancelJob(id: string): Promise<JobSummary | undefined>;
@@ -42,7 +44,10 @@ const notFound = (id: string) => new ApiError(404, `no job ${id}`);
 export function jobsApi<E extends object>(backend: JobsBackend): Hono<E> {
   const app = new Hono<E>();
   app.post('/uploads', async (c) => c.json(await backend.createUpload(await body(c.req.raw, CreateUploadSchema), new URL(c.req.url).origin), 201));
-  app.post('/jobs', async (c) => c.json(await backend.createJob(await body(c.req.raw, CreateJobSchema)), 202));
+  app.post('/jobs', async (c) => {
+    const req = await body(c.req.raw, CreateJobSchema);
+    return c.json(await backend.createJob(req, idempotencyKey(c.req.header('idempotency-key'))), 202);
+  });
   app.get('/jobs', async (c) => c.json({ jobs: await backend.listJobs() }));
   app.get('/jobs/:id', async (c) => {
     const job = await backend.getJob(c.req.param('id'), new URL(c.req.url).origin);

@@ -1,7 +1,7 @@
 // The jobs API on AWS, behind the same Hono routes as `clipforge serve`: uploads go straight to
 // S3 by presigned PUT (its signed length and type are the limits), jobs are recorded in DynamoDB
-// and queued for the starter, finished clips are served by presigned GET, and a cancel stops the
-// execution.
+// and queued for the starter (once per Idempotency-Key, by Powertools idempotency), finished
+// clips are served by presigned GET, and a cancel stops the execution.
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -9,7 +9,10 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ExecutionDoesNotExist, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { type SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ApiError } from '../api/apiError.ts';
+import { IDEMPOTENCY_TTL_SEC, reusedKey } from '../api/idempotency.ts';
 import type { JobsBackend } from '../api/routes.ts';
 import type { CreateJob, CreateUpload, JobDetail, JobSource, JobStatus, JobSummary, UploadTicket } from '../api/schemas.ts';
 import { type Manifest, ManifestSchema } from '../core/schemas.ts';
@@ -29,6 +32,8 @@ export interface AwsBackendDeps {
   maxUploadBytes: number;
   /** Presigned URLs live this long. */
   urlTtlSec?: number;
+  /** Powertools idempotency records for POST /jobs with an Idempotency-Key (none: keys are ignored). */
+  idempotencyTable?: string;
 }
 
 type JobItem = {
@@ -51,9 +56,18 @@ type JobItem = {
 
 export class AwsJobsBackend implements JobsBackend {
   private readonly doc: DynamoDBDocumentClient;
+  /** Register each invocation's Lambda context, so an interrupted request's key is freed when it timed out. */
+  readonly idempotency = new IdempotencyConfig({ eventKeyJmesPath: 'key', payloadValidationJmesPath: 'req', expiresAfterSeconds: IDEMPOTENCY_TTL_SEC });
+  private readonly createOnce?: (args: { key: string; req: CreateJob }) => Promise<JobSummary>;
 
   constructor(private readonly d: AwsBackendDeps) {
     this.doc = DynamoDBDocumentClient.from(d.ddb);
+    if (d.idempotencyTable) {
+      this.createOnce = makeIdempotent((args: { key: string; req: CreateJob }) => this.createFresh(args.req), {
+        persistenceStore: new DynamoDBPersistenceLayer({ tableName: d.idempotencyTable, awsSdkV3Client: d.ddb }),
+        config: this.idempotency,
+      });
+    }
   }
 
   private get ttl(): number {
@@ -80,7 +94,18 @@ export class AwsJobsBackend implements JobsBackend {
     return { uri: `s3://${this.d.uploadsBucket}/${key}`, name: key.split('/').pop()! };
   }
 
-  async createJob(req: CreateJob): Promise<JobSummary> {
+  async createJob(req: CreateJob, idempotencyKey?: string): Promise<JobSummary> {
+    if (!idempotencyKey || !this.createOnce) return this.createFresh(req);
+    try {
+      return await this.createOnce({ key: idempotencyKey, req });
+    } catch (err) {
+      if (err instanceof IdempotencyValidationError) throw reusedKey(idempotencyKey);
+      if (err instanceof IdempotencyAlreadyInProgressError) throw new ApiError(409, `a request with Idempotency-Key ${idempotencyKey} is still being handled; retry in a moment`, 1);
+      throw err;
+    }
+  }
+
+  private async createFresh(req: CreateJob): Promise<JobSummary> {
     const source = await this.sourceOf(req.source);
     const captions = req.captions ? (await this.sourceOf(req.captions)).uri : undefined;
     const now = new Date().toISOString();

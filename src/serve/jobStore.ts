@@ -55,6 +55,7 @@ export class JobStore {
         id TEXT PRIMARY KEY, filename TEXT NOT NULL, size INTEGER NOT NULL, content_type TEXT NOT NULL,
         path TEXT NOT NULL, created_at TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS inbox (key TEXT PRIMARY KEY, job_id TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, job_id TEXT NOT NULL, created_at TEXT NOT NULL);
     `);
   }
 
@@ -64,6 +65,17 @@ export class JobStore {
       .prepare('INSERT INTO jobs (id, status, name, source, captions, options, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(j.id, 'queued', j.name, JSON.stringify(j.source), j.captions ? JSON.stringify(j.captions) : null, JSON.stringify(j.options), now, now);
     return this.job(j.id)!;
+  }
+
+  /** The job an Idempotency-Key made within `ttlSec`, with the fingerprint of its request. */
+  idempotent(key: string, ttlSec: number): { fingerprint: string; jobId: string } | undefined {
+    const since = new Date(Date.now() - ttlSec * 1000).toISOString();
+    const r = this.db.prepare('SELECT fingerprint, job_id FROM idempotency WHERE key = ? AND created_at > ?').get(key, since) as { fingerprint: string; job_id: string } | undefined;
+    return r && { fingerprint: r.fingerprint, jobId: r.job_id };
+  }
+
+  rememberIdempotent(key: string, fingerprint: string, jobId: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO idempotency (key, fingerprint, job_id, created_at) VALUES (?, ?, ?, ?)').run(key, fingerprint, jobId, new Date().toISOString());
   }
 
   job(id: string): JobRow | undefined {

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 import { ApiError } from '../api/apiError.ts';
+import { IDEMPOTENCY_TTL_SEC, requestFingerprint, reusedKey } from '../api/idempotency.ts';
 import type { JobsBackend } from '../api/routes.ts';
 import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, UploadTicket } from '../api/schemas.ts';
 import { newJobId } from '../core/jobId.ts';
@@ -61,13 +62,22 @@ export class LocalBackend implements JobsBackend {
     return basename(s.path);
   }
 
-  async createJob(req: CreateJob): Promise<JobSummary> {
+  async createJob(req: CreateJob, idempotencyKey?: string): Promise<JobSummary> {
     for (const s of [req.source, req.captions]) {
       if (s && 'path' in s && !this.opts.allowPaths) throw new ApiError(400, 'sources by path are accepted only when serving on loopback; upload the file or give a URL');
+    }
+    // Looked up and recorded with no await between: one process, so no two requests interleave.
+    const fingerprint = requestFingerprint(req);
+    const prior = idempotencyKey ? this.queue.store.idempotent(idempotencyKey, IDEMPOTENCY_TTL_SEC) : undefined;
+    const earlier = prior && this.queue.store.job(prior.jobId);
+    if (prior && earlier) {
+      if (prior.fingerprint !== fingerprint) throw reusedKey(idempotencyKey!);
+      return summary(earlier);
     }
     this.resolveSource(req.source); // refuse unknown uploads now, not when the job starts
     if (req.captions) this.resolveSource(req.captions);
     const job = this.queue.submit({ id: newJobId(), name: this.nameOf(req.source), source: req.source, captions: req.captions ?? null, options: req.options ?? {} });
+    if (idempotencyKey) this.queue.store.rememberIdempotent(idempotencyKey, fingerprint, job.id);
     return summary(job);
   }
 

@@ -6,7 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -24,7 +24,7 @@ let sfn: SFNClient;
 let queueUrl: string;
 let stateMachineArn: string;
 const id = randomBytes(3).toString('hex');
-const names = { uploads: `uploads-${id}`, outputs: `outputs-${id}`, jobs: `jobs-${id}` };
+const names = { uploads: `uploads-${id}`, outputs: `outputs-${id}`, jobs: `jobs-${id}`, idempotency: `idem-${id}` };
 let handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyResult>;
 
 before(async () => {
@@ -36,6 +36,7 @@ before(async () => {
   await s3.send(new CreateBucketCommand({ Bucket: names.uploads }));
   await s3.send(new CreateBucketCommand({ Bucket: names.outputs }));
   await createTable(ddb, 'jobs', names.jobs);
+  await createTable(ddb, 'idempotency', names.idempotency);
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `intake-${id}` }))).QueueUrl!;
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
   stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: `pipeline-${id}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }))).stateMachineArn!;
@@ -46,6 +47,7 @@ before(async () => {
     INTAKE_QUEUE_URL: queueUrl,
     STATE_MACHINE_ARN: stateMachineArn,
     MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
+    IDEMPOTENCY_TABLE: names.idempotency,
   });
   handler = (await import('../../lambdas/api/handler.ts')).handler as unknown as typeof handler;
 });
@@ -55,14 +57,14 @@ after(async () => {
 });
 
 /** An API Gateway HTTP API (payload 2.0) event, as the Lambda integration delivers it. */
-function event(method: string, path: string, body?: unknown): APIGatewayProxyEventV2 {
+function event(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): APIGatewayProxyEventV2 {
   const now = new Date();
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
     rawQueryString: '',
-    headers: { host: 'abc123.execute-api.us-east-1.amazonaws.com', 'content-type': 'application/json', 'user-agent': 'test' },
+    headers: { host: 'abc123.execute-api.us-east-1.amazonaws.com', 'content-type': 'application/json', 'user-agent': 'test', ...extraHeaders },
     requestContext: {
       accountId: '123456789012',
       apiId: 'abc123',
@@ -81,8 +83,8 @@ function event(method: string, path: string, body?: unknown): APIGatewayProxyEve
 }
 
 const context = { functionName: 'api', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
-async function call(method: string, path: string, body?: unknown) {
-  const res = await handler(event(method, path, body), context);
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await handler(event(method, path, body, headers), context);
   return { status: res.statusCode, json: JSON.parse(res.body), headers: res.headers ?? {} };
 }
 
@@ -159,4 +161,27 @@ test('bad requests: 400 with what is wrong, 404, 409, 413', async () => {
   assert.equal(r.status, 404);
   r = await call('DELETE', '/jobs/nope');
   assert.equal(r.status, 404);
+});
+
+test('POST /jobs with an Idempotency-Key: a retry gets the same job and queues nothing more; the key with another request is refused', async () => {
+  const before = (await ddb.send(new ScanCommand({ TableName: names.jobs }))).Count ?? 0;
+  const req = { source: { url: 'https://example.com/keyed.mp4' }, options: { clips: 2 } };
+  const first = await call('POST', '/jobs', req, { 'idempotency-key': 'retry-me-1' });
+  assert.equal(first.status, 202, JSON.stringify(first.json));
+  // The same request again, its fields in another order: the first job, not a new one.
+  const again = await call('POST', '/jobs', { options: { clips: 2 }, source: { url: 'https://example.com/keyed.mp4' } }, { 'idempotency-key': 'retry-me-1' });
+  assert.equal(again.status, 202);
+  assert.equal(again.json.jobId, first.json.jobId);
+  assert.equal((await ddb.send(new ScanCommand({ TableName: names.jobs }))).Count, before + 1);
+  const queued = [];
+  for (let i = 0; i < 3; i++) queued.push(...((await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }))).Messages ?? []));
+  assert.equal(queued.filter((m) => JSON.parse(m.Body!).source === 'https://example.com/keyed.mp4').length, 1, 'queued once');
+
+  const other = await call('POST', '/jobs', { source: { url: 'https://example.com/other.mp4' } }, { 'idempotency-key': 'retry-me-1' });
+  assert.equal(other.status, 422);
+  assert.match(other.json.error, /Idempotency-Key retry-me-1 was already used for a different request/);
+  const bad = await call('POST', '/jobs', req, { 'idempotency-key': 'has spaces' });
+  assert.equal(bad.status, 400);
+  const unkeyed = await call('POST', '/jobs', req);
+  assert.notEqual(unkeyed.json.jobId, first.json.jobId, 'without a key every request is a new job');
 });

@@ -61,13 +61,14 @@ export async function startAwsEmulator(): Promise<AwsEmulator> {
 }
 
 /** The stack's tables (infra/constructs/tables.ts), made in the emulator under a given name. */
-export type TableKind = 'jobs' | 'connections' | 'transcripts';
+export type TableKind = 'jobs' | 'connections' | 'transcripts' | 'idempotency';
 
 export async function createTable(ddb: DynamoDBClient, kind: TableKind, name: string): Promise<void> {
   const s = (n: string) => ({ AttributeName: n, AttributeType: 'S' as const });
   const shapes: Record<TableKind, Omit<CreateTableCommandInput, 'TableName' | 'BillingMode'>> = {
     jobs: { AttributeDefinitions: [s('jobId')], KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }] },
     transcripts: { AttributeDefinitions: [s('key')], KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }] },
+    idempotency: { AttributeDefinitions: [s('id')], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] },
     connections: {
       AttributeDefinitions: [s('connectionId'), s('jobId')],
       KeySchema: [

@@ -53,8 +53,9 @@ test('work objects under temporary prefixes expire after a day; incomplete multi
   });
 });
 
-test('tables: jobs, connections indexed by job, transcript cache with TTL', () => {
-  template.resourceCountIs('AWS::DynamoDB::Table', 3);
+test('tables: jobs, connections indexed by job, transcript cache and idempotency records with TTL', () => {
+  template.resourceCountIs('AWS::DynamoDB::Table', 4);
+  template.hasResourceProperties('AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true } });
   template.hasResourceProperties('AWS::DynamoDB::Table', {
     KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
     TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
