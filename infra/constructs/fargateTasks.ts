@@ -41,11 +41,12 @@ export class FargateTasks extends Construct {
     // Tasks only call out (S3, DynamoDB, Step Functions, API Gateway); nothing calls in.
     this.securityGroup = new SecurityGroup(this, 'TaskSg', { vpc: this.vpc, allowAllOutbound: true, description: 'clipforge tasks: outbound only' });
     this.cluster = new Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ContainerInsights.ENABLED });
-    this.track = this.taskDefinition('Track', 'containers/face-tracker/Dockerfile', 'track', props, props.track ?? { cpu: 2048, memoryMiB: 4096 });
-    this.render = this.taskDefinition('Render', 'containers/render/Dockerfile', 'render', props, props.render ?? { cpu: 2048, memoryMiB: 4096 });
+    this.track = this.taskDefinition('Track', 'track', props, props.track ?? { cpu: 2048, memoryMiB: 4096 });
+    this.render = this.taskDefinition('Render', 'render', props, props.render ?? { cpu: 2048, memoryMiB: 4096 });
   }
 
-  private taskDefinition(id: string, dockerfile: string, stage: string, r: StageResources, size: TaskSize): FargateTaskDefinition {
+  /** `stage` is both the image's target in containers/Dockerfile and the task's command. */
+  private taskDefinition(id: string, stage: 'track' | 'render', r: StageResources, size: TaskSize): FargateTaskDefinition {
     const def = new FargateTaskDefinition(this, id, {
       cpu: size.cpu,
       memoryLimitMiB: size.memoryMiB,
@@ -53,7 +54,7 @@ export class FargateTasks extends Construct {
     });
     def.addContainer(TASK_CONTAINER, {
       // Built by `cdk deploy` (Docker needed then, not at synth); the context is the repository root, trimmed by .dockerignore.
-      image: ContainerImage.fromAsset(ROOT, { file: dockerfile }),
+      image: ContainerImage.fromAsset(ROOT, { file: 'containers/Dockerfile', target: stage }),
       command: [stage],
       environment: { ...stageEnvironment(r), AWS_REGION: Stack.of(this).region },
       logging: LogDrivers.awsLogs({ streamPrefix: stage, logGroup: new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }) }),

@@ -170,8 +170,9 @@ test('Fargate: track and render task definitions built from containers/ as image
     assert.equal(d.Properties.ContainerDefinitions[0].Name, 'task');
     assert.equal(d.Properties.ContainerDefinitions[0].LogConfiguration.LogDriver, 'awslogs');
   }
-  const assets = JSON.parse(readFileSync(join(outdir, 'Test.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerFile: string } }> };
-  assert.deepEqual(Object.values(assets.dockerImages).map((a) => a.source.dockerFile).sort(), ['containers/face-tracker/Dockerfile', 'containers/render/Dockerfile']);
+  const assets = JSON.parse(readFileSync(join(outdir, 'Test.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerFile: string; dockerBuildTarget: string } }> };
+  const images = Object.values(assets.dockerImages).map((a) => `${a.source.dockerFile}#${a.source.dockerBuildTarget}`).sort();
+  assert.deepEqual(images, ['containers/Dockerfile#render', 'containers/Dockerfile#track']);
   template.resourceCountIs('AWS::EC2::NatGateway', 0);
   template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
   template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL' });
