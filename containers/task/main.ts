@@ -5,14 +5,16 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { stageEnv } from '../../src/aws/awsEnv.ts';
 import { awsClients } from '../../src/aws/awsPorts.ts';
+import { portLogger } from '../../src/aws/portLogger.ts';
 import { FARGATE_STAGES, runFargateTask } from '../../src/aws/fargateTask.ts';
-import { chooseTracker } from '../../src/runtime/local/chooseTracker.ts';
+import { MediapipeTracker } from '../../src/adapters/face/mediapipeTracker.ts';
 
 const stage = z.enum(FARGATE_STAGES).parse(process.argv[2]);
 const logger = new Logger({ serviceName: `clipforge-${stage}` });
-const log = { info: (m: string, f?: object) => logger.info(m, { ...f }), warn: (m: string, f?: object) => logger.warn(m, { ...f }) };
+const log = portLogger(logger);
 const env = stageEnv();
-const tracker = stage === 'track' ? await chooseTracker(log) : undefined;
+// The image carries MediaPipe; if it ever fails, the track stage falls back to a centre crop with the reason.
+const tracker = stage === 'track' ? new MediapipeTracker() : undefined;
 try {
   const outcome = await runFargateTask(stage, new SFNClient({}), { env, clients: awsClients(env), log, models: tracker ? { tracker } : {} });
   logger.info('task answered', { outcome });

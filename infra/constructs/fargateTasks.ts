@@ -4,14 +4,12 @@
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { FlowLogDestination, GatewayVpcEndpointAwsService, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateTaskDefinition, LogDrivers, OperatingSystemFamily } from 'aws-cdk-lib/aws-ecs';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { TASK_CONTAINER } from '../pipelineDefinition.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
-import { acknowledgeTaskTokenCalls } from './transcription.ts';
-import { type StageResources, grantStageAccess, stageEnvironment } from './stageAccess.ts';
+import { type StageResources, allowTaskTokenAnswers, grantStageAccess, stageEnvironment } from './stageAccess.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -63,8 +61,7 @@ export class FargateTasks extends Construct {
     const pull = def.obtainExecutionRole().node.tryFindChild('DefaultPolicy');
     if (pull) acknowledgeWildcardResources(pull, ['*'], 'ecr:GetAuthorizationToken, which pulling the task image needs, has no resource-level permissions.');
     grantStageAccess(def.taskRole, r);
-    def.taskRole.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: ['*'] }));
-    acknowledgeTaskTokenCalls(def.taskRole.node.tryFindChild('DefaultPolicy') as Construct | undefined);
+    allowTaskTokenAnswers(def.taskRole);
     return def;
   }
 }

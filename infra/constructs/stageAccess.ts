@@ -52,3 +52,10 @@ function acknowledgeStageWildcards(policy: IConstruct, r: StageResources): void 
     'Work and output objects are keyed per job under jobs/; the grant is that prefix only.',
   );
 }
+
+/** Lets a worker answer Step Functions task tokens (the token itself is the credential). */
+export function allowTaskTokenAnswers(role: IRole): void {
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: ['*'] }));
+  const policy = role.node.tryFindChild('DefaultPolicy');
+  if (policy) acknowledgeWildcardResources(policy, ['*'], 'SendTaskSuccess/Failure/Heartbeat do not support resource-level permissions; the task token itself authorises the call.');
+}

@@ -9,9 +9,8 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeWildcardResources } from '../nag.ts';
 import { nodeLambda } from './nodeLambda.ts';
-import { type StageResources, grantStageAccess, stageEnvironment } from './stageAccess.ts';
+import { type StageResources, allowTaskTokenAnswers, grantStageAccess, stageEnvironment } from './stageAccess.ts';
 
 export interface TranscriptionProps extends StageResources {
   queue: Queue;
@@ -50,19 +49,13 @@ export class Transcription extends Construct {
     for (const s of [
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'], resources: [props.cache.tableArn] }),
       new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.openAiKey.secretArn] }),
-      // Task tokens belong to executions of any state machine that sent them; the token is the credential.
-      new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: ['*'] }),
     ]) {
       this.fn.addToRolePolicy(s);
     }
     grantStageAccess(this.fn.role!, props);
+    allowTaskTokenAnswers(this.fn.role!);
     this.fn.addEventSource(new SqsEventSource(props.queue, { batchSize: 1, maxConcurrency: workers, reportBatchItemFailures: true }));
-    acknowledgeTaskTokenCalls(this.fn.role!.node.tryFindChild('DefaultPolicy'));
   }
-}
-
-export function acknowledgeTaskTokenCalls(policy: Construct | undefined): void {
-  if (policy) acknowledgeWildcardResources(policy, ['*'], 'SendTaskSuccess/Failure/Heartbeat do not support resource-level permissions; the task token itself authorises the call.');
 }
 
 export function acknowledgeOpenAiKeySecret(secret: Construct): void {

@@ -8,12 +8,13 @@ import { openAiConfigFromEnv } from '../../src/adapters/openai/openaiConfig.ts';
 import { OpenAiScorer } from '../../src/adapters/openai/openaiScorer.ts';
 import { stageEnv } from '../../src/aws/awsEnv.ts';
 import { awsClients } from '../../src/aws/awsPorts.ts';
+import { portLogger } from '../../src/aws/portLogger.ts';
 import { loadOpenAiKey } from '../../src/aws/openAiKey.ts';
 import { type AwsStage, runAwsStage } from '../../src/aws/stageRunner.ts';
 import type { StagePorts } from '../../src/stages/stagePorts.ts';
 
 const logger = new Logger({ serviceName: 'clipforge-stage' });
-const log = { info: (m: string, f?: object) => logger.info(m, { ...f }), warn: (m: string, f?: object) => logger.warn(m, { ...f }) };
+const log = portLogger(logger);
 const env = stageEnv();
 const clients = awsClients(env);
 

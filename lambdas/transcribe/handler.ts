@@ -12,12 +12,13 @@ import { openAiConfigFromEnv } from '../../src/adapters/openai/openaiConfig.ts';
 import { WhisperTranscriber } from '../../src/adapters/openai/whisperTranscriber.ts';
 import { stageEnv } from '../../src/aws/awsEnv.ts';
 import { awsClients } from '../../src/aws/awsPorts.ts';
+import { portLogger } from '../../src/aws/portLogger.ts';
 import { loadOpenAiKey } from '../../src/aws/openAiKey.ts';
 import { runAwsStage } from '../../src/aws/stageRunner.ts';
 import { missingKeyTranscriber, runTranscribeTask } from '../../src/aws/transcribeWorker.ts';
 
 const logger = new Logger({ serviceName: 'clipforge-transcribe' });
-const log = { info: (m: string, f?: object) => logger.info(m, { ...f }), warn: (m: string, f?: object) => logger.warn(m, { ...f }) };
+const log = portLogger(logger);
 const env = stageEnv();
 const { CACHE_TABLE } = z.object({ CACHE_TABLE: z.string().min(1) }).parse(process.env);
 const clients = awsClients(env);

@@ -15,8 +15,7 @@ import type { AwsStageEnv } from './awsEnv.ts';
 import { type AwsClients, awsStagePorts, outcomeDeps } from './awsPorts.ts';
 import { markDone, markFailed, notifyCancelled } from './jobOutcome.ts';
 
-export const AWS_STAGES = ['ingest', 'transcribe', 'score', 'track', 'render', 'finalize', 'jobFailed'] as const;
-export type AwsStage = (typeof AWS_STAGES)[number];
+export type AwsStage = 'ingest' | 'transcribe' | 'score' | 'track' | 'render' | 'finalize' | 'jobFailed';
 
 const JobRef = z.object({ jobId: z.string().min(1) });
 /** What a Catch puts in $.error: a Lambda's Cause is its JSON error report, a task's is the message. */

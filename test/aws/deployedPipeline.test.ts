@@ -8,7 +8,6 @@
 // would to Step Functions. Covers the happy path, a transient RunTask failure retried, and a
 // permanent failure caught with the job marked failed.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,12 +18,12 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSCli
 import type { Context, SQSEvent } from 'aws-lambda';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { awsPipelineDefinition } from '../../infra/pipelineDefinition.ts';
-import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { ManifestSchema } from '../../src/core/schemas.ts';
 import { substitute } from '../../src/core/stateMachineDefinition.ts';
 import { type LocalHandlers, runStateMachine } from '../../src/runtime/local/stateMachine.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
 import { faceTalk } from '../helpers/media.ts';
+import { bundleTask, runTask } from '../helpers/taskProcess.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
 
 let world: AwsWorld;
@@ -61,24 +60,13 @@ before(async () => {
   );
   stages = (await import('../../lambdas/stages/handler.ts')) as unknown as typeof stages;
   worker = (await import('../../lambdas/transcribe/handler.ts')).handler as unknown as typeof worker;
-  const bundled = await runNode(['scripts/bundle-task.mjs'], {});
-  assert.equal(bundled.code, 0, bundled.stderr);
+  await bundleTask();
 });
 after(async () => {
   sqs?.destroy();
   await fake?.close();
   await world?.close();
 });
-
-function runNode(args: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
 
 /** What Step Functions does when a task token is answered: the output, or an error named as sent. */
 async function answerOf(token: string): Promise<unknown> {
@@ -118,7 +106,7 @@ function harness(opts: { failFirstRender?: boolean } = {}): Harness {
     // One token per task, as Step Functions issues (the local interpreter gives every task the same one).
     const token = `${stage}-${randomUUID()}`;
     runTasks.push({ stage, token });
-    const res = await runNode(['dist/task/main.mjs', stage], { ...world.env, TASK_INPUT: env.TASK_INPUT, TASK_TOKEN: token, TASK_HEARTBEAT_SEC: '5' });
+    const res = await runTask(stage, { ...world.env, TASK_INPUT: env.TASK_INPUT, TASK_TOKEN: token, TASK_HEARTBEAT_SEC: '5' });
     assert.equal(res.code, 0, res.stderr);
     return answerOf(token);
   };

@@ -4,34 +4,20 @@
 // in the emulator's S3 are read through presigned URLs; answers go to a loopback Step Functions
 // endpoint.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { CropPathSchema, type Transcript } from '../../src/core/schemas.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
 import { faceTalk, probe } from '../helpers/media.ts';
+import { bundleTask, runTask } from '../helpers/taskProcess.ts';
 
-const BUNDLE = join(PROJECT_ROOT, 'dist', 'task', 'main.mjs');
 let world: AwsWorld;
 let sourceFile: string;
 let duration: number;
-
-function run(cmd: string[], env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, cmd, { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const clipTask = (jobId: string, transcriptKey = `${jobId}/transcript.json`) => ({
   jobId,
@@ -41,13 +27,12 @@ const clipTask = (jobId: string, transcriptKey = `${jobId}/transcript.json`) => 
   clip: { rank: 1, start: 4, end: 16, score: 80, title: 'A clip', reason: 'complete thought', text: 'one two three' },
 });
 
-const fargate = (stage: string, token: string, input: unknown, extra: Record<string, string> = {}) =>
-  run(['dist/task/main.mjs', stage], { ...world.env, TASK_TOKEN: token, TASK_INPUT: JSON.stringify(input), TASK_HEARTBEAT_SEC: '1', ...extra });
+const fargate = (stage: string, token: string, input: unknown) =>
+  runTask(stage, { ...world.env, TASK_TOKEN: token, TASK_INPUT: JSON.stringify(input), TASK_HEARTBEAT_SEC: '1' });
 
 before(async () => {
   world = await startAwsWorld();
-  const bundled = await run(['scripts/bundle-task.mjs'], {});
-  assert.equal(bundled.code, 0, bundled.stderr);
+  await bundleTask();
   const video = await faceTalk();
   sourceFile = await world.upload('uploads/face/talk.mp4', video);
   const info = await probe(video);
@@ -106,9 +91,9 @@ test('a task whose stage fails answers SendTaskFailure named like the error, exi
 });
 
 test('started without a task token (not by the state machine), the task exits non-zero and says why', async () => {
-  const res = await run(['dist/task/main.mjs', 'render'], { ...world.env });
+  const res = await runTask('render', { ...world.env });
   assert.notEqual(res.code, 0);
   assert.match(res.stderr, /not started by the state machine: TASK_TOKEN/);
-  const bad = await run(['dist/task/main.mjs', 'encode'], { ...world.env, TASK_TOKEN: 't', TASK_INPUT: '{}' });
+  const bad = await runTask('encode', { ...world.env, TASK_TOKEN: 't', TASK_INPUT: '{}' });
   assert.notEqual(bad.code, 0);
 });
