@@ -2,13 +2,16 @@
 # Installs what clipforge needs on a fresh Debian/Ubuntu machine: system packages (FFmpeg,
 # espeak-ng, fonts, test media), the Python virtualenv for the offline transcriber, and the npm
 # packages (which bring Node 22 as node_modules/.bin/node). Safe to run again.
-# --tests also installs what only the tests need: Debian's chromium for the web page test.
+# --tests also installs what only the tests need: Debian's chromium for the web page test and
+# libnss-myhostname for host-name addressing of the AWS emulator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libgl1 and libglib2.0-0: OpenCV inside MediaPipe loads them. opencv-doc: real face photos for tests.
 APT_PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core pocketsphinx-testdata opencv-doc python3-venv libgl1 libglib2.0-0)
-if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium); fi
+# libnss-myhostname: *.localhost resolves through the system resolver, so the AWS tests reach the
+# emulator's buckets by host name (bucket.localhost), as real S3 is reached.
+if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium libnss-myhostname); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -4,6 +4,7 @@
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { FlowLogDestination, GatewayVpcEndpointAwsService, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateTaskDefinition, LogDrivers, OperatingSystemFamily } from 'aws-cdk-lib/aws-ecs';
+import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -12,6 +13,10 @@ import { acknowledgeWildcardResources } from '../nag.ts';
 import { type StageResources, allowTaskTokenAnswers, grantStageAccess, stageEnvironment } from './stageAccess.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+
+/** The tasks' CPU architecture and the platform their images are built for: one decision. */
+const TASK_ARCHITECTURE = CpuArchitecture.X86_64;
+const TASK_PLATFORM = Platform.LINUX_AMD64;
 
 export interface TaskSize {
   cpu: number;
@@ -48,11 +53,12 @@ export class FargateTasks extends Construct {
     const def = new FargateTaskDefinition(this, id, {
       cpu: size.cpu,
       memoryLimitMiB: size.memoryMiB,
-      runtimePlatform: { cpuArchitecture: CpuArchitecture.X86_64, operatingSystemFamily: OperatingSystemFamily.LINUX },
+      runtimePlatform: { cpuArchitecture: TASK_ARCHITECTURE, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     def.addContainer(TASK_CONTAINER, {
       // Built by `cdk deploy` (Docker needed then, not at synth); the context is the repository root, trimmed by .dockerignore.
-      image: ContainerImage.fromAsset(ROOT, { file: 'containers/Dockerfile', target: stage }),
+      // For the task's architecture whatever the host (an Apple Silicon Mac builds arm64 otherwise).
+      image: ContainerImage.fromAsset(ROOT, { file: 'containers/Dockerfile', target: stage, platform: TASK_PLATFORM }),
       command: [stage],
       environment: { ...stageEnvironment(r), AWS_REGION: Stack.of(this).region },
       logging: LogDrivers.awsLogs({ streamPrefix: stage, logGroup: new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }) }),

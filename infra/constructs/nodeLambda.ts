@@ -1,24 +1,22 @@
 // A Node Lambda bundled locally by esbuild (no Docker), with its own log group and a role that
 // may write only to it. Stages that run FFmpeg get the static ffmpeg/ffprobe binaries from the
 // @ffmpeg-installer/@ffprobe-installer npm packages copied into their bundle (x86_64: the
-// packages' Linux x64 builds).
+// packages' Linux x64 builds) by scripts/lambda-ffmpeg.mjs, which works from any host OS. Those
+// builds crash on any host-name lookup, so their URLs go through a loopback proxy in the
+// function (src/media/loopbackProxy.ts, switched on by CLIPFORGE_FFMPEG_PROXY).
 import { Duration, Size } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 // The newest Node runtime Lambda offers (cdk-nag's L1 asks for the latest); the code targets Node 22+.
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 const ROOT = join(import.meta.dirname, '..', '..');
 
-export const FFMPEG_BINARIES = {
-  ffmpeg: join(ROOT, 'node_modules', '@ffmpeg-installer', 'linux-x64', 'ffmpeg'),
-  ffprobe: join(ROOT, 'node_modules', '@ffprobe-installer', 'linux-x64', 'ffprobe'),
-};
+const FFMPEG_SCRIPT = join(ROOT, 'scripts', 'lambda-ffmpeg.mjs');
 
 export interface NodeLambdaOptions {
   /** The export to call (default "handler"). */
@@ -36,12 +34,6 @@ export function nodeLambda(scope: Construct, id: string, entry: string, environm
   // An explicit role with only its own log group, instead of the AWS managed basic-execution policy.
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
-  if (opts.ffmpeg) {
-    const missing = Object.values(FFMPEG_BINARIES).filter((p) => !existsSync(p));
-    if (missing.length) {
-      throw new Error(`the stage Lambdas need Linux x64 ffmpeg/ffprobe in node_modules (missing ${missing.join(', ')}): run "npm install --os=linux --cpu=x64" on a non-Linux machine`);
-    }
-  }
   return new NodejsFunction(scope, id, {
     entry: join(ROOT, entry),
     handler: opts.handler ?? 'handler',
@@ -56,7 +48,7 @@ export function nodeLambda(scope: Construct, id: string, entry: string, environm
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'clipforge',
-      ...(opts.ffmpeg ? { CLIPFORGE_FFMPEG: '/var/task/bin/ffmpeg', CLIPFORGE_FFPROBE: '/var/task/bin/ffprobe' } : {}),
+      ...(opts.ffmpeg ? { CLIPFORGE_FFMPEG: '/var/task/bin/ffmpeg', CLIPFORGE_FFPROBE: '/var/task/bin/ffprobe', CLIPFORGE_FFMPEG_PROXY: 'loopback' } : {}),
       ...environment,
     },
     bundling: {
@@ -70,11 +62,7 @@ export function nodeLambda(scope: Construct, id: string, entry: string, environm
             commandHooks: {
               beforeBundling: () => [],
               beforeInstall: () => [],
-              afterBundling: (_in: string, out: string) => [
-                `mkdir -p "${out}/bin"`,
-                `cp "${FFMPEG_BINARIES.ffmpeg}" "${FFMPEG_BINARIES.ffprobe}" "${out}/bin/"`,
-                `chmod 755 "${out}/bin/ffmpeg" "${out}/bin/ffprobe"`,
-              ],
+              afterBundling: (_in: string, out: string) => [`node "${FFMPEG_SCRIPT}" "${out}"`],
             },
           }
         : {}),

@@ -4,6 +4,7 @@
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Logger } from '../core/ports.ts';
+import { redactError, redactSecrets } from '../core/redact.ts';
 import { finalize } from '../stages/finalize.ts';
 import { ingest } from '../stages/ingest.ts';
 import { render } from '../stages/render.ts';
@@ -30,7 +31,7 @@ export function failureReason(error: { Error?: string | undefined; Cause?: strin
     // a plain message
   }
   const kind = error.Error ?? 'Error';
-  return cause ? (kind === 'Error' || cause.startsWith(kind) ? cause : `${kind}: ${cause}`) : kind;
+  return redactSecrets(cause ? (kind === 'Error' || cause.startsWith(kind) ? cause : `${kind}: ${cause}`) : kind);
 }
 
 export interface StageContext {
@@ -72,6 +73,9 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
         return {};
       }
     }
+  } catch (err) {
+    // What leaves a stage is stored in the job record, the execution history and pushed to clients.
+    throw redactError(err);
   } finally {
     await ports.progress.flush();
     await rm(ports.scratch, { recursive: true, force: true });

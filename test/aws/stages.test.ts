@@ -2,7 +2,8 @@
 // the emulator: ingest reads an uploaded video by presigned URL and leaves its speech in the work
 // bucket; bad uploads fail as InputError (the name the state machine does not retry); finalize
 // and jobFailed end the job's record and tell its subscribers; a cancelled job stays cancelled.
-// Last, the bundle the stack deploys, with its own bundled ffmpeg/ffprobe, runs the same ingest.
+// Last, the ingest Lambda as the stack deploys it (bundle, bundled static FFmpeg, limits) runs
+// from a process, by host name, and a truncated upload fails as clean bad input.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +12,15 @@ import { after, before, test } from 'node:test';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ManifestSchema } from '../../src/core/schemas.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
-import { deployedBundle } from '../helpers/deployedBundle.ts';
-import { shortTalk } from '../helpers/media.ts';
+import { bundleFiles, call, deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
+import { shortTalk, truncatedCopy } from '../helpers/media.ts';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+/** The host a presigned URL for this object names (the SDK's choice, as in a deployed stage). */
+async function presignedHost(uri: string): Promise<string> {
+  const [, Bucket, Key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)!;
+  return new URL(await getSignedUrl(world.s3, new GetObjectCommand({ Bucket: Bucket!, Key: Key! }))).hostname;
+}
 
 let world: AwsWorld;
 type Stage = (input: unknown) => Promise<any>;
@@ -123,15 +131,25 @@ test('jobFailed: the reason from a Lambda error report is stored and pushed; a c
   assert.deepEqual(world.ws.received.get('c4'), [{ type: 'cancelled', jobId: 'job-cancelled' }]);
 });
 
-test('the ingest bundle the stack deploys runs with its own bundled ffmpeg and ffprobe', async () => {
-  const bundle = deployedBundle('clipforge-stage', 'bin/ffmpeg');
-  after(bundle.remove);
-  const dir = bundle.dir;
-  assert.deepEqual(readdirSync(join(dir, 'bin')).sort(), ['ffmpeg', 'ffprobe'], 'the stage bundle carries its FFmpeg');
-  const bundled = (await import(join(dir, 'index.mjs'))) as typeof stages;
+test('the ingest Lambda as deployed (its bundle in its own process, read-only code, its memory and timeout) probes and extracts with its own static FFmpeg by host name', async () => {
+  const functions = deployedFunctions();
+  after(functions.remove);
+  const fn = functions.get('Pipeline/Ingest');
+  assert.deepEqual(bundleFiles(fn, 'bin'), ['ffmpeg', 'ffprobe'], 'the stage bundle carries its FFmpeg');
+  assert.equal(fn.env.CLIPFORGE_FFMPEG, join(fn.dir, 'bin', 'ffmpeg'), 'the bundled binary is the one used');
   const source = await world.upload('uploads/u3/talk.mp4', talk);
-  const out = await bundled.ingest({ jobId: 'job-bundled', source, options });
+  assert.match(await presignedHost(source), /^uploads-\w+\.localhost$/, 'the presigned URL names its bucket by host name, as for a real bucket');
+  const out = await call(fn, { jobId: 'job-bundled', source, options }, world.env);
   assert.ok(out.source.duration > 60);
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.work, Prefix: 'jobs/job-bundled/' }));
   assert.deepEqual(listed.Contents?.map((o) => o.Key), ['jobs/job-bundled/speech.wav']);
+
+  // A truncated upload through the deployed bundle: bad input, named by its upload, no credential in the message.
+  const cut = await truncatedCopy(talk);
+  const bad = await world.upload('uploads/u4/cut.mp4', cut);
+  const res = await invoke(fn, { jobId: 'job-cut', source: bad, options }, world.env);
+  assert.equal(res.ok, false);
+  assert.equal(!res.ok && res.errorType, 'InputError', !res.ok ? res.errorMessage : '');
+  assert.match(!res.ok ? res.errorMessage : '', /uploads\/u4\/cut\.mp4 is truncated or corrupt/);
+  assert.doesNotMatch(!res.ok ? res.errorMessage : '', /X-Amz-|Signature|Credential/i);
 });

@@ -11,8 +11,8 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
-import { deployedBundle } from '../helpers/deployedBundle.ts';
-import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
+import { call, deployedFunctions } from '../helpers/deployedBundle.ts';
+import { type AwsEmulator, createTable, emulatorEnv, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 
 let aws: AwsEmulator;
 let sfn: SFNClient;
@@ -98,12 +98,11 @@ test('one job and one execution per request; duplicates start nothing; a bad mes
   assert.equal(((await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? []).length, 2);
 });
 
-test('the esbuild bundle the stack deploys handles the same batch', async () => {
-  const bundle = deployedBundle('clipforge-starter');
-  after(bundle.remove);
-  const bundled = (await import(join(bundle.dir, 'index.mjs'))) as { handler: typeof handler };
+test('the starter Lambda as deployed (its bundle in its own process, read-only code) handles the same batch', async () => {
+  const functions = deployedFunctions();
+  after(functions.remove);
   const job = record({ kind: 'job', jobId: 'bundled-job-1', source: 's3://uploads-bucket/u/b.mp4' });
-  const res = await bundled.handler({ Records: [job] }, context);
+  const res = await call(functions.get('Starter/Fn'), { Records: [job] }, { ...emulatorEnv(aws), JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn });
   assert.deepEqual(res.batchItemFailures, []);
   const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
   assert.ok(executions.some((e) => e.name === 'bundled-job-1'));

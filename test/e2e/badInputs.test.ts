@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cached, ffmpeg, runCli } from '../helpers/media.ts';
+import { cached, ffmpeg, runCli, truncatedCopy } from '../helpers/media.ts';
 
 const LAVFI_AV = ['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25', '-f', 'lavfi', '-i', 'sine=f=300:r=44100'];
 
@@ -15,13 +15,6 @@ const tenSeconds = (faststart: boolean) =>
   cached(`ten-seconds-${faststart ? 'fast' : 'plain'}.mp4`, (p) =>
     ffmpeg([...LAVFI_AV, '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', ...(faststart ? ['-movflags', '+faststart'] : []), p]),
   );
-
-async function truncatedCopy(src: string, fraction: number): Promise<string> {
-  const data = await readFile(src);
-  const path = join(await mkdtemp(join(tmpdir(), 'clipforge-bad-')), 'cut.mp4');
-  await writeFile(path, data.subarray(0, Math.floor(data.length * fraction)));
-  return path;
-}
 
 const CASES: Array<{ name: string; make: () => Promise<string>; args?: string[]; message: RegExp }> = [
   { name: 'missing file', make: async () => '/nonexistent/talk.mp4', message: /input file not found: \/nonexistent\/talk\.mp4/ },

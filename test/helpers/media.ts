@@ -1,7 +1,7 @@
 // Test media made on the spot with FFmpeg and espeak-ng, cached across test files of one run.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FfmpegEncoder } from '../../src/adapters/ffmpeg/ffmpegEncoder.ts';
@@ -86,3 +86,11 @@ export const faceTalk = async () => {
   const talk = await shortTalk();
   return cached('face-talk-v1.mp4', (p) => makeFaceTalk(p, talk));
 };
+
+/** The first `fraction` of a file, as an upload or copy cut short leaves it. */
+export async function truncatedCopy(src: string, fraction = 0.6): Promise<string> {
+  const data = await readFile(src);
+  const path = join(await mkdtemp(join(tmpdir(), 'clipforge-bad-')), 'cut.mp4');
+  await writeFile(path, data.subarray(0, Math.floor(data.length * fraction)));
+  return path;
+}

@@ -28,7 +28,9 @@ const settings = (endpoint: string): AwsEmulator['config'] => ({
   endpoint,
   region: 'us-east-1',
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  forcePathStyle: true,
+  // Virtual-hosted bucket addresses (bucket.localhost:port), as the SDK makes them for real
+  // buckets; *.localhost resolves through the system's resolver (libnss-myhostname, setup --tests).
+  forcePathStyle: false,
 });
 
 export async function startAwsEmulator(): Promise<AwsEmulator> {
@@ -38,7 +40,9 @@ export async function startAwsEmulator(): Promise<AwsEmulator> {
   const child: ChildProcess = spawn(projectPython(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
-  const endpoint = `http://127.0.0.1:${port}`;
+  // By host name, as every real endpoint is reached: an IP hides name-lookup failures (a static
+  // FFmpeg that segfaults on any host name passed every test that used 127.0.0.1).
+  const endpoint = `http://localhost:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`moto server exited: ${stderr}`);
     try {
@@ -101,7 +105,6 @@ export function emulatorEnv(aws: AwsEmulator): Record<string, string> {
     AWS_REGION: aws.config.region,
     AWS_ACCESS_KEY_ID: aws.config.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: aws.config.credentials.secretAccessKey,
-    AWS_S3_FORCE_PATH_STYLE: 'true',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   };
 }

@@ -195,7 +195,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  fake.url = `http://localhost:${(server.address() as AddressInfo).port}/v1`;
   fake.close = () => new Promise((r) => server.close(() => r()));
   return fake;
 }

@@ -31,5 +31,5 @@ export async function startSfnCallbacks(): Promise<{ url: string; calls: Callbac
     res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{}');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls, expired, close: () => new Promise((r) => server.close(() => r())) };
+  return { url: `http://localhost:${(server.address() as AddressInfo).port}`, calls, expired, close: () => new Promise((r) => server.close(() => r())) };
 }

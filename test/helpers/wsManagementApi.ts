@@ -32,7 +32,7 @@ export async function startManagementApi(): Promise<FakeManagementApi> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://localhost:${(server.address() as AddressInfo).port}`,
     received,
     gone,
     close: () => new Promise((r) => server.close(() => r())),

@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { MediaReadError, ProcessError } from '../../core/errors.ts';
 import type { Encoder, OnProgress, ProbeResult, RenderSpec } from '../../core/ports.ts';
 import { mediaBinaries } from '../../media/binaries.ts';
+import { ffmpegEnv } from '../../media/loopbackProxy.ts';
 import { parseProbe } from '../../media/probeParse.ts';
 import { renderArgs } from '../../media/renderArgs.ts';
 import { runProcess } from '../../media/runProcess.ts';
@@ -22,8 +23,9 @@ export class FfmpegEncoder implements Encoder {
     private readonly signal?: AbortSignal,
   ) {}
 
-  private get cancel(): { signal?: AbortSignal } {
-    return this.signal ? { signal: this.signal } : {};
+  /** Cancellation and the environment every FFmpeg child runs with. */
+  private async run(): Promise<{ signal?: AbortSignal; env: NodeJS.ProcessEnv }> {
+    return { env: await ffmpegEnv(), ...(this.signal ? { signal: this.signal } : {}) };
   }
 
   async probe(path: string): Promise<ProbeResult> {
@@ -31,7 +33,7 @@ export class FfmpegEncoder implements Encoder {
       const { stdout } = await runProcess(
         this.bins.ffprobe,
         ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
-        { timeoutMs: 60_000, ...this.cancel },
+        { timeoutMs: 60_000, ...(await this.run()) },
       );
       return parseProbe(stdout);
     } catch (err) {
@@ -50,7 +52,7 @@ export class FfmpegEncoder implements Encoder {
       this.bins.ffmpeg,
       ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-i', input, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000',
         '-c:a', 'pcm_s16le', '-progress', 'pipe:1', '-nostats', '-f', 'wav', outWav],
-      { captureStdout: false, onStdoutLine: progressReader(total, onProgress), timeoutMs: Math.max(120_000, total * 1000), background: true, ...this.cancel },
+      { captureStdout: false, onStdoutLine: progressReader(total, onProgress), timeoutMs: Math.max(120_000, total * 1000), background: true, ...(await this.run()) },
     );
     const bytes = (await stat(outWav)).size;
     return Math.max(0, bytes - 44) / (16000 * 2);
@@ -63,7 +65,7 @@ export class FfmpegEncoder implements Encoder {
       // Generous: a slow machine encodes 1080x1920 well below real time.
       timeoutMs: Math.max(300_000, spec.duration * 30_000),
       background: true,
-      ...this.cancel,
+      ...(await this.run()),
     });
   }
 
@@ -72,18 +74,28 @@ export class FfmpegEncoder implements Encoder {
       this.bins.ffmpeg,
       ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-ss', at.toFixed(3), '-i', video, '-frames:v', '1',
         '-vf', 'scale=540:-2', '-q:v', '3', '-f', 'image2', outJpeg],
-      { timeoutMs: 60_000, ...this.cancel },
+      { timeoutMs: 60_000, ...(await this.run()) },
     );
   }
 }
 
 /** ISO base media files (MP4, MOV, M4A) open with a box whose type is one of these. */
 async function looksLikeIsoMedia(path: string): Promise<boolean> {
+  const head = await firstBytes(path, 12);
+  return ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip'].includes(head.toString('latin1', 4, 8));
+}
+
+/** The first `n` bytes of a file, or of a URL (a presigned object on AWS) by a range request. */
+async function firstBytes(path: string, n: number): Promise<Buffer> {
+  if (/^https?:\/\//i.test(path)) {
+    const res = await fetch(path, { headers: { range: `bytes=0-${n - 1}` } });
+    return Buffer.from(await res.arrayBuffer()).subarray(0, n);
+  }
   const fh = await open(path, 'r');
   try {
-    const head = Buffer.alloc(12);
-    await fh.read(head, 0, 12, 0);
-    return ['ftyp', 'moov', 'mdat', 'free', 'wide', 'skip'].includes(head.toString('latin1', 4, 8));
+    const head = Buffer.alloc(n);
+    await fh.read(head, 0, n, 0);
+    return head;
   } finally {
     await fh.close();
   }
