@@ -13,6 +13,7 @@ import { Pipeline } from './constructs/pipeline.ts';
 import { acknowledgeOpenAiKeySecret } from './constructs/transcription.ts';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Storage } from './constructs/storage.ts';
+import { INBOX_PREFIX, INBOX_VIDEO_SUFFIXES } from '../src/aws/s3Limits.ts';
 import { Tables } from './constructs/tables.ts';
 
 export interface ClipforgeStackProps extends StackProps {
@@ -39,9 +40,10 @@ export class ClipforgeStack extends Stack {
     this.storage = new Storage(this, 'Storage', { retainOutputs: props.retainOutputs ?? true });
     this.tables = new Tables(this, 'Tables');
     this.queues = new Queues(this, 'Queues');
-    // An upload that completes is a job request: S3 tells the intake queue, never a Lambda
+    // A video dropped into the inbox is a job request: S3 tells the intake queue, never a Lambda
     // directly, so a burst of uploads queues instead of starting a burst of executions.
-    this.storage.uploads.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(this.queues.intake));
+    const intake = new SqsDestination(this.queues.intake);
+    for (const suffix of INBOX_VIDEO_SUFFIXES) this.storage.uploads.addEventNotification(EventType.OBJECT_CREATED, intake, { prefix: INBOX_PREFIX, suffix });
     const notifier = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
     if (notifier) {
       Validations.of(notifier).acknowledge({

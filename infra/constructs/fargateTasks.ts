@@ -1,16 +1,16 @@
 // Where the track and render tasks run: a VPC with public subnets only (no NAT gateway to pay
 // for; tasks get public IPs and reach S3 through a free gateway endpoint), a Fargate cluster,
 // and one task definition per image built from containers/ at deploy time.
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { FlowLogDestination, GatewayVpcEndpointAwsService, SecurityGroup, SubnetType, Vpc } from 'aws-cdk-lib/aws-ec2';
 import { Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateTaskDefinition, LogDrivers, OperatingSystemFamily } from 'aws-cdk-lib/aws-ecs';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { TASK_CONTAINER } from '../pipelineDefinition.ts';
 import { acknowledgeWildcardResources } from '../nag.ts';
 import { type StageResources, allowTaskTokenAnswers, grantStageAccess, stageEnvironment } from './stageAccess.ts';
+import { logGroup } from './logGroup.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -39,7 +39,7 @@ export class FargateTasks extends Construct {
       gatewayEndpoints: { S3: { service: GatewayVpcEndpointAwsService.S3 } },
     });
     this.vpc.addFlowLog('FlowLog', {
-      destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY })),
+      destination: FlowLogDestination.toCloudWatchLogs(logGroup(this, 'FlowLogs')),
     });
     // Tasks only call out (S3, DynamoDB, Step Functions, API Gateway); nothing calls in.
     this.securityGroup = new SecurityGroup(this, 'TaskSg', { vpc: this.vpc, allowAllOutbound: true, description: 'clipforge tasks: outbound only' });
@@ -61,7 +61,7 @@ export class FargateTasks extends Construct {
       image: ContainerImage.fromAsset(ROOT, { file: 'containers/Dockerfile', target: stage, platform: TASK_PLATFORM }),
       command: [stage],
       environment: { ...stageEnvironment(r), AWS_REGION: Stack.of(this).region },
-      logging: LogDrivers.awsLogs({ streamPrefix: stage, logGroup: new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }) }),
+      logging: LogDrivers.awsLogs({ streamPrefix: stage, logGroup: logGroup(this, `${id}Logs`) }),
     });
     Validations.of(def).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'The environment holds resource names (buckets, tables, the WebSocket endpoint), no secrets; the OpenAI key is not used by these tasks.' });
     const pull = def.obtainExecutionRole().node.tryFindChild('DefaultPolicy');

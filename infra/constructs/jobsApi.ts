@@ -8,12 +8,13 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources, nagArnOf, nagArnPrefix } from '../nag.ts';
 import { nodeLambda } from './nodeLambda.ts';
+import { logGroup } from './logGroup.ts';
+import { S3_SINGLE_PUT_MAX_BYTES } from '../../src/aws/s3Limits.ts';
 
 export interface JobsApiProps {
   uploads: Bucket;
@@ -23,6 +24,7 @@ export interface JobsApiProps {
   idempotency: Table;
   intake: Queue;
   stateMachineArn: string;
+  /** Uploads through the API are one presigned PUT: at most 5 GiB (the default). */
   maxUploadBytes?: number;
 }
 
@@ -32,6 +34,8 @@ export class JobsApi extends Construct {
 
   constructor(scope: Construct, id: string, props: JobsApiProps) {
     super(scope, id);
+    const maxUploadBytes = props.maxUploadBytes ?? S3_SINGLE_PUT_MAX_BYTES;
+    if (maxUploadBytes > S3_SINGLE_PUT_MAX_BYTES) throw new Error(`maxUploadBytes ${maxUploadBytes} is over the ${S3_SINGLE_PUT_MAX_BYTES} bytes S3 takes in one PUT`);
     this.fn = nodeLambda(
       this,
       'Fn',
@@ -42,7 +46,7 @@ export class JobsApi extends Construct {
         JOBS_TABLE: props.jobs.tableName,
         INTAKE_QUEUE_URL: props.intake.queueUrl,
         STATE_MACHINE_ARN: props.stateMachineArn,
-        MAX_UPLOAD_BYTES: String(props.maxUploadBytes ?? 8 * 1024 ** 3),
+        MAX_UPLOAD_BYTES: String(maxUploadBytes),
         IDEMPOTENCY_TABLE: props.idempotency.tableName,
       },
       { timeout: Duration.seconds(29) },
@@ -81,7 +85,7 @@ export class JobsApi extends Construct {
     ] as const) {
       this.api.addRoutes({ path, methods: [...methods], integration: new HttpLambdaIntegration(`Jobs${path.replace(/\W/g, '')}`, this.fn) });
     }
-    const logs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    const logs = logGroup(this, 'AccessLogs');
     new HttpStage(this, 'Stage', {
       httpApi: this.api,
       stageName: '$default',

@@ -8,9 +8,9 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
+import { logGroup } from './logGroup.ts';
 
 // The newest Node runtime Lambda offers (cdk-nag's L1 asks for the latest); the code targets Node 22+.
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
@@ -30,10 +30,10 @@ export interface NodeLambdaOptions {
 }
 
 export function nodeLambda(scope: Construct, id: string, entry: string, environment: Record<string, string>, opts: NodeLambdaOptions = {}): NodejsFunction {
-  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+  const logs = logGroup(scope, `${id}Logs`);
   // An explicit role with only its own log group, instead of the AWS managed basic-execution policy.
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
-  role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+  role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs.logGroupArn] }));
   return new NodejsFunction(scope, id, {
     entry: join(ROOT, entry),
     handler: opts.handler ?? 'handler',
@@ -44,7 +44,7 @@ export function nodeLambda(scope: Construct, id: string, entry: string, environm
     ...(opts.tmpGiB ? { ephemeralStorageSize: Size.gibibytes(opts.tmpGiB) } : {}),
     timeout: opts.timeout ?? Duration.seconds(60),
     role,
-    logGroup,
+    logGroup: logs,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'clipforge',

@@ -2,12 +2,11 @@
 // worker, the Fargate tasks, and the Step Functions state machine deployed from the shared
 // definition. An EventBridge rule catches executions that end without reaching JobFailed
 // (timed out, aborted outside the API) and marks their jobs failed too.
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -19,6 +18,7 @@ import { FargateTasks, type TaskSize } from './fargateTasks.ts';
 import { nodeLambda } from './nodeLambda.ts';
 import { type StageResources, grantStageAccess, stageEnvironment } from './stageAccess.ts';
 import { Transcription } from './transcription.ts';
+import { logGroup } from './logGroup.ts';
 
 export interface PipelineProps extends StageResources {
   transcribeQueue: Queue;
@@ -82,7 +82,7 @@ export class Pipeline extends Construct {
         ...Object.fromEntries(subnets.map((s, i) => [`Subnet${i}`, s])),
       },
       tracingEnabled: true,
-      logs: { destination: new LogGroup(this, 'ExecutionLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }), level: LogLevel.ALL, includeExecutionData: false },
+      logs: { destination: logGroup(this, 'ExecutionLogs'), level: LogLevel.ALL, includeExecutionData: false },
       timeout: Duration.hours(12),
     });
     // The ${...} placeholders are DefinitionSubstitutions, which CloudFormation fills in itself.

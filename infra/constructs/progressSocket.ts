@@ -3,7 +3,6 @@
 // API, which this construct lets the given functions call.
 import { Stack, Validations } from 'aws-cdk-lib';
 import { LogGroupLogDestination, WebSocketApi, WebSocketStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { WebSocketIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -12,6 +11,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResources, nagArnPrefix } from '../nag.ts';
 import { nodeLambda } from './nodeLambda.ts';
+import { logGroup } from './logGroup.ts';
 
 export class ProgressSocket extends Construct {
   readonly api: WebSocketApi;
@@ -32,7 +32,7 @@ export class ProgressSocket extends Construct {
       stageName: 'prod',
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
-      accessLogSettings: { destination: new LogGroupLogDestination(new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH })) },
+      accessLogSettings: { destination: new LogGroupLogDestination(logGroup(this, 'AccessLogs')) },
     });
     // WebSocket APIs authorise only $connect; later messages ride on that authorised connection.
     for (const route of ['$disconnect-Route', 'subscribe-Route']) {

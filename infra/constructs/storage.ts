@@ -45,12 +45,14 @@ export class Storage extends Construct {
         { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         ...TEMP_PREFIXES.map((prefix) => ({ id: `expire-${prefix.replace('/', '')}`, prefix, expiration: Duration.days(1) })),
       ],
+      // Scratch only: emptied and removed with the stack (cdk destroy fails on a bucket with objects).
       removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: true,
     });
     this.outputs = new Bucket(this, 'Outputs', {
       ...logged('outputs'),
       lifecycleRules: [{ id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) }],
-      removalPolicy: props.retainOutputs === false ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      ...(props.retainOutputs === false ? { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true } : { removalPolicy: RemovalPolicy.RETAIN }),
     });
   }
 }

@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import { z } from 'zod';
+import { S3_SINGLE_PUT_MAX_BYTES } from '../../src/aws/s3Limits.ts';
 import { ApiError } from '../../src/api/apiError.ts';
 import { errorResponse, jobsApi } from '../../src/api/routes.ts';
 import { AwsJobsBackend } from '../../src/aws/awsJobsBackend.ts';
@@ -20,7 +21,8 @@ const env = z
     JOBS_TABLE: z.string().min(1),
     INTAKE_QUEUE_URL: z.string().min(1),
     STATE_MACHINE_ARN: z.string().min(1),
-    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(8 * 1024 ** 3),
+    // One presigned PUT: S3 refuses a single PUT over 5 GiB, so no cap above it can be kept.
+    MAX_UPLOAD_BYTES: z.coerce.number().int().positive().max(S3_SINGLE_PUT_MAX_BYTES).default(S3_SINGLE_PUT_MAX_BYTES),
     IDEMPOTENCY_TABLE: z.string().min(1).optional(),
   })
   .parse(process.env);

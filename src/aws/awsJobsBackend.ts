@@ -13,6 +13,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ApiError } from '../api/apiError.ts';
 import { IDEMPOTENCY_TTL_SEC, reusedKey } from '../api/idempotency.ts';
+import { INBOX_PREFIX, S3_SINGLE_PUT_MAX_BYTES } from './s3Limits.ts';
 import type { JobsBackend } from '../api/routes.ts';
 import type { CreateJob, CreateUpload, JobDetail, JobSource, JobStatus, JobSummary, UploadTicket } from '../api/schemas.ts';
 import { type Manifest, ManifestSchema } from '../core/schemas.ts';
@@ -76,7 +77,11 @@ export class AwsJobsBackend implements JobsBackend {
 
   async createUpload(req: CreateUpload): Promise<UploadTicket> {
     if (req.size > this.d.maxUploadBytes) {
-      throw new ApiError(413, `${req.filename} is ${req.size} bytes, over the ${this.d.maxUploadBytes}-byte upload limit`);
+      throw new ApiError(
+        413,
+        `${req.filename} is ${req.size} bytes, over the ${this.d.maxUploadBytes}-byte limit of an upload through the API (one presigned PUT); ` +
+          `copy a larger video into the uploads bucket's ${INBOX_PREFIX} folder instead (aws s3 cp) and it becomes a job`,
+      );
     }
     const uploadId = `u${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
     const name = req.filename.split('/').pop()!.replace(/[^\w.-]/g, '_') || 'video';

@@ -14,7 +14,8 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import type { APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { JobDetailSchema, JobSummarySchema, UploadTicketSchema } from '../../src/api/schemas.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
-import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
+import { type AwsEmulator, createTable, emulatorEnv, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
+import { call as invokeDeployed, deployedFunctions } from '../helpers/deployedBundle.ts';
 
 let aws: AwsEmulator;
 let s3: S3Client;
@@ -184,4 +185,17 @@ test('POST /jobs with an Idempotency-Key: a retry gets the same job and queues n
   assert.equal(bad.status, 400);
   const unkeyed = await call('POST', '/jobs', req);
   assert.notEqual(unkeyed.json.jobId, first.json.jobId, 'without a key every request is a new job');
+});
+
+test('the API Lambda as deployed takes uploads up to what one presigned PUT can carry (5 GiB) and refuses larger ones with where to put them', async () => {
+  const functions = deployedFunctions();
+  after(functions.remove);
+  const fn = functions.get('JobsApi/Fn');
+  assert.equal(Number(fn.env.MAX_UPLOAD_BYTES), 5 * 1024 ** 3);
+  const env = { ...emulatorEnv(aws), UPLOADS_BUCKET: names.uploads, OUTPUTS_BUCKET: names.outputs, JOBS_TABLE: names.jobs, INTAKE_QUEUE_URL: queueUrl, STATE_MACHINE_ARN: stateMachineArn, IDEMPOTENCY_TABLE: names.idempotency };
+  const ok = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'four-gigs.mp4', size: 4 * 1024 ** 3 }), env);
+  assert.equal(ok.statusCode, 201, ok.body);
+  const big = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'six-gigs.mp4', size: 6 * 1024 ** 3 }), env);
+  assert.equal(big.statusCode, 413);
+  assert.match(JSON.parse(big.body).error, /six-gigs\.mp4 is 6442450944 bytes, over the 5368709120-byte limit .* inbox\//);
 });
