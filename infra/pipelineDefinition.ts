@@ -1,8 +1,12 @@
 // The pipeline definition as deployed: statemachine/pipeline.asl.json (the one both runtimes
 // share) with its three long-running steps handed to workers by task token. Transcribe goes to
 // the transcribe queue (the worker's bounded concurrency is the account-wide limit on speech-API
-// calls); TrackFace and Render run as Fargate tasks that get the token and their input in the
-// environment and send heartbeats, so a task that dies fails its step within HeartbeatSeconds.
+// calls); TrackFace and Render run as Fargate tasks. Each worker sends heartbeats, so one that
+// dies (a Lambda killed at its 15-minute limit, a task that stops) fails its step within
+// HeartbeatSeconds instead of its whole timeout. A task's input goes by reference: a state before
+// it writes the input to the work bucket and the task gets its key, because RunTask's container
+// overrides are capped at 8,192 characters and a long clip's text alone can exceed that (the task
+// token, 1-2 KB, is the one large value left in them).
 // The result still has `${Name}` placeholders, filled by the stack's definitionSubstitutions.
 import { readFileSync } from 'node:fs';
 import { DEFINITION_FILE } from '../src/core/stateMachineDefinition.ts';
@@ -10,11 +14,29 @@ import { DEFINITION_FILE } from '../src/core/stateMachineDefinition.ts';
 export const TASK_CONTAINER = 'task';
 /** A Fargate task must heartbeat at least this often (image pull and start included). */
 export const TASK_HEARTBEAT_SEC = 600;
+/** The transcription worker beats every 60 s; three missed beats fail the step. */
+export const TRANSCRIBE_HEARTBEAT_SEC = 180;
+
+/** Where clip tasks' inputs are kept in the work bucket (under jobs/, which expires): jobs/<jobId>/tasks/… */
+export const TASK_INPUT_PREFIX = 'jobs/';
+const taskInputKey = (stage: string) => `States.Format('${TASK_INPUT_PREFIX}{}/tasks/clip-{}-${stage}.json', $.jobId, $.clip.rank)`;
+
+function saveInput(stage: string, next: string): State {
+  return {
+    Type: 'Task',
+    Comment: `Keeps the ${stage} task's input in the work bucket; the task gets its key.`,
+    Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
+    Parameters: { Bucket: '${WorkBucket}', 'Key.$': taskInputKey(stage), 'Body.$': '$', ContentType: 'application/json' },
+    ResultPath: null,
+    Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 }],
+    Next: next,
+  };
+}
 
 type State = Record<string, unknown> & { Type: string; Parameters?: unknown };
 type Definition = { States: Record<string, State> };
 
-function fargate(state: State, taskDefinition: string, subnets: number): State {
+function fargate(state: State, stage: string, taskDefinition: string, subnets: number): State {
   return {
     ...state,
     Resource: 'arn:aws:states:::ecs:runTask.waitForTaskToken',
@@ -37,7 +59,7 @@ function fargate(state: State, taskDefinition: string, subnets: number): State {
             Name: TASK_CONTAINER,
             Environment: [
               { Name: 'TASK_TOKEN', 'Value.$': '$$.Task.Token' },
-              { Name: 'TASK_INPUT', 'Value.$': 'States.JsonToString($)' },
+              { Name: 'TASK_INPUT_KEY', 'Value.$': taskInputKey(stage) },
             ],
           },
         ],
@@ -53,12 +75,19 @@ export function awsPipelineDefinition(subnets: number): string {
   def.States.Transcribe = {
     ...transcribe,
     Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+    HeartbeatSeconds: TRANSCRIBE_HEARTBEAT_SEC,
     Parameters: { QueueUrl: '${TranscribeQueueUrl}', MessageBody: { 'taskToken.$': '$$.Task.Token', input: transcribe.Parameters } },
   };
-  const clips = def.States.Clips as State & { ItemProcessor: Definition };
+  const clips = def.States.Clips as State & { ItemProcessor: Definition & { StartAt: string } };
   const inner = clips.ItemProcessor.States;
-  inner.TrackFace = fargate(inner.TrackFace!, '${TrackTaskDefinition}', subnets);
-  inner.Render = fargate(inner.Render!, '${RenderTaskDefinition}', subnets);
-  def.States.Clips = { ...clips, ItemProcessor: { ...clips.ItemProcessor, States: inner } } as State;
+  const states: Record<string, State> = {
+    SaveTrackInput: saveInput('track', 'TrackFace'),
+    TrackFace: fargate(inner.TrackFace!, 'track', '${TrackTaskDefinition}', subnets),
+    SaveRenderInput: saveInput('render', 'Render'),
+    Render: fargate(inner.Render!, 'render', '${RenderTaskDefinition}', subnets),
+  };
+  states.TrackFace!.Next = 'SaveRenderInput';
+  for (const [name, state] of Object.entries(inner)) states[name] ??= state;
+  def.States.Clips = { ...clips, ItemProcessor: { ...clips.ItemProcessor, StartAt: 'SaveTrackInput', States: states } } as State;
   return JSON.stringify(def, null, 2);
 }

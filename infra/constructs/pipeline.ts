@@ -8,12 +8,13 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DefinitionBody, LogLevel, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { awsPipelineDefinition } from '../pipelineDefinition.ts';
-import { acknowledgeWildcardResources } from '../nag.ts';
+import { TASK_INPUT_PREFIX, awsPipelineDefinition } from '../pipelineDefinition.ts';
+import { acknowledgeWildcardResources, nagArnOf, nagArnPrefix } from '../nag.ts';
 import { FargateTasks, type TaskSize } from './fargateTasks.ts';
 import { nodeLambda } from './nodeLambda.ts';
 import { type StageResources, grantStageAccess, stageEnvironment } from './stageAccess.ts';
@@ -39,6 +40,8 @@ export class Pipeline extends Construct {
   readonly transcription: Transcription;
   readonly tasks: FargateTasks;
   readonly stateMachine: StateMachine;
+  /** Execution-ended events whose JobFailed call failed for good. */
+  failedEvents!: Queue;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -79,6 +82,7 @@ export class Pipeline extends Construct {
         TrackTaskDefinition: this.tasks.track.taskDefinitionArn,
         RenderTaskDefinition: this.tasks.render.taskDefinitionArn,
         TaskSecurityGroup: this.tasks.securityGroup.securityGroupId,
+        WorkBucket: props.work.bucketName,
         ...Object.fromEntries(subnets.map((s, i) => [`Subnet${i}`, s])),
       },
       tracingEnabled: true,
@@ -100,6 +104,10 @@ export class Pipeline extends Construct {
       sm.addToRolePolicy(new PolicyStatement({ actions: ['ecs:RunTask'], resources: [def.taskDefinitionArn], conditions: { ArnEquals: { 'ecs:cluster': this.tasks.cluster.clusterArn } } }));
       sm.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [def.taskRole.roleArn, def.obtainExecutionRole().roleArn] }));
     }
+    // RunTask with PropagateTags tags the new task: needed once the stack carries tags (cdk deploy --tags, organisation policies).
+    sm.addToRolePolicy(new PolicyStatement({ actions: ['ecs:TagResource'], resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.tasks.cluster.clusterName}/*` })], conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } }));
+    // The clip tasks' inputs, written by the Save*Input states.
+    sm.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.work.arnForObjects(`${TASK_INPUT_PREFIX}*`)] }));
     const policy = sm.role.node.tryFindChild('DefaultPolicy');
     if (policy) {
       const stack = Stack.of(this);
@@ -109,10 +117,16 @@ export class Pipeline extends Construct {
         'Invoking any version of the stage functions, which aws-cdk-lib grants with the function itself.',
       );
       acknowledgeWildcardResources(policy, ['*'], 'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) has no resource-level permissions.');
+      acknowledgeWildcardResources(policy, [`${nagArnPrefix(this, 'ecs')}task/<${stack.resolve(stack.getLogicalId(this.tasks.cluster.node.defaultChild as never))}>/*`], 'Task ids are made by RunTask; tagging is allowed on this cluster\'s tasks only, when RunTask creates them.');
+      acknowledgeWildcardResources(policy, [`${nagArnOf(props.work)}/${TASK_INPUT_PREFIX}*`], 'Clip task inputs are written per job and clip under one prefix of the work bucket.');
     }
   }
 
   private watchExecutions(): void {
+    this.failedEvents = new Queue(this, 'ExecutionEndedDlq', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(this.failedEvents).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the execution-ended rule and of the JobFailed function.' });
+    // The function itself, invoked asynchronously: its own failures after Lambda's retries go to the same queue.
+    this.stages.jobFailed.configureAsyncInvoke({ onFailure: new SqsDestination(this.failedEvents), retryAttempts: 2 });
     new Rule(this, 'ExecutionEnded', {
       description: 'clipforge: executions that ended without running JobFailed mark their job failed',
       eventPattern: {
@@ -121,7 +135,11 @@ export class Pipeline extends Construct {
         detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [this.stateMachine.stateMachineArn] },
       },
       targets: [
+        // Delivered again for up to a day; an event that still fails lands in a queue instead of leaving the job "running".
         new LambdaFunction(this.stages.jobFailed, {
+          deadLetterQueue: this.failedEvents,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
           event: RuleTargetInput.fromObject({
             jobId: EventField.fromPath('$.detail.name'),
             error: { Error: EventField.fromPath('$.detail.status'), Cause: `the execution ended: ${EventField.fromPath('$.detail.status')}` },

@@ -25,6 +25,8 @@ export class ProgressSocket extends Construct {
     this.api = new WebSocketApi(this, 'Api', {
       connectRouteOptions: { integration: integration('Connect'), authorizer: new WebSocketIamAuthorizer() },
       disconnectRouteOptions: { integration: integration('Disconnect') },
+      // Messages without an "action" ({"subscribe": "<jobId>"}, as the local server takes them) arrive here.
+      defaultRouteOptions: { integration: integration('Message') },
     });
     this.api.addRoute('subscribe', { integration: integration('Subscribe') });
     this.stage = new WebSocketStage(this, 'Stage', {
@@ -35,7 +37,7 @@ export class ProgressSocket extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(logGroup(this, 'AccessLogs')) },
     });
     // WebSocket APIs authorise only $connect; later messages ride on that authorised connection.
-    for (const route of ['$disconnect-Route', 'subscribe-Route']) {
+    for (const route of ['$disconnect-Route', '$default-Route', 'subscribe-Route']) {
       const r = this.api.node.tryFindChild(route);
       if (r) Validations.of(r).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'API Gateway WebSocket APIs authorise the $connect route only; this route runs on a connection that $connect (IAM) already authorised.' });
     }

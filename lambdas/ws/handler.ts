@@ -1,5 +1,6 @@
 // WebSocket API Lambda: $connect (API Gateway has already authorised it with IAM), subscribe
-// (to a job or "*", with a catch-up message of where the job is), $disconnect.
+// (to a job or "*", with a catch-up message of where the job is; the same message as locally,
+// with or without "action"), $disconnect.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -36,12 +37,14 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
     case '$disconnect':
       await connections.remove(connectionId);
       return reply(200);
+    // {"subscribe": …} as the local server takes it ($default), or with "action": "subscribe".
+    case '$default':
     case 'subscribe': {
       let msg;
       try {
         msg = ClientMessageSchema.parse(JSON.parse(event.body ?? ''));
       } catch {
-        return reply(400, { type: 'error', error: 'send {"action": "subscribe", "subscribe": "<jobId>"} or "*" for every job' });
+        return reply(400, { type: 'error', error: 'send {"subscribe": "<jobId>"}, or "*" for every job' });
       }
       await connections.subscribe(connectionId, msg.subscribe);
       const api = new ApiGatewayManagementApiClient({ endpoint: process.env.WS_CALLBACK_URL ?? `https://${domainName}/${stage}` });

@@ -1,6 +1,8 @@
 // A Fargate task of the pipeline (track or render): Step Functions started it with its task
-// token and its state input in the environment (ecs:runTask.waitForTaskToken); it runs the stage
-// and answers the token, sending heartbeats meanwhile.
+// token and the work-bucket key of its state input in the environment
+// (ecs:runTask.waitForTaskToken; the input itself would not fit RunTask's overrides); it runs the
+// stage and answers the token, sending heartbeats meanwhile.
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { type TaskOutcome, answerTask } from './taskToken.ts';
@@ -11,7 +13,8 @@ export type FargateStage = (typeof FARGATE_STAGES)[number];
 
 const TaskEnvSchema = z.object({
   TASK_TOKEN: z.string().min(1),
-  TASK_INPUT: z.string().min(1),
+  /** The state input's key in the work bucket. */
+  TASK_INPUT_KEY: z.string().min(1),
   TASK_HEARTBEAT_SEC: z.coerce.number().positive().default(60),
 });
 
@@ -20,5 +23,9 @@ export async function runFargateTask(stage: FargateStage, sfn: SFNClient, ctx: S
   const parsed = TaskEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`not started by the state machine: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const t = parsed.data;
-  return answerTask(sfn, t.TASK_TOKEN, () => runAwsStage(stage, JSON.parse(t.TASK_INPUT), ctx), { heartbeatMs: t.TASK_HEARTBEAT_SEC * 1000, log: ctx.log });
+  const input = async () => {
+    const object = await ctx.clients.s3.send(new GetObjectCommand({ Bucket: ctx.env.WORK_BUCKET, Key: t.TASK_INPUT_KEY }));
+    return JSON.parse(await object.Body!.transformToString('utf8')) as unknown;
+  };
+  return answerTask(sfn, t.TASK_TOKEN, async () => runAwsStage(stage, await input(), ctx), { heartbeatMs: t.TASK_HEARTBEAT_SEC * 1000, log: ctx.log });
 }

@@ -9,8 +9,12 @@ import { type TaskOutcome, answerTask } from './taskToken.ts';
 
 export const TranscribeTaskSchema = z.object({ taskToken: z.string().min(1), input: z.unknown() });
 
+/** Heartbeats while transcribing: the step (HeartbeatSeconds 180) fails within minutes if the worker dies. */
+export const TRANSCRIBE_HEARTBEAT_MS = 60_000;
+
 export interface WorkerDeps {
   sfn: SFNClient;
+  heartbeatMs?: number;
   /** Runs the transcribe stage on the task's input. */
   run: (input: unknown) => Promise<unknown>;
   log?: Logger;
@@ -19,7 +23,7 @@ export interface WorkerDeps {
 /** Runs one task and reports its outcome to Step Functions; throws only if the message is malformed or reporting fails. */
 export async function runTranscribeTask(body: string, deps: WorkerDeps): Promise<TaskOutcome> {
   const task = TranscribeTaskSchema.parse(JSON.parse(body));
-  return answerTask(deps.sfn, task.taskToken, () => deps.run(task.input), deps.log ? { log: deps.log } : {});
+  return answerTask(deps.sfn, task.taskToken, () => deps.run(task.input), { heartbeatMs: deps.heartbeatMs ?? TRANSCRIBE_HEARTBEAT_MS, ...(deps.log ? { log: deps.log } : {}) });
 }
 
 /** Not a fault of the input and not transient: the deployment lacks a setting. Never retried. */

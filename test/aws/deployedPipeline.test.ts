@@ -1,29 +1,36 @@
 // The state machine as deployed (infra/pipelineDefinition.ts: the shared definition with the
 // transcribe step on an SQS task token and the track/render steps as Fargate tasks on task
 // tokens), executed locally by aws-local-stepfunctions with each integration played by its real
-// counterpart: Lambda states call the stage Lambda handlers, the SQS state sends its message to
-// the emulator's queue and hands what the queue returns to the transcription worker Lambda, and
-// the ECS states start the bundled task entry point as a process with the container overrides
-// from the definition. Answers come back through a loopback Step Functions endpoint, as they
-// would to Step Functions. Covers the happy path, a transient RunTask failure retried, and a
-// permanent failure caught with the job marked failed.
+// counterpart, reached by host name: Lambda states invoke the synthesized Lambda bundles as
+// processes under their limits (test/helpers/deployedBundle.ts), the SQS state sends its message
+// to the emulator's queue and hands what the queue returns to the transcription worker's bundle,
+// the S3 states write the clip tasks' inputs to the emulator's work bucket, and the ECS states
+// start the bundled task entry point as a process with the container overrides from the
+// definition. Task tokens are as long as Step Functions' (1-2 KB). Answers come back through a
+// loopback Step Functions endpoint, as they would to Step Functions. Covers an upload and a URL
+// source to finished clips, a transient RunTask failure retried, and bad input (not a video, a
+// truncated upload) failed once, without a retry, and recorded.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { Context, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { awsPipelineDefinition } from '../../infra/pipelineDefinition.ts';
 import { ManifestSchema } from '../../src/core/schemas.ts';
 import { substitute } from '../../src/core/stateMachineDefinition.ts';
 import { type LocalHandlers, runStateMachine } from '../../src/runtime/local/stateMachine.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
-import { faceTalk } from '../helpers/media.ts';
+import { faceTalk, truncatedCopy } from '../helpers/media.ts';
 import { bundleTask, runTask } from '../helpers/taskProcess.ts';
+import { realisticTaskToken } from '../helpers/taskToken.ts';
+import { type DeployedFunctions, call, deployedFunctions } from '../helpers/deployedBundle.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
 
 let world: AwsWorld;
@@ -31,8 +38,9 @@ let fake: FakeOpenAi;
 let sqs: SQSClient;
 let queueUrl: string;
 let definition: StateMachineDefinition;
-let stages: Record<'ingest' | 'score' | 'finalize' | 'jobFailed', (input: unknown) => Promise<unknown>>;
-let worker: (e: SQSEvent, c: Context) => Promise<{ batchItemFailures: unknown[] }>;
+let functions: DeployedFunctions;
+let lambdaEnv: Record<string, string>;
+const stage = (path: string) => (input: unknown) => call(functions.get(path), input, lambdaEnv);
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:clipforge-${name}`;
 const TASK_DEF = { track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1', render: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1' };
@@ -40,7 +48,7 @@ const TASK_DEF = { track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/cl
 before(async () => {
   world = await startAwsWorld();
   fake = await startFakeOpenAi();
-  Object.assign(process.env, world.env, { OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, CLIPFORGE_OPENAI_RPM: '1000' });
+  lambdaEnv = { ...world.env, OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, CLIPFORGE_OPENAI_RPM: '1000' };
   sqs = new SQSClient(world.aws.config);
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `transcribe-${randomUUID().slice(0, 8)}` }))).QueueUrl!;
   definition = JSON.parse(
@@ -56,13 +64,14 @@ before(async () => {
       TaskSecurityGroup: 'sg-0123',
       Subnet0: 'subnet-a',
       Subnet1: 'subnet-b',
+      WorkBucket: world.names.work,
     }),
   );
-  stages = (await import('../../lambdas/stages/handler.ts')) as unknown as typeof stages;
-  worker = (await import('../../lambdas/transcribe/handler.ts')).handler as unknown as typeof worker;
+  functions = deployedFunctions();
   await bundleTask();
 });
 after(async () => {
+  functions?.remove();
   sqs?.destroy();
   await fake?.close();
   await world?.close();
@@ -100,32 +109,42 @@ function harness(opts: { failFirstRender?: boolean } = {}): Harness {
     if (stage === 'render' && opts.failFirstRender && renderCalls++ === 0) {
       throw Object.assign(new Error('RunTask: capacity is unavailable at this time'), { name: 'ECS.AmazonECSException' });
     }
-    const [container] = params.Overrides.ContainerOverrides;
+    // One token per task, as long as Step Functions' (the local interpreter gives every task the same short one).
+    const token = realisticTaskToken();
+    const overrides = JSON.parse(JSON.stringify(params.Overrides).replaceAll(JSON.stringify(INTERPRETER_TOKEN), JSON.stringify(token)));
+    assert.ok(JSON.stringify(overrides).length <= ECS_OVERRIDES_MAX, `RunTask overrides within ECS's ${ECS_OVERRIDES_MAX} characters`);
+    const [container] = overrides.ContainerOverrides;
     assert.equal(container.Name, 'task');
     const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: string }) => [e.Name, e.Value]));
-    // One token per task, as Step Functions issues (the local interpreter gives every task the same one).
-    const token = `${stage}-${randomUUID()}`;
+    assert.deepEqual(Object.keys(env).sort(), ['TASK_INPUT_KEY', 'TASK_TOKEN'], 'the input goes by reference');
     runTasks.push({ stage, token });
-    const res = await runTask(stage, { ...world.env, TASK_INPUT: env.TASK_INPUT, TASK_TOKEN: token, TASK_HEARTBEAT_SEC: '5' });
+    const res = await runTask(stage, { ...world.env, TASK_INPUT_KEY: env.TASK_INPUT_KEY, TASK_TOKEN: env.TASK_TOKEN, TASK_HEARTBEAT_SEC: '5' });
     assert.equal(res.code, 0, res.stderr);
     return answerOf(token);
   };
 
-  const handlers: LocalHandlers = {
-    Ingest: async (i) => (count('Ingest'), stages.ingest(i)),
-    Score: async (i) => (count('Score'), stages.score(i)),
-    Finalize: async (i) => (count('Finalize'), stages.finalize(i)),
-    JobFailed: async (i) => (count('JobFailed'), stages.jobFailed(i)),
+  /** aws-sdk:s3:putObject as Step Functions makes it (an object Body is sent as its JSON). */
+  const putObject = async (params: any) => {
+    await world.s3.send(new PutObjectCommand({ Bucket: params.Bucket, Key: params.Key, Body: JSON.stringify(params.Body), ContentType: params.ContentType }));
+    return {};
+  };
+  const handlers: LocalHandlers & Record<string, (input: unknown) => Promise<unknown>> = {
+    Ingest: async (i) => (count('Ingest'), stage('Pipeline/Ingest')(i)),
+    Score: async (i) => (count('Score'), stage('Pipeline/Score')(i)),
+    Finalize: async (i) => (count('Finalize'), stage('Pipeline/Finalize')(i)),
+    JobFailed: async (i) => (count('JobFailed'), stage('Pipeline/JobFailed')(i)),
+    SaveTrackInput: putObject,
+    SaveRenderInput: putObject,
     Transcribe: async (params: any) => {
       count('Transcribe');
-      const token = `transcribe-${randomUUID()}`;
+      const token = realisticTaskToken();
       await sqs.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify({ ...params.MessageBody, taskToken: token }) }));
       // The worker's event source: what the queue hands out, as an SQS batch of one.
       const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: params.QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 }));
       assert.equal(Messages?.length, 1);
       const m = Messages![0]!;
       const event = { Records: [{ messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, attributes: {}, messageAttributes: {}, md5OfBody: m.MD5OfBody!, eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:transcribe', awsRegion: 'us-east-1' }] } as unknown as SQSEvent;
-      const res = await worker(event, { functionName: 'transcribe', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 900_000 } as unknown as Context);
+      const res = await stage('Pipeline/Transcription/Fn')(event);
       assert.deepEqual(res.batchItemFailures, []);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: params.QueueUrl, ReceiptHandle: m.ReceiptHandle! }));
       return answerOf(token);
@@ -137,13 +156,17 @@ function harness(opts: { failFirstRender?: boolean } = {}): Harness {
 }
 
 const options = { clips: 2, minSec: 10, maxSec: 25, concurrency: 2, maxDurationSec: 7200 };
+/** What the local interpreter puts in $$.Task.Token; each integration swaps in a realistic one. */
+const INTERPRETER_TOKEN = 'from-the-interpreter';
+/** ECS refuses RunTask overrides over 8,192 characters. */
+const ECS_OVERRIDES_MAX = 8192;
 
 test('happy path, with the first Render RunTask failing transiently: clips in the outputs bucket, the job done, progress pushed', async () => {
   const source = await world.upload('uploads/sm/talk.mp4', await faceTalk());
   await world.addJob('sm-happy');
   await world.subscribe('watcher', 'sm-happy');
   const h = harness({ failFirstRender: true });
-  const output = await runStateMachine({ jobId: 'sm-happy', source, options }, h.handlers, { definition, context: { Task: { Token: 'from-the-interpreter' } }, retryDelayMs: 10 });
+  const output = await runStateMachine({ jobId: 'sm-happy', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 });
   const manifest = ManifestSchema.parse(output);
 
   assert.equal(manifest.clips.length, 2);
@@ -176,7 +199,7 @@ test('a permanent failure (an upload that is not a video) is not retried, is cau
   await world.addJob('sm-bad');
   await world.subscribe('watcher-bad', 'sm-bad');
   const h = harness();
-  await assert.rejects(runStateMachine({ jobId: 'sm-bad', source, options }, h.handlers, { definition, context: { Task: { Token: 't' } }, retryDelayMs: 10 }), /InputError|not a media file/);
+  await assert.rejects(runStateMachine({ jobId: 'sm-bad', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }), /InputError|not a media file/);
   assert.equal(h.calls.Ingest, 1, 'InputError is not retried');
   assert.equal(h.calls.JobFailed, 1);
   assert.equal(h.calls.Transcribe, undefined);
@@ -184,4 +207,36 @@ test('a permanent failure (an upload that is not a video) is not retried, is cau
   assert.equal(job?.status, 'failed');
   assert.match(job?.error, /^InputError: .*notes\.mp4 is not a media file FFmpeg can read/);
   assert.deepEqual((world.ws.received.get('watcher-bad') as unknown[]).at(-1), { type: 'failed', jobId: 'sm-bad', error: job?.error });
+});
+
+test('a URL source (by host name) is fetched once into the work bucket and becomes finished clips', async () => {
+  const video = await faceTalk();
+  const server = createServer((req, res) => {
+    if (req.url !== '/talks/face-talk.mp4') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': statSync(video).size });
+    createReadStream(video).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  after(() => server.close());
+  const source = `http://localhost:${(server.address() as AddressInfo).port}/talks/face-talk.mp4`;
+  await world.addJob('sm-url');
+  const h = harness();
+  const manifest = ManifestSchema.parse(await runStateMachine({ jobId: 'sm-url', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }));
+  assert.equal(manifest.clips.length, 2);
+  assert.equal(manifest.source.path, source);
+  const work = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.work, Prefix: 'jobs/sm-url/download-' }));
+  assert.equal(work.KeyCount, 1, 'the URL was copied into the work bucket once');
+  assert.equal((await world.job('sm-url'))?.status, 'done');
+});
+
+test('a truncated upload is bad input: Ingest runs once, the job fails with the reason, and no credential is stored', async () => {
+  const source = await world.upload('uploads/sm/cut.mp4', await truncatedCopy(await faceTalk(), 0.5));
+  await world.addJob('sm-cut');
+  const h = harness();
+  await assert.rejects(runStateMachine({ jobId: 'sm-cut', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }), /InputError|truncated/);
+  assert.equal(h.calls.Ingest, 1, 'InputError is not retried');
+  const job = await world.job('sm-cut');
+  assert.equal(job?.status, 'failed');
+  assert.match(job?.error, /^InputError: .*uploads\/sm\/cut\.mp4 is truncated or corrupt/);
+  assert.doesNotMatch(job?.error, /X-Amz-|Signature=|Credential=/);
 });

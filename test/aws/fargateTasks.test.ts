@@ -1,6 +1,6 @@
 // The Fargate task entry point (containers/task/main.ts), bundled as the images bundle it and run
 // as a process with what Fargate gives it: the command from the task definition (track|render),
-// the stage environment, and the TASK_TOKEN/TASK_INPUT overrides the state machine sets. Sources
+// the stage environment, and the TASK_TOKEN/TASK_INPUT_KEY overrides the state machine sets. Sources
 // in the emulator's S3 are read through presigned URLs; answers go to a loopback Step Functions
 // endpoint.
 import assert from 'node:assert/strict';
@@ -14,10 +14,13 @@ import { CropPathSchema, type Transcript } from '../../src/core/schemas.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
 import { faceTalk, probe } from '../helpers/media.ts';
 import { bundleTask, runTask } from '../helpers/taskProcess.ts';
+import { realisticTaskToken } from '../helpers/taskToken.ts';
 
 let world: AwsWorld;
 let sourceFile: string;
 let duration: number;
+
+const [TOK_TRACK, TOK_RENDER, TOK_FAIL] = [realisticTaskToken(), realisticTaskToken(), realisticTaskToken()];
 
 const clipTask = (jobId: string, transcriptKey = `${jobId}/transcript.json`) => ({
   jobId,
@@ -27,8 +30,12 @@ const clipTask = (jobId: string, transcriptKey = `${jobId}/transcript.json`) => 
   clip: { rank: 1, start: 4, end: 16, score: 80, title: 'A clip', reason: 'complete thought', text: 'one two three' },
 });
 
-const fargate = (stage: string, token: string, input: unknown) =>
-  runTask(stage, { ...world.env, TASK_TOKEN: token, TASK_INPUT: JSON.stringify(input), TASK_HEARTBEAT_SEC: '1' });
+/** As the state machine starts it: the input saved in the work bucket, its key and the token in the environment. */
+async function fargate(stage: string, token: string, input: { jobId: string } & Record<string, unknown>) {
+  const key = `jobs/${input.jobId}/tasks/clip-1-${stage}.json`;
+  await world.s3.send(new PutObjectCommand({ Bucket: world.names.work, Key: key, Body: JSON.stringify(input) }));
+  return runTask(stage, { ...world.env, TASK_TOKEN: token, TASK_INPUT_KEY: key, TASK_HEARTBEAT_SEC: '1' });
+}
 
 before(async () => {
   world = await startAwsWorld();
@@ -48,21 +55,21 @@ after(async () => {
 });
 
 test('track, then render, as Fargate runs them: answers with the crop path and the clip files, heartbeats meanwhile', async () => {
-  const tracked = await fargate('track', 'tok-track', clipTask('job-f'));
+  const tracked = await fargate('track', TOK_TRACK, clipTask('job-f'));
   assert.equal(tracked.code, 0, tracked.stderr + tracked.stdout);
-  const answer = world.sfn.calls.find((c) => c.body.taskToken === 'tok-track' && c.action !== 'SendTaskHeartbeat')!;
+  const answer = world.sfn.calls.find((c) => c.body.taskToken === TOK_TRACK && c.action !== 'SendTaskHeartbeat')!;
   assert.equal(answer.action, 'SendTaskSuccess', answer.body.cause);
   const crop = CropPathSchema.parse(JSON.parse(answer.body.output!));
-  assert.equal(world.sfn.calls.find((c) => c.body.taskToken === 'tok-track')!.action, 'SendTaskHeartbeat', 'a heartbeat as soon as the task starts');
+  assert.equal(world.sfn.calls.find((c) => c.body.taskToken === TOK_TRACK)!.action, 'SendTaskHeartbeat', 'a heartbeat as soon as the task starts');
   assert.equal(crop.fallback, null, 'MediaPipe found the face through the presigned URL');
   assert.equal(crop.crop.h, 720);
 
-  const rendered = await fargate('render', 'tok-render', { ...clipTask('job-f'), crop });
+  const rendered = await fargate('render', TOK_RENDER, { ...clipTask('job-f'), crop });
   assert.equal(rendered.code, 0, rendered.stderr + rendered.stdout);
-  const done = world.sfn.calls.find((c) => c.body.taskToken === 'tok-render' && c.action !== 'SendTaskHeartbeat')!;
+  const done = world.sfn.calls.find((c) => c.body.taskToken === TOK_RENDER && c.action !== 'SendTaskHeartbeat')!;
   assert.equal(done.action, 'SendTaskSuccess', done.body.cause);
   assert.deepEqual(JSON.parse(done.body.output!), { file: 'clip-1.mp4', srt: 'clip-1.srt', vtt: 'clip-1.vtt', thumbnail: 'clip-1.jpg' });
-  assert.ok(world.sfn.calls.some((c) => c.body.taskToken === 'tok-render' && c.action === 'SendTaskHeartbeat'), 'heartbeats while encoding');
+  assert.ok(world.sfn.calls.some((c) => c.body.taskToken === TOK_RENDER && c.action === 'SendTaskHeartbeat'), 'heartbeats while encoding');
 
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/job-f/' }));
   assert.deepEqual(listed.Contents?.map((o) => o.Key).sort(), ['clip-1.jpg', 'clip-1.mp4', 'clip-1.srt', 'clip-1.vtt'].map((f) => `jobs/job-f/${f}`));
@@ -81,9 +88,9 @@ test('track, then render, as Fargate runs them: answers with the crop path and t
 });
 
 test('a task whose stage fails answers SendTaskFailure named like the error, exits 0, and publishes nothing', async () => {
-  const res = await fargate('render', 'tok-fail', { ...clipTask('job-missing'), crop: { crop: { w: 404, h: 720 }, path: [{ t: 4, cx: 0.5, cy: 0.5 }], fallback: null } });
+  const res = await fargate('render', TOK_FAIL, { ...clipTask('job-missing'), crop: { crop: { w: 404, h: 720 }, path: [{ t: 4, cx: 0.5, cy: 0.5 }], fallback: null } });
   assert.equal(res.code, 0, res.stderr);
-  const answer = world.sfn.calls.find((c) => c.body.taskToken === 'tok-fail' && c.action !== 'SendTaskHeartbeat')!;
+  const answer = world.sfn.calls.find((c) => c.body.taskToken === TOK_FAIL && c.action !== 'SendTaskHeartbeat')!;
   assert.equal(answer.action, 'SendTaskFailure');
   assert.equal(answer.body.error, 'NoSuchKey');
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/job-missing/' }));
@@ -94,6 +101,6 @@ test('started without a task token (not by the state machine), the task exits no
   const res = await runTask('render', { ...world.env });
   assert.notEqual(res.code, 0);
   assert.match(res.stderr, /not started by the state machine: TASK_TOKEN/);
-  const bad = await runTask('encode', { ...world.env, TASK_TOKEN: 't', TASK_INPUT: '{}' });
+  const bad = await runTask('encode', { ...world.env, TASK_TOKEN: 't', TASK_INPUT_KEY: 'jobs/x/tasks/none.json' });
   assert.notEqual(bad.code, 0);
 });
