@@ -30,8 +30,8 @@ fi
 
 # One virtualenv for the offline transcriber and the face tracker (wheels exist for CPython
 # 3.9-3.12); a venv that cannot import them is rebuilt.
-if ! .venv/bin/python -c "import pocketsphinx, mediapipe, pytest, moto" >/dev/null 2>&1; then
-  echo "setup: creating .venv (pocketsphinx, mediapipe, moto)"
+if ! .venv/bin/python -c "import pocketsphinx, mediapipe, pytest, moto, cfnlint" >/dev/null 2>&1; then
+  echo "setup: creating .venv (pocketsphinx, mediapipe, moto, cfn-lint)"
   rm -rf .venv
   python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check -r speech/requirements.txt -r containers/face-tracker/requirements-dev.txt -r test/requirements.txt

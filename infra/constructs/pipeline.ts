@@ -2,7 +2,7 @@
 // worker, the Fargate tasks, and the Step Functions state machine deployed from the shared
 // definition. An EventBridge rule catches executions that end without reaching JobFailed
 // (timed out, aborted outside the API) and marks their jobs failed too.
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Rule, RuleTargetInput, EventField } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -89,8 +89,10 @@ export class Pipeline extends Construct {
       logs: { destination: logGroup(this, 'ExecutionLogs'), level: LogLevel.ALL, includeExecutionData: false },
       timeout: Duration.hours(12),
     });
-    // The ${...} placeholders are DefinitionSubstitutions, which CloudFormation fills in itself.
+    // The ${...} placeholders are DefinitionSubstitutions, which CloudFormation fills in itself:
+    // cfn-lint's E1029 ("embedded parameter outside Fn::Sub") is a false positive here, and only here.
     Validations.of(this.stateMachine).acknowledge({ id: 'CloudFormation-Validate::E1029', reason: 'The placeholders are filled by DefinitionSubstitutions, not Fn::Sub.' });
+    (this.stateMachine.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['E1029'] } });
     this.grantOrchestration(props);
     this.watchExecutions();
   }
