@@ -21,12 +21,14 @@ function forward(req: IncomingMessage, res: import('node:http').ServerResponse):
     return;
   }
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase())));
-  const upstream = request(target, { method: req.method, headers }, (up) => {
+  // One upstream connection per request (agent: false), closed with it: FFmpeg opens a new one per seek anyway.
+  const upstream = request(target, { method: req.method, headers, agent: false }, (up) => {
     res.writeHead(up.statusCode ?? 502, Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase()))));
     up.pipe(res);
   });
   upstream.on('error', (err) => (res.headersSent ? res.destroy(err) : res.writeHead(502).end(`upstream: ${err.message}`)));
-  req.on('aborted', () => upstream.destroy());
+  // FFmpeg drops a connection once it has read what it needs (a seek): stop the upstream transfer too.
+  res.on('close', () => upstream.destroy());
   req.pipe(upstream);
 }
 
@@ -43,6 +45,9 @@ function tunnel(req: IncomingMessage, client: Socket, head: Buffer): void {
     client.pipe(upstream);
   });
   upstream.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
+  // Either side gone ends the tunnel: a half-open upstream would otherwise linger.
+  client.on('close', () => upstream.destroy());
+  upstream.on('close', () => client.destroy());
   client.on('error', () => upstream.destroy());
 }
 

@@ -49,6 +49,9 @@ const record = (body: unknown): SQSRecord =>
 
 const context = { functionName: 'transcribe', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
 
+/** The worker's answer to a token (after the heartbeat it sends as it starts). */
+const answer = (token: string) => world.sfn.calls.find((c) => c.body.taskToken === token && c.action !== 'SendTaskHeartbeat')!;
+
 test('each task is answered: success with the stage output, failure named like the error; a malformed message fails alone', async () => {
   const ok = record({ taskToken: 'token-ok', input: { jobId: 'j1', audioKey: 'j1/speech.wav' } });
   const missing = record({ taskToken: 'token-missing', input: { jobId: 'j2', audioKey: 'j2/speech.wav' } });
@@ -56,8 +59,9 @@ test('each task is answered: success with the stage output, failure named like t
   const res = await handler({ Records: [ok, missing, bad] }, context);
   assert.deepEqual(res.batchItemFailures, [{ itemIdentifier: bad.messageId }]);
 
-  const success = world.sfn.calls.find((c) => c.body.taskToken === 'token-ok')!;
+  const success = answer('token-ok');
   assert.equal(success.action, 'SendTaskSuccess');
+  assert.equal(world.sfn.calls.find((c) => c.body.taskToken === 'token-ok')!.action, 'SendTaskHeartbeat', 'a heartbeat as the work starts: the step fails within minutes if the worker dies');
   const output = JSON.parse(success.body.output!);
   assert.equal(output.transcriptKey, 'j1/transcript.json');
   assert.equal(output.provider, 'openai');
@@ -70,13 +74,13 @@ test('each task is answered: success with the stage output, failure named like t
   assert.ok(pushed.some((m) => m.stage === 'transcribe' && m.pct === 100), 'the worker pushes the job\'s transcribe progress');
   assert.equal((await world.job('j1'))?.stages.transcribe.pct, 100);
 
-  const failure = world.sfn.calls.find((c) => c.body.taskToken === 'token-missing')!;
+  const failure = answer('token-missing');
   assert.equal(failure.action, 'SendTaskFailure');
   assert.equal(failure.body.error, 'NoSuchKey');
 
   // The same audio again (a retried execution): answered from the cache, no new request.
   await handler({ Records: [record({ taskToken: 'token-again', input: { jobId: 'j1', audioKey: 'j1/speech.wav' } })] }, context);
-  assert.equal(world.sfn.calls.find((c) => c.body.taskToken === 'token-again')!.action, 'SendTaskSuccess');
+  assert.equal(answer('token-again').action, 'SendTaskSuccess');
   assert.equal(fake.transcriptions.length, 1);
 });
 
