@@ -16,6 +16,8 @@ export const TASK_CONTAINER = 'task';
 export const TASK_HEARTBEAT_SEC = 600;
 /** The transcription worker beats every 60 s; three missed beats fail the step. */
 export const TRANSCRIBE_HEARTBEAT_SEC = 180;
+/** One span is at most 20 minutes of audio (src/stages/transcribeSpans.ts): 30 minutes is ample. */
+const SPAN_TIMEOUT_SEC = 1800;
 
 /** Where clip tasks' inputs are kept in the work bucket (under jobs/, which expires): jobs/<jobId>/tasks/… */
 export const TASK_INPUT_PREFIX = 'jobs/';
@@ -68,16 +70,60 @@ function fargate(state: State, stage: string, taskDefinition: string, subnets: n
   };
 }
 
+/**
+ * Transcribe becomes plan -> spans -> join (src/stages/transcribeSpans.ts): each span of at most 20
+ * minutes of audio is one message to the worker queue and one worker run, so no run grows with
+ * the source (a Lambda stops at 15 minutes; a 4-hour source in one run would not finish).
+ */
+function spanTranscription(def: Definition): void {
+  const { Transcribe: transcribe, ...rest } = def.States;
+  const { Retry, Catch, Parameters, Next } = transcribe as State & { Retry: unknown; Catch: unknown; Next: string };
+  const states: Record<string, State> = {};
+  for (const [name, state] of Object.entries(rest)) {
+    states[name] = state.Next === 'Transcribe' ? { ...state, Next: 'PlanTranscript' } : state;
+    if (name !== 'Ingest') continue;
+    states.PlanTranscript = { Type: 'Task', Resource: '${PlanTranscriptResource}', TimeoutSeconds: 900, Parameters, ResultPath: '$.transcriptPlan', Retry, Catch, Next: 'TranscribeSpans' };
+    states.TranscribeSpans = {
+      Type: 'Map',
+      ItemsPath: '$.transcriptPlan.spans',
+      ItemSelector: { 'jobId.$': '$.jobId', 'audioKey.$': '$.ingest.audioKey', 'span.$': '$$.Map.Item.Value' },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: 'TranscribeSpan',
+        States: {
+          TranscribeSpan: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+            TimeoutSeconds: SPAN_TIMEOUT_SEC,
+            HeartbeatSeconds: TRANSCRIBE_HEARTBEAT_SEC,
+            Parameters: { QueueUrl: '${TranscribeQueueUrl}', MessageBody: { 'taskToken.$': '$$.Task.Token', 'input.$': '$' } },
+            Retry,
+            End: true,
+          },
+        },
+      },
+      ResultPath: '$.transcriptSpans',
+      Catch,
+      Next: 'JoinTranscript',
+    };
+    states.JoinTranscript = {
+      Type: 'Task',
+      Resource: '${JoinTranscriptResource}',
+      TimeoutSeconds: 300,
+      Parameters: { ...(Parameters as Record<string, unknown>), 'spans.$': '$.transcriptSpans' },
+      ResultPath: '$.transcript',
+      Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 2 }],
+      Catch,
+      Next,
+    };
+  }
+  def.States = states;
+}
+
 /** The deployed definition's JSON text; `subnets` is how many subnet placeholders tasks get. */
 export function awsPipelineDefinition(subnets: number): string {
   const def = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Definition;
-  const transcribe = def.States.Transcribe!;
-  def.States.Transcribe = {
-    ...transcribe,
-    Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-    HeartbeatSeconds: TRANSCRIBE_HEARTBEAT_SEC,
-    Parameters: { QueueUrl: '${TranscribeQueueUrl}', MessageBody: { 'taskToken.$': '$$.Task.Token', input: transcribe.Parameters } },
-  };
+  spanTranscription(def);
   const clips = def.States.Clips as State & { ItemProcessor: Definition & { StartAt: string } };
   const inner = clips.ItemProcessor.States;
   const states: Record<string, State> = {

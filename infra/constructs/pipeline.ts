@@ -36,7 +36,7 @@ export interface PipelineProps extends StageResources {
 }
 
 export class Pipeline extends Construct {
-  readonly stages: Record<'ingest' | 'score' | 'finalize' | 'jobFailed', NodejsFunction>;
+  readonly stages: Record<'ingest' | 'planTranscript' | 'joinTranscript' | 'score' | 'finalize' | 'jobFailed', NodejsFunction>;
   readonly transcription: Transcription;
   readonly tasks: FargateTasks;
   readonly stateMachine: StateMachine;
@@ -54,6 +54,9 @@ export class Pipeline extends Construct {
     this.stages = {
       // Reads the whole source once (speech extraction) and may download a URL source first.
       ingest: stage('ingest', { ffmpeg: true, memoryMiB: 2048, tmpGiB: 10, timeout: Duration.minutes(15) }),
+      // Finds the pauses in the speech to cut it into spans (a 4-hour WAV is 460 MB).
+      planTranscript: stage('planTranscript', { ffmpeg: true, memoryMiB: 1024, tmpGiB: 2, timeout: Duration.minutes(15) }),
+      joinTranscript: stage('joinTranscript', { memoryMiB: 1024, timeout: Duration.minutes(5) }),
       score: stage('score', { memoryMiB: 1024, timeout: Duration.minutes(10) }, { OPENAI_SECRET_ARN: props.openAiKey.secretArn }),
       finalize: stage('finalize', { timeout: Duration.minutes(2) }),
       jobFailed: stage('jobFailed', { timeout: Duration.minutes(1) }),
@@ -74,6 +77,8 @@ export class Pipeline extends Construct {
       definitionBody: DefinitionBody.fromString(awsPipelineDefinition(subnets.length)),
       definitionSubstitutions: {
         IngestResource: this.stages.ingest.functionArn,
+        PlanTranscriptResource: this.stages.planTranscript.functionArn,
+        JoinTranscriptResource: this.stages.joinTranscript.functionArn,
         ScoreResource: this.stages.score.functionArn,
         FinalizeResource: this.stages.finalize.functionArn,
         JobFailedResource: this.stages.jobFailed.functionArn,

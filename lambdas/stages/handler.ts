@@ -1,5 +1,5 @@
 // The pipeline's Lambda stages, one export per Task state (each deployed as its own function from
-// this bundle): ingest, score, finalize, jobFailed. Step Functions invokes them directly; an
+// this bundle): ingest, planTranscript, joinTranscript, score, finalize, jobFailed. Step Functions invokes them directly; an
 // error's name (InputError, ...) is what the state machine's Retry and Catch rules match.
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
@@ -27,6 +27,8 @@ function stage(name: AwsStage, models: () => Promise<Partial<StagePorts>> = asyn
 }
 
 export const ingest = stage('ingest');
+export const planTranscript = stage('planTranscript');
+export const joinTranscript = stage('joinTranscript');
 export const finalize = stage('finalize');
 export const jobFailed = stage('jobFailed');
 /** GPT-4o scores the shortlist when the key secret is set; otherwise the free first pass decides. */

@@ -34,7 +34,7 @@ async function transcriber() {
 
 async function onRecord(record: SQSRecord): Promise<void> {
   const models = { transcriber: await transcriber() };
-  const outcome = await runTranscribeTask(record.body, { sfn, log, run: (input) => runAwsStage('transcribe', input, { env, clients, log, models }) });
+  const outcome = await runTranscribeTask(record.body, { sfn, log, run: (input) => runAwsStage('transcribeSpan', input, { env, clients, log, models }) });
   logger.info('transcription task answered', { outcome, messageId: record.messageId });
 }
 

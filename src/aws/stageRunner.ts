@@ -11,12 +11,12 @@ import { render } from '../stages/render.ts';
 import { score } from '../stages/score.ts';
 import type { StagePorts } from '../stages/stagePorts.ts';
 import { track } from '../stages/track.ts';
-import { transcribe } from '../stages/transcribe.ts';
+import { joinTranscript, planTranscript, transcribeSpan } from '../stages/transcribeSpans.ts';
 import type { AwsStageEnv } from './awsEnv.ts';
 import { type AwsClients, awsStagePorts, outcomeDeps } from './awsPorts.ts';
 import { markDone, markFailed, notifyCancelled } from './jobOutcome.ts';
 
-export type AwsStage = 'ingest' | 'transcribe' | 'score' | 'track' | 'render' | 'finalize' | 'jobFailed';
+export type AwsStage = 'ingest' | 'planTranscript' | 'transcribeSpan' | 'joinTranscript' | 'score' | 'track' | 'render' | 'finalize' | 'jobFailed';
 
 const JobRef = z.object({ jobId: z.string().min(1) });
 /** What a Catch puts in $.error: a Lambda's Cause is its JSON error report, a task's is the message. */
@@ -49,8 +49,12 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
     switch (stage) {
       case 'ingest':
         return await ingest(input, ports);
-      case 'transcribe':
-        return await transcribe(input, ports);
+      case 'planTranscript':
+        return await planTranscript(input, ports);
+      case 'transcribeSpan':
+        return await transcribeSpan(input, ports);
+      case 'joinTranscript':
+        return await joinTranscript(input, ports);
       case 'score':
         return await score(input, ports);
       case 'track':

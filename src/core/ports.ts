@@ -54,6 +54,10 @@ export interface Encoder {
   extractSpeech(input: string, outWav: string, onProgress?: OnProgress): Promise<number>;
   render(spec: RenderSpec, outPath: string, onProgress?: OnProgress): Promise<void>;
   thumbnail(video: string, at: number, outJpeg: string): Promise<void>;
+  /** Pauses in speech (silences of at least 0.3 s), for cutting long audio between words. */
+  pauses(audio: string): Promise<Array<{ start: number; end: number }>>;
+  /** The span [start, end) of a speech WAV as its own WAV. */
+  cutAudio(input: string, outWav: string, start: number, end: number): Promise<void>;
 }
 
 export interface CallContext {

@@ -1,5 +1,6 @@
 // Splits long speech into parts no longer than maxSec, each cut in the middle of a pause so no
-// word is split between two parts (and none is heard twice).
+// word is split between two parts (and none is heard twice), and joins the parts' words again.
+import type { Word } from '../core/schemas.ts';
 import type { Pause } from './silences.ts';
 
 export interface Part {
@@ -34,4 +35,18 @@ export function planParts(duration: number, pauses: Pause[], maxSec: number): { 
   }
   parts.push({ start, end: duration });
   return { parts, hardCuts };
+}
+
+/** Parts in order; a word is kept once, by its own start, even if a server echoes an edge. */
+export function stitch(parts: Word[][]): Word[] {
+  const out: Word[] = [];
+  for (const words of parts) {
+    for (const w of words) {
+      const last = out.at(-1);
+      if (last && w.start < last.start) continue;
+      if (last && w.start === last.start && w.w === last.w) continue;
+      out.push(w);
+    }
+  }
+  return out;
 }

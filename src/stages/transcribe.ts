@@ -20,14 +20,29 @@ export interface TranscribeOutput {
   usage: UsageSnapshot;
 }
 
+export type TranscribeInput = z.infer<typeof TranscribeInputSchema>;
+
+/** The transcript a caption file that came with the video gives. */
+export async function captionsTranscript(input: TranscribeInput & { captionsKey: string }, ports: Pick<StagePorts, 'work'>): Promise<Transcript> {
+  const words = captionWords(await ports.work.readText(input.captionsKey));
+  return { provider: 'captions', model: 'caption file', audioSeconds: input.audioSeconds ?? words.at(-1)?.end ?? 0, words };
+}
+
+/** Keeps the transcript with the job's work; what the next stages are handed. */
+export async function storeTranscript(jobId: string, transcript: Transcript, usage: UsageSnapshot, ports: Pick<StagePorts, 'work' | 'progress'>): Promise<TranscribeOutput> {
+  const transcriptKey = `${jobId}/transcript.json`;
+  await ports.work.writeText(transcriptKey, JSON.stringify(transcript));
+  reporter(ports, jobId, 'transcribe')(100, `${transcript.words.length} words${usage.cacheHits ? ' (from cache)' : ''}`);
+  return { transcriptKey, words: transcript.words.length, audioSeconds: transcript.audioSeconds, provider: transcript.provider, usage };
+}
+
 export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 'transcriber' | 'progress' | 'signal'>): Promise<TranscribeOutput> {
   const input = TranscribeInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'transcribe');
   const meter = new UsageMeter();
   let transcript: Transcript;
   if (input.captionsKey) {
-    const words = captionWords(await ports.work.readText(input.captionsKey));
-    transcript = { provider: 'captions', model: 'caption file', audioSeconds: input.audioSeconds ?? words.at(-1)?.end ?? 0, words };
+    transcript = await captionsTranscript({ ...input, captionsKey: input.captionsKey }, ports);
     say(0, 'using the caption file; no transcription needed');
   } else {
     const doing = `transcribing with ${ports.transcriber.name} (${ports.transcriber.model})`;
@@ -35,9 +50,5 @@ export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 
     const audio = await ports.work.localPath(input.audioKey);
     transcript = TranscriptSchema.parse(await ports.transcriber.transcribe(audio, { onProgress: (f, m) => say(f * 99, m ?? doing), meter, signal: ports.signal }));
   }
-  const transcriptKey = `${input.jobId}/transcript.json`;
-  await ports.work.writeText(transcriptKey, JSON.stringify(transcript));
-  const usage = meter.snapshot();
-  say(100, `${transcript.words.length} words${usage.cacheHits ? ' (from cache)' : ''}`);
-  return { transcriptKey, words: transcript.words.length, audioSeconds: transcript.audioSeconds, provider: transcript.provider, usage };
+  return storeTranscript(input.jobId, transcript, meter.snapshot(), ports);
 }

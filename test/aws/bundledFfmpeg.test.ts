@@ -57,7 +57,7 @@ after(() => {
 });
 
 test('the stack ships FFmpeg in the functions that read media, and tells them to use the loopback proxy', () => {
-  assert.deepEqual(withFfmpeg.map((f) => f.path).sort(), ['Pipeline/Ingest', 'Pipeline/Transcription/Fn']);
+  assert.deepEqual(withFfmpeg.map((f) => f.path).sort(), ['Pipeline/Ingest', 'Pipeline/PlanTranscript', 'Pipeline/Transcription/Fn']);
   for (const f of withFfmpeg) assert.equal(f.env.CLIPFORGE_FFMPEG_PROXY, 'loopback', f.path);
 });
 

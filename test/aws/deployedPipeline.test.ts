@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -48,12 +48,15 @@ const TASK_DEF = { track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/cl
 before(async () => {
   world = await startAwsWorld();
   fake = await startFakeOpenAi();
-  lambdaEnv = { ...world.env, OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, CLIPFORGE_OPENAI_RPM: '1000' };
+  // Spans of 30 s instead of 20 minutes: the test talk is transcribed in several worker runs, as a long source is.
+  lambdaEnv = { ...world.env, OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, CLIPFORGE_OPENAI_RPM: '1000', CLIPFORGE_TRANSCRIBE_SPAN_SEC: '30' };
   sqs = new SQSClient(world.aws.config);
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `transcribe-${randomUUID().slice(0, 8)}` }))).QueueUrl!;
   definition = JSON.parse(
     substitute(awsPipelineDefinition(2), {
       IngestResource: ARN('ingest'),
+      PlanTranscriptResource: ARN('plan-transcript'),
+      JoinTranscriptResource: ARN('join-transcript'),
       ScoreResource: ARN('score'),
       FinalizeResource: ARN('finalize'),
       JobFailedResource: ARN('job-failed'),
@@ -130,13 +133,16 @@ function harness(opts: { failFirstRender?: boolean } = {}): Harness {
   };
   const handlers: LocalHandlers & Record<string, (input: unknown) => Promise<unknown>> = {
     Ingest: async (i) => (count('Ingest'), stage('Pipeline/Ingest')(i)),
+    PlanTranscript: async (i) => (count('PlanTranscript'), stage('Pipeline/PlanTranscript')(i)),
+    JoinTranscript: async (i) => (count('JoinTranscript'), stage('Pipeline/JoinTranscript')(i)),
     Score: async (i) => (count('Score'), stage('Pipeline/Score')(i)),
     Finalize: async (i) => (count('Finalize'), stage('Pipeline/Finalize')(i)),
     JobFailed: async (i) => (count('JobFailed'), stage('Pipeline/JobFailed')(i)),
     SaveTrackInput: putObject,
     SaveRenderInput: putObject,
-    Transcribe: async (params: any) => {
-      count('Transcribe');
+    Transcribe: () => Promise.reject(new Error('the deployed definition has no Transcribe state')),
+    TranscribeSpan: async (params: any) => {
+      count('TranscribeSpan');
       const token = realisticTaskToken();
       await sqs.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify({ ...params.MessageBody, taskToken: token }) }));
       // The worker's event source: what the queue hands out, as an SQS batch of one.
@@ -175,7 +181,12 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
   assert.equal(h.calls.Render, 3, 'the failed RunTask was retried by the definition');
   assert.equal(h.runTasks.filter((t) => t.stage === 'render').length, 2);
   assert.equal(h.runTasks.filter((t) => t.stage === 'track').length, 2);
-  assert.equal(fake.transcriptions.length >= 1, true, 'the worker called the speech API');
+  assert.ok(h.calls.TranscribeSpan! >= 2, `the speech was transcribed in spans, one worker run each (${h.calls.TranscribeSpan})`);
+  assert.equal(fake.transcriptions.length >= h.calls.TranscribeSpan!, true, 'each worker run called the speech API');
+  const stored = await world.s3.send(new GetObjectCommand({ Bucket: world.names.work, Key: 'jobs/sm-happy/transcript.json' }));
+  const words = (JSON.parse(await stored.Body!.transformToString()) as { words: Array<{ start: number }> }).words.map((w) => w.start);
+  assert.deepEqual(words, [...words].sort((a, b) => a - b), 'the spans joined in order');
+  assert.ok(words.at(-1)! > 30 * (h.calls.TranscribeSpan! - 1), `words from the last span too (last at ${words.at(-1)} s)`);
   assert.ok(manifest.clips.every((c) => c.crop.fallback === null), 'faces tracked in the Fargate task');
 
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/sm-happy/' }));
@@ -202,7 +213,7 @@ test('a permanent failure (an upload that is not a video) is not retried, is cau
   await assert.rejects(runStateMachine({ jobId: 'sm-bad', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }), /InputError|not a media file/);
   assert.equal(h.calls.Ingest, 1, 'InputError is not retried');
   assert.equal(h.calls.JobFailed, 1);
-  assert.equal(h.calls.Transcribe, undefined);
+  assert.equal(h.calls.PlanTranscript, undefined);
   const job = await world.job('sm-bad');
   assert.equal(job?.status, 'failed');
   assert.match(job?.error, /^InputError: .*notes\.mp4 is not a media file FFmpeg can read/);

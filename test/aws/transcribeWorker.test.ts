@@ -49,12 +49,15 @@ const record = (body: unknown): SQSRecord =>
 
 const context = { functionName: 'transcribe', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
 
+/** The second of the spans the plan made (src/stages/transcribeSpans.ts). */
+const SPAN = { index: 1, start: 4, end: 10 };
+
 /** The worker's answer to a token (after the heartbeat it sends as it starts). */
 const answer = (token: string) => world.sfn.calls.find((c) => c.body.taskToken === token && c.action !== 'SendTaskHeartbeat')!;
 
 test('each task is answered: success with the stage output, failure named like the error; a malformed message fails alone', async () => {
-  const ok = record({ taskToken: 'token-ok', input: { jobId: 'j1', audioKey: 'j1/speech.wav' } });
-  const missing = record({ taskToken: 'token-missing', input: { jobId: 'j2', audioKey: 'j2/speech.wav' } });
+  const ok = record({ taskToken: 'token-ok', input: { jobId: 'j1', audioKey: 'j1/speech.wav', span: SPAN } });
+  const missing = record({ taskToken: 'token-missing', input: { jobId: 'j2', audioKey: 'j2/speech.wav', span: SPAN } });
   const bad = record('{"no": "token"}');
   const res = await handler({ Records: [ok, missing, bad] }, context);
   assert.deepEqual(res.batchItemFailures, [{ itemIdentifier: bad.messageId }]);
@@ -63,30 +66,30 @@ test('each task is answered: success with the stage output, failure named like t
   assert.equal(success.action, 'SendTaskSuccess');
   assert.equal(world.sfn.calls.find((c) => c.body.taskToken === 'token-ok')!.action, 'SendTaskHeartbeat', 'a heartbeat as the work starts: the step fails within minutes if the worker dies');
   const output = JSON.parse(success.body.output!);
-  assert.equal(output.transcriptKey, 'j1/transcript.json');
+  assert.equal(output.wordsKey, 'j1/transcript-span-001.json');
   assert.equal(output.provider, 'openai');
-  assert.ok(output.words > 0);
   assert.equal(output.usage.models['whisper-1'].requests, 1);
-  const stored = await s3.send(new GetObjectCommand({ Bucket: world.names.work, Key: 'jobs/j1/transcript.json' }));
-  assert.equal(JSON.parse(await stored.Body!.transformToString()).words.length, output.words, 'the transcript is in the work bucket under jobs/');
+  const stored = await s3.send(new GetObjectCommand({ Bucket: world.names.work, Key: 'jobs/j1/transcript-span-001.json' }));
+  const words = JSON.parse(await stored.Body!.transformToString()) as Array<{ start: number; end: number }>;
+  assert.ok(words.length > 0, 'the span\'s words are in the work bucket under jobs/');
+  assert.ok(words.every((w) => w.start >= SPAN.start - 0.01 && w.end <= SPAN.end + 0.25), `times in the whole audio, inside the span (MP3 framing aside): ${JSON.stringify(words.at(-1))}`);
   assert.equal(fake.transcriptions.length, 1);
-  const pushed = world.ws.received.get('listener') as Array<{ stage: string; pct: number }>;
-  assert.ok(pushed.some((m) => m.stage === 'transcribe' && m.pct === 100), 'the worker pushes the job\'s transcribe progress');
-  assert.equal((await world.job('j1'))?.stages.transcribe.pct, 100);
+  const pushed = world.ws.received.get('listener') as Array<{ stage: string; message: string }>;
+  assert.ok(pushed.some((m) => m.stage === 'transcribe' && /transcribed 4-10 s/.test(m.message)), 'the worker pushes the job\'s transcribe progress');
 
   const failure = answer('token-missing');
   assert.equal(failure.action, 'SendTaskFailure');
   assert.equal(failure.body.error, 'NoSuchKey');
 
   // The same audio again (a retried execution): answered from the cache, no new request.
-  await handler({ Records: [record({ taskToken: 'token-again', input: { jobId: 'j1', audioKey: 'j1/speech.wav' } })] }, context);
+  await handler({ Records: [record({ taskToken: 'token-again', input: { jobId: 'j1', audioKey: 'j1/speech.wav', span: SPAN } })] }, context);
   assert.equal(answer('token-again').action, 'SendTaskSuccess');
   assert.equal(fake.transcriptions.length, 1);
 });
 
 test('a task whose execution no longer waits (a redelivered, already answered message) is dropped, not retried', async () => {
   world.sfn.expired.add('token-stale');
-  const stale = record({ taskToken: 'token-stale', input: { jobId: 'j1', audioKey: 'j1/speech.wav' } });
+  const stale = record({ taskToken: 'token-stale', input: { jobId: 'j1', audioKey: 'j1/speech.wav', span: SPAN } });
   const res = await handler({ Records: [stale] }, context);
   assert.deepEqual(res.batchItemFailures, [], 'no redelivery into the dead-letter queue');
   assert.equal(world.sfn.calls.some((c) => c.body.taskToken === 'token-stale'), false);

@@ -143,8 +143,17 @@ test('the state machine: the shared definition, named after the stack, transcrib
   const definition = JSON.parse(typeof sm!.Properties.DefinitionString === 'string' ? sm!.Properties.DefinitionString : '{}');
   const placeholders = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!));
   assert.deepEqual([...placeholders].filter((p) => !(p in sm!.Properties.DefinitionSubstitutions)), [], 'every placeholder has a substitution');
-  assert.equal(definition.States.Transcribe.Resource, 'arn:aws:states:::sqs:sendMessage.waitForTaskToken');
-  assert.equal(definition.States.Transcribe.Parameters.MessageBody['taskToken.$'], '$$.Task.Token');
+  // Transcription in spans, one worker run each (no run grows with the source): plan, a Map over spans, join.
+  assert.equal(definition.States.Ingest.Next, 'PlanTranscript');
+  assert.equal(definition.States.Transcribe, undefined);
+  assert.equal(definition.States.PlanTranscript.Next, 'TranscribeSpans');
+  assert.equal(definition.States.TranscribeSpans.ItemsPath, '$.transcriptPlan.spans');
+  assert.equal(definition.States.TranscribeSpans.Next, 'JoinTranscript');
+  assert.equal(definition.States.JoinTranscript.ResultPath, '$.transcript', 'Score and Finalize read it where they did');
+  const span = definition.States.TranscribeSpans.ItemProcessor.States.TranscribeSpan;
+  assert.equal(span.Resource, 'arn:aws:states:::sqs:sendMessage.waitForTaskToken');
+  assert.equal(span.Parameters.MessageBody['taskToken.$'], '$$.Task.Token');
+  for (const name of ['PlanTranscript', 'TranscribeSpans', 'JoinTranscript']) assert.equal(definition.States[name].Catch[0].Next, 'JobFailed', name);
   for (const name of ['TrackFace', 'Render']) {
     const st = definition.States.Clips.ItemProcessor.States[name];
     assert.equal(st.Resource, 'arn:aws:states:::ecs:runTask.waitForTaskToken', name);
@@ -161,7 +170,8 @@ test('the state machine: the shared definition, named after the stack, transcrib
   assert.equal(inner.States.SaveRenderInput.Next, 'Render');
   assert.equal(inner.States.SaveRenderInput.Resource, 'arn:aws:states:::aws-sdk:s3:putObject');
   // A lost transcription worker (killed at Lambda's 15 minutes) fails its step within minutes, not hours.
-  assert.ok(definition.States.Transcribe.HeartbeatSeconds > 0 && definition.States.Transcribe.HeartbeatSeconds <= 300, 'Transcribe heartbeats');
+  assert.ok(span.HeartbeatSeconds > 0 && span.HeartbeatSeconds <= 300, 'TranscribeSpan heartbeats');
+  assert.ok(span.TimeoutSeconds <= 3600, 'a span is bounded');
   assert.equal(definition.States.Clips.MaxConcurrencyPath, '$.options.concurrency');
   template.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true }, LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }) });
 });

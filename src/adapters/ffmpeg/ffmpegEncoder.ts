@@ -7,6 +7,7 @@ import { ffmpegEnv } from '../../media/loopbackProxy.ts';
 import { parseProbe } from '../../media/probeParse.ts';
 import { renderArgs } from '../../media/renderArgs.ts';
 import { runProcess } from '../../media/runProcess.ts';
+import { type Pause, findPauses } from '../../media/silences.ts';
 
 /** Calls back with the fraction done from FFmpeg's `-progress pipe:1` lines. */
 function progressReader(totalSec: number, onProgress?: OnProgress): (line: string) => void {
@@ -67,6 +68,18 @@ export class FfmpegEncoder implements Encoder {
       background: true,
       ...(await this.run()),
     });
+  }
+
+  pauses(audio: string): Promise<Pause[]> {
+    return findPauses(audio);
+  }
+
+  async cutAudio(input: string, outWav: string, start: number, end: number): Promise<void> {
+    await runProcess(
+      this.bins.ffmpeg,
+      ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-ss', start.toFixed(3), '-t', (end - start).toFixed(3), '-i', input, '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', outWav],
+      { timeoutMs: 600_000, ...(await this.run()) },
+    );
   }
 
   async thumbnail(video: string, at: number, outJpeg: string): Promise<void> {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { toFile } from 'openai';
 import type { CallContext, Logger, Transcriber } from '../../core/ports.ts';
 import type { Transcript, Word } from '../../core/schemas.ts';
-import { planParts, type Part } from '../../media/audioParts.ts';
+import { planParts, stitch, type Part } from '../../media/audioParts.ts';
 import { mediaBinaries } from '../../media/binaries.ts';
 import { runProcess } from '../../media/runProcess.ts';
 import { findPauses } from '../../media/silences.ts';
@@ -105,20 +105,6 @@ export class WhisperTranscriber implements Transcriber {
     if (!parsed.success) throw new Error(`the transcription server's answer is not verbose_json: ${parsed.error.issues[0]?.message}`);
     return wordsOf(parsed.data, part.start, part.end);
   }
-}
-
-/** Parts in order; a word is kept once, by its own start, even if a server echoes an edge. */
-export function stitch(parts: Word[][]): Word[] {
-  const out: Word[] = [];
-  for (const words of parts) {
-    for (const w of words) {
-      const last = out.at(-1);
-      if (last && w.start < last.start) continue;
-      if (last && w.start === last.start && w.w === last.w) continue;
-      out.push(w);
-    }
-  }
-  return out;
 }
 
 async function encode(ffmpeg: string, input: string, output: string, range?: Part, signal?: AbortSignal): Promise<void> {
