@@ -16,11 +16,33 @@ export interface JobsBackend {
   cancelJob(id: string): Promise<JobSummary | undefined>;
 }
 
+/** A job or upload request is a few hundred bytes; 64 KiB leaves room and keeps a flood out of memory. */
+export const MAX_JSON_BYTES = 64 * 1024;
+
+/** The body, read only up to the cap. */
+async function text(req: Request): Promise<string> {
+  if (Number(req.headers.get('content-length') ?? 0) > MAX_JSON_BYTES) throw new ApiError(413, `the body is over ${MAX_JSON_BYTES} bytes`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of (req.body ?? []) as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BYTES) throw new ApiError(413, `the body is over ${MAX_JSON_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.infer<T>> {
+  // Only application/json: a form or text/plain body is what any web page can send across sites
+  // without asking (a CORS "simple request"), so it is never taken as a request.
+  if (!/^application\/json\s*(;|$)/i.test(req.headers.get('content-type') ?? '')) {
+    throw new ApiError(415, 'send the body as JSON with Content-Type: application/json');
+  }
   let raw: unknown;
   try {
-    raw = await req.json();
-  } catch {
+    raw = JSON.parse(await text(req));
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
     throw new ApiError(400, 'the body must be JSON');
   }
   const parsed = schema.safeParse(raw);

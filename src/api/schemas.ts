@@ -24,11 +24,15 @@ export const UploadTicketSchema = z.object({
 });
 export type UploadTicket = z.infer<typeof UploadTicketSchema>;
 
+/** Longest URL and file path a request may name (browsers and servers commonly stop near 2 KB; PATH_MAX is 4 KB). */
+export const MAX_URL_CHARS = 2048;
+export const MAX_PATH_CHARS = 4096;
+
 export const JobSourceSchema = z.union([
   z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'uploadId is not one this server gave out') }),
-  z.object({ url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }) }),
+  z.object({ url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }).max(MAX_URL_CHARS, `url must be at most ${MAX_URL_CHARS} characters`) }),
   /** A file on the server's machine (local server only). */
-  z.object({ path: z.string().min(1) }),
+  z.object({ path: z.string().min(1).max(MAX_PATH_CHARS, `path must be at most ${MAX_PATH_CHARS} characters`) }),
 ]);
 export type JobSource = z.infer<typeof JobSourceSchema>;
 
@@ -76,6 +80,6 @@ export const FinalMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('failed'), jobId: z.string(), error: z.string() }),
   z.object({ type: z.literal('cancelled'), jobId: z.string() }),
 ]);
-export const ClientMessageSchema = z.object({ subscribe: z.string().min(1).describe('a job id, or "*" for every job') });
+export const ClientMessageSchema = z.object({ subscribe: z.string().min(1).max(64).describe('a job id, or "*" for every job') });
 
 export const ErrorBodySchema = z.object({ error: z.string() });

@@ -8,6 +8,12 @@ export const AwsStageEnvSchema = z.object({
   CONNECTIONS_TABLE: z.string().min(1),
   /** The WebSocket API's Management API endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
   WS_CALLBACK_URL: z.url(),
+  /**
+   * Which addresses URL sources may come from: 'public' (the default; a function can reach its
+   * runtime API on 127.0.0.1 and a task its credentials on 169.254.170.2), or 'any' for a
+   * rehearsal against servers on loopback.
+   */
+  CLIPFORGE_URL_ADDRESSES: z.enum(['public', 'any']).default('public'),
   /** Local copies of objects (Lambda: /tmp; Fargate: the task's ephemeral disk). */
   SCRATCH_DIR: z.string().default('/tmp/clipforge'),
 });

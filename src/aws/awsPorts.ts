@@ -8,6 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { S3SourceResolver } from '../adapters/aws/s3SourceResolver.ts';
+import { DEFAULT_DOWNLOAD_LIMITS } from '../adapters/http/download.ts';
 import { S3Storage } from '../adapters/aws/s3Storage.ts';
 import { FfmpegEncoder } from '../adapters/ffmpeg/ffmpegEncoder.ts';
 import { FirstPassScorer } from '../adapters/scoring/firstPassScorer.ts';
@@ -45,7 +46,7 @@ export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, lo
   return {
     work,
     outputs: new S3Storage(env.OUTPUTS_BUCKET, c.s3, scratch, outputPrefix(jobId)),
-    sources: new S3SourceResolver(c.s3, work),
+    sources: new S3SourceResolver(c.s3, work, { ...DEFAULT_DOWNLOAD_LIMITS, addresses: env.CLIPFORGE_URL_ADDRESSES }),
     encoder: new FfmpegEncoder(),
     // Stages that transcribe, score or track are given their model; these make a misuse visible.
     transcriber: { name: 'none', model: 'none', transcribe: () => Promise.reject(new Error('this stage has no transcriber')) },

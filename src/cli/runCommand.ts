@@ -101,6 +101,8 @@ export async function runCommand(argv: string[]): Promise<number> {
       options: args.options,
       progress: display,
       log: display,
+      // The local user's own command: any address they can reach, their LAN and this machine included.
+      urlAddresses: 'any',
     });
     display.stop();
     if (args.json) {

@@ -9,7 +9,8 @@ import { lineProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
 
 export const SERVE_USAGE = `usage: clipforge serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--inbox DIR]
-                       [--concurrency 2] [--backlog 20] [--token TOKEN] [--max-upload-mb 8192]`;
+                       [--concurrency 2] [--backlog 20] [--token TOKEN] [--max-upload-mb 8192]
+                       [--public-host NAME ...] [--allow-private-urls]`;
 
 const ServeArgsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -20,6 +21,8 @@ const ServeArgsSchema = z.object({
   backlog: z.coerce.number().int().min(1).max(10_000).default(20),
   token: z.string().min(16, 'the token must be at least 16 characters').optional(),
   'max-upload-mb': z.coerce.number().positive().default(8192),
+  'public-host': z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name, like clips.example.com')).default([]),
+  'allow-private-urls': z.boolean().default(false),
 });
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -36,6 +39,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         backlog: { type: 'string' },
         token: { type: 'string' },
         'max-upload-mb': { type: 'string' },
+        'public-host': { type: 'string', multiple: true },
+        'allow-private-urls': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -56,6 +61,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     backlog: a.backlog,
     token,
     maxUploadBytes: Math.round(a['max-upload-mb'] * 1024 * 1024),
+    publicHosts: a['public-host'],
+    allowPrivateUrls: a['allow-private-urls'],
     log,
   });
   server.queue.on('event', (e) => {

@@ -28,6 +28,8 @@ export interface QueueOptions {
   /** Replaced in tests; the real job runner by default. */
   run?: (req: LocalJobRequest) => Promise<Manifest>;
   jobPorts?: LocalJobRequest['ports'];
+  /** Which addresses clients' URL sources may come from: public ones unless serve was told otherwise. */
+  urlAddresses?: LocalJobRequest['urlAddresses'];
 }
 
 export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
@@ -153,6 +155,7 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
       progress,
       log: this.log,
       signal: controller.signal,
+      urlAddresses: this.opts.urlAddresses ?? 'public',
       ...(this.opts.jobPorts ? { ports: this.opts.jobPorts } : {}),
     })
       .then(

@@ -22,6 +22,7 @@ import { JobQueue, type QueueEvent } from './jobQueue.ts';
 import { JobStore } from './jobStore.ts';
 import { LocalBackend } from './localBackend.ts';
 import { receiveUpload } from './receiveUpload.ts';
+import { refusal } from './requestGuards.ts';
 
 export interface ServeOptions {
   port: number;
@@ -35,6 +36,10 @@ export interface ServeOptions {
   log: Logger;
   inboxPollMs?: number;
   jobPorts?: LocalJobRequest['ports'];
+  /** Let clients' URL sources name loopback and private addresses (tests, home labs); off by default. */
+  allowPrivateUrls?: boolean;
+  /** Host names clients reach this server by, besides loopback names and IP addresses. */
+  publicHosts?: string[];
 }
 
 export interface RunningServer {
@@ -75,6 +80,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       maxAttempts: 2,
       dataDir: opts.dataDir,
       resolveSource: (s) => backend!.resolveSource(s),
+      urlAddresses: opts.allowPrivateUrls ? 'any' : 'public',
       ...(opts.jobPorts ? { jobPorts: opts.jobPorts } : {}),
     },
     opts.log,
@@ -92,6 +98,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.onError((err) => {
     if (!(err instanceof ApiError)) opts.log.warn('request failed', { error: String(err) });
     return errorResponse(err);
+  });
+  const guard = { boundHost: opts.host, publicHosts: opts.publicHosts ?? [] };
+  app.use('*', async (c, next) => {
+    const why = refusal({ method: c.req.method, host: c.req.header('host'), origin: c.req.header('origin') }, guard);
+    if (why) throw new ApiError(403, why);
+    await next();
   });
   app.use('*', async (c, next) => {
     if (opts.token && !PUBLIC.has(c.req.path) && !tokenMatches(bearer(c.req), opts.token)) {
@@ -130,6 +142,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (url.pathname !== '/ws') return refuse(404, 'Not Found');
+    if (refusal({ method: 'GET', upgrade: true, host: req.headers.host, origin: req.headers.origin }, guard)) return refuse(403, 'Forbidden');
     const given = url.searchParams.get('token') ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
     if (opts.token && !tokenMatches(given, opts.token)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

@@ -40,7 +40,7 @@ let queueUrl: string;
 let definition: StateMachineDefinition;
 let functions: DeployedFunctions;
 let lambdaEnv: Record<string, string>;
-const stage = (path: string) => (input: unknown) => call(functions.get(path), input, lambdaEnv);
+const stage = (path: string, env: Record<string, string> = {}) => (input: unknown) => call(functions.get(path), input, { ...lambdaEnv, ...env });
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:clipforge-${name}`;
 const TASK_DEF = { track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1', render: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1' };
@@ -98,7 +98,7 @@ interface Harness {
 }
 
 /** The integrations, played by the real parts; `failFirstRender` makes the first Render RunTask fail as ECS would report it. */
-function harness(opts: { failFirstRender?: boolean } = {}): Harness {
+function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, string> } = {}): Harness {
   const runTasks: Harness['runTasks'] = [];
   const calls: Record<string, number> = {};
   let renderCalls = 0;
@@ -132,7 +132,7 @@ function harness(opts: { failFirstRender?: boolean } = {}): Harness {
     return {};
   };
   const handlers: LocalHandlers & Record<string, (input: unknown) => Promise<unknown>> = {
-    Ingest: async (i) => (count('Ingest'), stage('Pipeline/Ingest')(i)),
+    Ingest: async (i) => (count('Ingest'), stage('Pipeline/Ingest', opts.ingestEnv)(i)),
     PlanTranscript: async (i) => (count('PlanTranscript'), stage('Pipeline/PlanTranscript')(i)),
     JoinTranscript: async (i) => (count('JoinTranscript'), stage('Pipeline/JoinTranscript')(i)),
     Score: async (i) => (count('Score'), stage('Pipeline/Score')(i)),
@@ -230,14 +230,29 @@ test('a URL source (by host name) is fetched once into the work bucket and becom
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   after(() => server.close());
   const source = `http://localhost:${(server.address() as AddressInfo).port}/talks/face-talk.mp4`;
+  // As deployed, a URL on loopback is refused (next test); this rehearsal's server is on loopback.
   await world.addJob('sm-url');
-  const h = harness();
+  const h = harness({ ingestEnv: { CLIPFORGE_URL_ADDRESSES: 'any' } });
   const manifest = ManifestSchema.parse(await runStateMachine({ jobId: 'sm-url', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }));
   assert.equal(manifest.clips.length, 2);
   assert.equal(manifest.source.path, source);
   const work = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.work, Prefix: 'jobs/sm-url/download-' }));
   assert.equal(work.KeyCount, 1, 'the URL was copied into the work bucket once');
   assert.equal((await world.job('sm-url'))?.status, 'done');
+});
+
+test('as deployed, a URL source on the function\'s own network (loopback) is refused as bad input, never fetched', async () => {
+  let hits = 0;
+  const server = createServer((_req, res) => void (hits++, res.writeHead(200).end('secret')));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  after(() => server.close());
+  await world.addJob('sm-ssrf');
+  const h = harness();
+  const source = `http://localhost:${(server.address() as AddressInfo).port}/latest/meta-data`;
+  await assert.rejects(runStateMachine({ jobId: 'sm-ssrf', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }), /InputError|cannot be reached/);
+  assert.equal(h.calls.Ingest, 1, 'not retried');
+  assert.equal(hits, 0);
+  assert.match((await world.job('sm-ssrf'))?.error, /^InputError: could not download .*: it cannot be reached from this server$/);
 });
 
 test('a truncated upload is bad input: Ingest runs once, the job fails with the reason, and no credential is stored', async () => {

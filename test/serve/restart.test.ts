@@ -2,33 +2,17 @@
 // data folder: the job is not lost, it runs again and finishes. A job cut short by restarts
 // every time it runs is failed with the reason.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { JobQueue } from '../../src/serve/jobQueue.ts';
 import { JobStore } from '../../src/serve/jobStore.ts';
 import { shortTalk } from '../helpers/media.ts';
 import { call, follow } from '../helpers/serveClient.ts';
+import { serveProcess } from '../helpers/serveProcess.ts';
 
-function serve(data: string): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'clipforge.js'), 'serve', '--port', '0', '--data', data, '--concurrency', '1'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /serving on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, output: () => out });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-}
+const serve = (data: string) => serveProcess(data);
 
 test('a server killed mid-job is restarted and the job finishes', async () => {
   const data = await mkdtemp(join(tmpdir(), 'serve-restart-'));

@@ -1,33 +1,112 @@
-// Streams an http(s) URL to a file with a size cap and a timeout; a failed download leaves nothing.
+// Streams an http(s) URL to a file: the one fetcher for every URL the project opens on someone's
+// behalf (sources and caption files, locally and on AWS). A size cap, an overall timeout and a
+// stall timeout; a failed download leaves nothing. Unless the caller may fetch anything (the CLI,
+// the local user's own command), the host is resolved once and the connection made to that very
+// address only if every address it resolves to is public (addressGuard.ts); an IP literal is
+// checked as it is; each redirect, at most 5, goes through the same check. Every refused or
+// unreachable target gets one message, so the errors do not map the server's network.
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { type IncomingMessage, get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError, errorMessage } from '../../core/errors.ts';
+import { isPublicAddress } from './addressGuard.ts';
+
+/** 'any': the local user's own command; 'public': a server fetching for a client; or a predicate (home labs, tests). */
+export type AddressPolicy = 'any' | 'public' | ((address: string) => boolean);
 
 export interface DownloadLimits {
   maxBytes: number;
   timeoutMs: number;
+  /** No byte for this long fails the download (a peer that sends headers and then trickles). */
+  stallMs?: number;
+  addresses?: AddressPolicy;
 }
 
-export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = { maxBytes: 8 * 1024 ** 3, timeoutMs: 30 * 60_000 };
+export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = { maxBytes: 8 * 1024 ** 3, timeoutMs: 30 * 60_000, stallMs: 60_000, addresses: 'public' };
+export const MAX_REDIRECTS = 5;
+
+class Refused extends Error {}
+
+const allowed = (policy: AddressPolicy, address: string) => (policy === 'any' ? true : policy === 'public' ? isPublicAddress(address) : policy(address));
+
+/** dns.lookup, answering only when every address of the name is allowed; the socket then connects to what it answers. */
+function guardedLookup(policy: AddressPolicy): LookupFunction {
+  return ((hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+    dnsLookup(hostname, { all: true }, (err, addresses) => {
+      if (err) return callback(err, '');
+      if (!addresses.length || addresses.some((a) => !allowed(policy, a.address))) return callback(new Refused(), '');
+      if (options.all) callback(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  }) as LookupFunction;
+}
+
+function open(url: URL, limits: DownloadLimits, signal: AbortSignal, state: { stalled: boolean }): Promise<IncomingMessage> {
+  const policy = limits.addresses ?? 'public';
+  return new Promise((resolve, reject) => {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return reject(new Refused());
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && !allowed(policy, host)) return reject(new Refused());
+    const get = url.protocol === 'https:' ? httpsGet : httpGet;
+    const req = get(url, { signal, agent: false, headers: { 'user-agent': 'clipforge', accept: '*/*' }, ...(policy === 'any' ? {} : { lookup: guardedLookup(policy) }) }, resolve);
+    req.setTimeout(limits.stallMs ?? DEFAULT_DOWNLOAD_LIMITS.stallMs!, () => ((state.stalled = true), req.destroy(new Stalled())));
+    req.on('error', reject);
+  });
+}
+
+class Stalled extends Error {}
 
 export async function downloadToFile(url: string, dest: string, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS): Promise<void> {
   const cap = `${(limits.maxBytes / 1024 ** 2).toFixed(0)} MB`;
-  let res: Response;
+  const stallSec = Math.round((limits.stallMs ?? DEFAULT_DOWNLOAD_LIMITS.stallMs!) / 1000);
+  const policy = limits.addresses ?? 'public';
+  // A stall destroys the socket; the body stream then fails as "aborted", so the cause is kept here.
+  const state = { stalled: false };
+  const failed = (err: unknown): InputError => {
+    if (err instanceof InputError) return err;
+    if (err instanceof Stalled || state.stalled) return new InputError(`download of ${url} stalled: no data for ${stallSec} s`);
+    if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') return new InputError(`download of ${url} took longer than ${Math.round(limits.timeoutMs / 60_000)} minutes`);
+    // The same words for a refused address, a closed port or an unknown name: nothing to map a network by.
+    if (err instanceof Refused || policy !== 'any') return new InputError(`could not download ${url}: it cannot be reached from this server`);
+    return new InputError(`could not download ${url}: ${errorMessage(err)}`);
+  };
+  const signal = AbortSignal.timeout(limits.timeoutMs);
+  let res: IncomingMessage | undefined;
+  let at: URL;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(limits.timeoutMs), redirect: 'follow' });
-  } catch (err) {
-    throw new InputError(`could not download ${url}: ${errorMessage(err)}`);
+    at = new URL(url);
+  } catch {
+    throw new InputError(`${url} is not a URL`);
   }
-  if (!res.ok || !res.body) throw new InputError(`could not download ${url}: HTTP ${res.status} ${res.statusText}`);
-  const declared = Number(res.headers.get('content-length') ?? NaN);
+  try {
+    for (let hop = 0; ; hop++) {
+      res = await open(at, limits, signal, state);
+      const location = res.headers.location;
+      if (!(res.statusCode && res.statusCode >= 300 && res.statusCode < 400 && location)) break;
+      res.resume();
+      if (hop >= MAX_REDIRECTS) throw new InputError(`could not download ${url}: more than ${MAX_REDIRECTS} redirects`);
+      at = new URL(location, at);
+    }
+  } catch (err) {
+    throw failed(err);
+  }
+  if (!res) throw failed(new Refused());
+  if (res.statusCode !== 200) {
+    res.resume();
+    throw new InputError(`could not download ${url}: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd());
+  }
+  const declared = Number(res.headers['content-length'] ?? NaN);
   if (declared > limits.maxBytes) {
-    await res.body.cancel();
+    res.destroy();
     throw new InputError(`${url} is ${(declared / 1024 ** 2).toFixed(0)} MB, over the ${cap} download cap`);
   }
   let seen = 0;
-  const cap_ = new Transform({
+  const capped = new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
       if (seen > limits.maxBytes) done(new InputError(`${url} is over the ${cap} download cap`));
@@ -35,10 +114,12 @@ export async function downloadToFile(url: string, dest: string, limits: Download
     },
   });
   try {
-    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), cap_, createWriteStream(dest));
+    await pipeline(res, capped, createWriteStream(dest));
+    // A connection cut short ends the stream early without an error: a declared length must be met.
+    if (Number.isFinite(declared) && seen !== declared) throw new InputError(`download of ${url} was cut short (${seen} of ${declared} bytes)`);
   } catch (err) {
     await rm(dest, { force: true });
-    if (err instanceof InputError) throw err;
-    throw new InputError(`download of ${url} failed: ${errorMessage(err)}`);
+    // Connected to an allowed server by now: its own failure may be named.
+    throw err instanceof InputError || state.stalled || (err as Error).name === 'TimeoutError' ? failed(err) : new InputError(`download of ${url} failed: ${errorMessage(err)}`);
   }
 }

@@ -3,6 +3,7 @@
 import { FfmpegEncoder } from '../../adapters/ffmpeg/ffmpegEncoder.ts';
 import { DiskStorage } from '../../adapters/local/diskStorage.ts';
 import { LocalSourceResolver } from '../../adapters/local/localSourceResolver.ts';
+import { type AddressPolicy, DEFAULT_DOWNLOAD_LIMITS } from '../../adapters/http/download.ts';
 import { PocketsphinxTranscriber } from '../../adapters/pocketsphinx/pocketsphinxTranscriber.ts';
 import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
 import { priceTableFromEnv } from '../../adapters/openai/openaiConfig.ts';
@@ -17,12 +18,13 @@ export function localPorts(
   overrides: Partial<StagePorts> & Pick<StagePorts, 'tracker'>,
   prices: PriceTable = priceTableFromEnv(),
   signal?: AbortSignal,
+  urlAddresses: AddressPolicy = 'public',
 ): StagePorts {
   const work = overrides.work ?? new DiskStorage(dirs.work);
   return {
     work,
     outputs: new DiskStorage(dirs.out),
-    sources: new LocalSourceResolver(work),
+    sources: new LocalSourceResolver(work, { ...DEFAULT_DOWNLOAD_LIMITS, addresses: urlAddresses }),
     encoder: new FfmpegEncoder(undefined, signal),
     transcriber: new PocketsphinxTranscriber(),
     scorer: new FirstPassScorer(),

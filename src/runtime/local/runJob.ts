@@ -18,6 +18,7 @@ import { chooseTracker } from './chooseTracker.ts';
 import { localPorts } from './localPorts.ts';
 import { type LocalHandlers, runStateMachine } from './stateMachine.ts';
 import { keepFresh, sweepStaleWork } from './sweeper.ts';
+import type { AddressPolicy } from '../../adapters/http/download.ts';
 
 export const DEFAULT_WORK_ROOT = process.env.CLIPFORGE_WORK_DIR ?? join(tmpdir(), 'clipforge-work');
 
@@ -35,6 +36,8 @@ export interface LocalJobRequest {
   ports?: Partial<StagePorts>;
   retryDelayMs?: number;
   signal?: AbortSignal;
+  /** Which addresses URL sources and caption URLs may come from (default: public ones only). */
+  urlAddresses?: AddressPolicy;
 }
 
 /** A job that ended without clips; `kind` is the Step Functions error name. */
@@ -95,7 +98,7 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   const ownTracker = req.ports?.tracker ? undefined : await chooseTracker(req.log);
   const tracker = req.ports?.tracker ?? ownTracker!;
   const models = req.ports?.transcriber && req.ports.scorer ? undefined : localModels(req.log);
-  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...models, ...req.ports }, undefined, req.signal);
+  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...models, ...req.ports }, undefined, req.signal, req.urlAddresses);
   const clock = new StageClock();
   let failure: { Error?: string; Cause?: string } | undefined;
   const stages: LocalHandlers = {

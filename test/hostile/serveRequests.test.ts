@@ -1,0 +1,114 @@
+// Hostile pages and clients against the real `clipforge serve` process on loopback with no token
+// (the default a user runs): another site's page sending "simple" cross-site requests, a DNS
+// rebinding page (a foreign Host), a WebSocket from a foreign Origin, oversized bodies and
+// fields, and a URL source pointing into the server's own network. Raw HTTP, so the Host and
+// Origin headers are what an attacker's browser would send.
+import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import WebSocket from 'ws';
+import { call } from '../helpers/serveClient.ts';
+import { type ServeProcess, serveProcess } from '../helpers/serveProcess.ts';
+
+let srv: ServeProcess;
+let port: number;
+
+before(async () => {
+  srv = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-hostile-')), ['--public-host', 'clips.example.org']);
+  port = Number(new URL(srv.url).port);
+});
+after(() => srv?.stop());
+
+/** One raw request: every header as given (fetch would not let a test set Host). */
+function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const jobBody = JSON.stringify({ source: { path: '/etc/passwd' } });
+const jobCount = async () => ((await call(srv.url, 'GET', '/jobs')).json.jobs as unknown[]).length;
+
+test('a cross-site "simple" request (text/plain or a form carrying JSON) starts nothing: 415', async () => {
+  const before = await jobCount();
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    const res = await raw('POST', '/jobs', { host: `127.0.0.1:${port}`, 'content-type': type }, jobBody);
+    assert.equal(res.status, 415, type);
+    assert.match(JSON.parse(res.body).error, /Content-Type: application\/json/);
+  }
+  assert.equal(await jobCount(), before);
+});
+
+test('a page of another site may not start, cancel or upload even with the right content type: 403 on a foreign Origin', async () => {
+  const before = await jobCount();
+  const res = await raw('POST', '/jobs', { host: `127.0.0.1:${port}`, origin: 'http://evil.example', 'content-type': 'application/json' }, jobBody);
+  assert.equal(res.status, 403);
+  assert.equal((await raw('POST', '/uploads', { host: `localhost:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' }, '{"filename":"a.mp4","size":10}')).status, 403);
+  assert.equal((await raw('DELETE', '/jobs/x', { host: `localhost:${port}`, origin: 'null' })).status, 403, 'a sandboxed page');
+  assert.equal(await jobCount(), before);
+  // The server's own page (same origin as the Host it used) is served as before.
+  const own = await raw('POST', '/uploads', { host: `localhost:${port}`, origin: `http://localhost:${port}`, 'content-type': 'application/json' }, '{"filename":"a.mp4","size":10}');
+  assert.equal(own.status, 201, own.body);
+});
+
+test('DNS rebinding: a request naming another host is refused, on every route; loopback names, IPs and --public-host are answered', async () => {
+  for (const [path, method] of [['/jobs', 'GET'], ['/', 'GET'], ['/healthz', 'GET'], ['/jobs', 'POST']] as const) {
+    const res = await raw(method, path, { host: `rebind.evil.example:${port}`, 'content-type': 'application/json' }, method === 'POST' ? jobBody : undefined);
+    assert.equal(res.status, 403, `${method} ${path}`);
+  }
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'clips.example.org']) {
+    assert.equal((await raw('GET', '/jobs', { host })).status, 200, host);
+  }
+});
+
+test('a WebSocket from a foreign Origin or Host is refused before it can subscribe; the page\'s own is accepted', async () => {
+  const open = (headers: Record<string, string>) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers });
+      ws.on('open', () => (ws.close(), resolve(101)));
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode!));
+      ws.on('error', () => resolve(0));
+    });
+  assert.equal(await open({ origin: 'http://evil.example' }), 403);
+  assert.equal(await open({ host: 'rebind.evil.example' }), 403);
+  assert.equal(await open({ origin: `http://127.0.0.1:${port}` }), 101);
+});
+
+test('floods: a 200 KB body and over-long fields are refused before they reach the store', async () => {
+  const before = await jobCount();
+  const big = JSON.stringify({ source: { path: 'x'.repeat(200_000) } });
+  assert.equal((await raw('POST', '/jobs', { host: `127.0.0.1:${port}`, 'content-type': 'application/json' }, big)).status, 413);
+  const longUrl = await call(srv.url, 'POST', '/jobs', { source: { url: `http://example.com/${'a'.repeat(3000)}.mp4` } });
+  assert.equal(longUrl.status, 400);
+  assert.match(longUrl.json.error, /at most 2048 characters/);
+  assert.equal(await jobCount(), before);
+});
+
+test('SSRF: a URL source into the server\'s own network fails as unreachable and is never requested', async () => {
+  let hits = 0;
+  const internal = createServer((_req, res) => void (hits++, res.writeHead(200).end('secret')));
+  await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
+  after(() => internal.close());
+  const url = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/admin.mp4`;
+  const created = await call(srv.url, 'POST', '/jobs', { source: { url } });
+  assert.equal(created.status, 202);
+  let job: any;
+  for (let i = 0; i < 100; i++) {
+    job = (await call(srv.url, 'GET', `/jobs/${created.json.jobId}`)).json;
+    if (job.status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(job.status, 'failed');
+  assert.match(job.error, /could not download .*: it cannot be reached from this server/);
+  assert.equal(hits, 0);
+});
