@@ -12,10 +12,16 @@ function stamp(seconds: number, sep: ',' | '.'): string {
 
 const text = (g: CaptionGroup) => g.words.map((w) => w.w).join(' ');
 
+/** SRT has no escapes; an arrow in the words would read as a timing line to some players. */
+const srtText = (g: CaptionGroup) => text(g).replaceAll('-->', '->');
+
+/** WebVTT cue text: & < > are markup (a stray "<" hides the rest of the cue; "-->" ends it). */
+const vttText = (g: CaptionGroup) => text(g).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
 export function buildSrt(groups: CaptionGroup[]): string {
-  return groups.map((g, i) => `${i + 1}\n${stamp(g.start, ',')} --> ${stamp(g.end, ',')}\n${text(g)}\n`).join('\n');
+  return groups.map((g, i) => `${i + 1}\n${stamp(g.start, ',')} --> ${stamp(g.end, ',')}\n${srtText(g)}\n`).join('\n');
 }
 
 export function buildVtt(groups: CaptionGroup[]): string {
-  return ['WEBVTT', '', ...groups.map((g) => `${stamp(g.start, '.')} --> ${stamp(g.end, '.')}\n${text(g)}\n`)].join('\n');
+  return ['WEBVTT', '', ...groups.map((g) => `${stamp(g.start, '.')} --> ${stamp(g.end, '.')}\n${vttText(g)}\n`)].join('\n');
 }

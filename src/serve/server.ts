@@ -51,6 +51,20 @@ export interface RunningServer {
 }
 
 const WEB_DIR = join(PROJECT_ROOT, 'src', 'web');
+
+/** On every response: the page loads only its own script, style and media, is never framed, leaks no URL. */
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+};
+/** A client message is a subscription of a few dozen bytes. */
+const WS_MAX_MESSAGE_BYTES = 4096;
+/** Subscriptions one socket may hold ("*" covers every job). */
+const WS_MAX_SUBSCRIPTIONS = 100;
+/** A consumer this far behind (not reading) is dropped, so it cannot grow the server's memory. */
+const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const PUBLIC = new Set(['/', '/index.html', '/app.js', '/style.css', '/healthz']);
 
 export function isLoopback(host: string): boolean {
@@ -101,6 +115,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   const guard = { boundHost: opts.host, publicHosts: opts.publicHosts ?? [] };
   app.use('*', async (c, next) => {
+    await next();
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+  });
+  app.use('*', async (c, next) => {
     const why = refusal({ method: c.req.method, host: c.req.header('host'), origin: c.req.header('origin') }, guard);
     if (why) throw new ApiError(403, why);
     await next();
@@ -135,7 +153,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.notFound(() => errorResponse(new ApiError(404, 'no such route')));
 
   const server = createServer(getRequestListener(app.fetch));
-  const wss = new WebSocketServer({ noServer: true });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
+  /** Sends unless the client has stopped reading; then it is dropped. */
+  const send = (ws: WebSocket, text: string) => {
+    if (ws.bufferedAmount > WS_MAX_BUFFERED_BYTES) return void ws.terminate();
+    ws.send(text);
+  };
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const refuse = (status: number, text: string) => {
@@ -153,23 +176,32 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   wss.on('connection', (ws: WebSocket) => {
     subs.set(ws, new Set());
     ws.on('close', () => subs.delete(ws));
+    // A client's protocol fault (a frame over the limit, a bad frame) ends its connection, never the server.
+    ws.on('error', () => ws.terminate());
     ws.on('message', (data) => {
       let msg;
       try {
         msg = ClientMessageSchema.parse(JSON.parse(String(data)));
       } catch {
-        ws.send(JSON.stringify({ type: 'error', error: 'send {"subscribe": "<jobId>"} or {"subscribe": "*"}' }));
+        send(ws, JSON.stringify({ type: 'error', error: 'send {"subscribe": "<jobId>"} or {"subscribe": "*"}' }));
         return;
       }
-      subs.get(ws)?.add(msg.subscribe);
-      // Catch up: where the job is now, or how it ended.
-      const jobs = msg.subscribe === '*' ? store.jobs(50).reverse() : [store.job(msg.subscribe)].filter((j) => j !== undefined);
-      if (msg.subscribe !== '*' && !jobs.length) ws.send(JSON.stringify({ type: 'error', jobId: msg.subscribe, error: `no job ${msg.subscribe}` }));
+      const mine = subs.get(ws)!;
+      if (!mine.has(msg.subscribe) && mine.size >= WS_MAX_SUBSCRIPTIONS) {
+        send(ws, JSON.stringify({ type: 'error', error: `at most ${WS_MAX_SUBSCRIPTIONS} subscriptions per connection; subscribe to "*" for every job` }));
+        return;
+      }
+      mine.add(msg.subscribe);
+      // Catch up: where the job is now, or how it ended. For "*" without manifests: each job's
+      // detail is one GET /jobs/{id} away, and 50 manifests at every subscribe would be a flood.
+      const all = msg.subscribe === '*';
+      const jobs = all ? store.jobs(50).reverse() : [store.job(msg.subscribe)].filter((j) => j !== undefined);
+      if (!all && !jobs.length) send(ws, JSON.stringify({ type: 'error', jobId: msg.subscribe, error: `no job ${msg.subscribe}` }));
       for (const j of jobs) {
-        if (j.stage) ws.send(JSON.stringify({ type: 'progress', jobId: j.id, stage: j.stage, pct: j.pct, message: j.message ?? '' }));
-        if (j.status === 'done') ws.send(JSON.stringify({ type: 'done', jobId: j.id, manifest: j.manifest, job: local.detail(j, '') }));
-        if (j.status === 'failed') ws.send(JSON.stringify({ type: 'failed', jobId: j.id, error: j.error }));
-        if (j.status === 'cancelled') ws.send(JSON.stringify({ type: 'cancelled', jobId: j.id }));
+        if (j.stage) send(ws, JSON.stringify({ type: 'progress', jobId: j.id, stage: j.stage, pct: j.pct, message: j.message ?? '' }));
+        if (j.status === 'done') send(ws, JSON.stringify(all ? { type: 'done', jobId: j.id } : { type: 'done', jobId: j.id, manifest: j.manifest, job: local.detail(j, '') }));
+        if (j.status === 'failed') send(ws, JSON.stringify({ type: 'failed', jobId: j.id, error: j.error }));
+        if (j.status === 'cancelled') send(ws, JSON.stringify({ type: 'cancelled', jobId: j.id }));
       }
     });
   });
@@ -184,7 +216,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       } else {
         payload ??= JSON.stringify(e);
       }
-      ws.send(payload);
+      send(ws, payload);
     }
   });
 

@@ -112,3 +112,32 @@ test('SSRF: a URL source into the server\'s own network fails as unreachable and
   assert.match(job.error, /could not download .*: it cannot be reached from this server/);
   assert.equal(hits, 0);
 });
+
+test('WebSocket floods: a frame over 4 KB closes the connection; subscriptions are capped per socket', async () => {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  await new Promise((r) => ws.on('open', r));
+  const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
+  ws.send(JSON.stringify({ subscribe: 'x'.repeat(90_000) }));
+  assert.equal(await closed, 1009, 'message too big');
+
+  const many = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+  const errors: string[] = [];
+  many.on('message', (d) => {
+    const m = JSON.parse(String(d));
+    if (m.type === 'error' && /at most 100 subscriptions/.test(m.error)) errors.push(m.error);
+  });
+  await new Promise((r) => many.on('open', r));
+  for (let i = 0; i < 120; i++) many.send(JSON.stringify({ subscribe: `job-${i}` }));
+  for (let i = 0; i < 50 && errors.length < 20; i++) await new Promise((r) => setTimeout(r, 50));
+  many.close();
+  assert.equal(errors.length, 20, 'the 20 past the cap are refused');
+});
+
+test('every response carries the security headers: page, script, API, errors', async () => {
+  for (const path of ['/', '/app.js', '/jobs', '/nope']) {
+    const res = await fetch(srv.url + path);
+    assert.match(res.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/, path);
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff', path);
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
+  }
+});

@@ -54,3 +54,19 @@ test('SRT and VTT cues match the groups, relative to the clip', () => {
   assert.equal(srt.match(/-->/g)?.length, groups.length);
   assert.equal(vtt.match(/-->/g)?.length, groups.length);
 });
+
+test('VTT cue text is escaped and SRT text has no timing arrow: words with <, & or --> stay words', () => {
+  const groups = groupWords(timedWords('if a<b & c --> d then <b>bold</b>'), 10);
+  const vtt = buildVtt(groups);
+  const cues = vtt.split('\n\n').slice(1).filter(Boolean);
+  assert.equal(cues.length, groups.length);
+  for (const cue of cues) {
+    const [timing, ...lines] = cue.split('\n');
+    assert.match(timing!, /^\d\d:\d\d:\d\d\.\d{3} --> \d\d:\d\d:\d\d\.\d{3}$/);
+    assert.doesNotMatch(lines.join('\n'), /<|-->|&(?!amp;|lt;|gt;)/, cue);
+  }
+  const spoken = cues.map((c) => c.split('\n').slice(1).join(' ').trim()).join(' ');
+  assert.equal(spoken.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&'), 'if a<b & c --> d then <b>bold</b>');
+  const srt = buildSrt(groups);
+  assert.equal(srt.match(/-->/g)?.length, groups.length, 'one arrow per cue, none in the text');
+});
