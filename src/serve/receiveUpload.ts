@@ -1,5 +1,7 @@
-// Streams an upload's bytes to disk under a temporary name; it appears under its final name only
-// when complete, so a dropped connection leaves nothing half-written.
+// Streams an upload's bytes to disk under a temporary name of its own; it appears under its final
+// name only when exactly the declared size arrived, so a dropped or short connection leaves
+// nothing half-written. One writer per upload: a second PUT while one is under way gets 409.
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
@@ -8,11 +10,26 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../api/apiError.ts';
 
-export async function receiveUpload(req: IncomingMessage, dest: string, maxBytes: number): Promise<number> {
+/** Uploads being written now, by destination. */
+const writing = new Set<string>();
+
+/** `size`: what POST /uploads declared; the body must be exactly that. */
+export async function receiveUpload(req: IncomingMessage, dest: string, maxBytes: number, size: number): Promise<number> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > maxBytes) throw new ApiError(413, `the upload is ${declared} bytes, over the ${maxBytes}-byte limit`);
+  if (Number.isFinite(declared) && declared !== size) throw new ApiError(400, `the upload is ${declared} bytes, but ${size} were announced`);
+  if (writing.has(dest)) throw new ApiError(409, 'this upload is already being sent by another request');
+  writing.add(dest);
+  try {
+    return await write(req, dest, maxBytes, size);
+  } finally {
+    writing.delete(dest);
+  }
+}
+
+async function write(req: IncomingMessage, dest: string, maxBytes: number, size: number): Promise<number> {
   await mkdir(dirname(dest), { recursive: true });
-  const tmp = `${dest}.partial-${process.pid}`;
+  const tmp = `${dest}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
   let seen = 0;
   const cap = new Transform({
     transform(chunk: Buffer, _enc, done) {
@@ -24,6 +41,7 @@ export async function receiveUpload(req: IncomingMessage, dest: string, maxBytes
   try {
     await pipeline(req, cap, createWriteStream(tmp));
     if (seen === 0) throw new ApiError(400, 'the upload is empty');
+    if (seen !== size) throw new ApiError(400, `the upload ended after ${seen} of the ${size} bytes announced; send it again`);
     await rename(tmp, dest);
     return seen;
   } catch (err) {

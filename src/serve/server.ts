@@ -135,7 +135,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const up = store.upload(c.req.param('id'));
     if (!up) throw new ApiError(404, `no upload ${c.req.param('id')}`);
     if (up.received) throw new ApiError(409, `upload ${up.id} was already received`);
-    const bytes = await receiveUpload(c.env.incoming, up.path, Math.min(opts.maxUploadBytes, up.size));
+    const bytes = await receiveUpload(c.env.incoming, up.path, Math.min(opts.maxUploadBytes, up.size), up.size);
     store.markReceived(up.id);
     return c.json({ uploadId: up.id, bytes });
   });

@@ -141,3 +141,27 @@ test('every response carries the security headers: page, script, API, errors', a
     assert.equal(res.headers.get('referrer-policy'), 'no-referrer', path);
   }
 });
+
+test('upload races: one writer per upload (a second concurrent PUT gets 409); a body shorter than announced is refused and nothing kept', async () => {
+  const size = 4 * 1024 * 1024;
+  const ticket = (await call(srv.url, 'POST', '/uploads', { filename: 'race.mp4', size })).json;
+  const path = new URL(ticket.uploadUrl, srv.url).pathname;
+  // The first writer sends slowly; the second arrives meanwhile.
+  const first = new Promise<number>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'PUT', path, headers: { 'content-length': String(size) } }, (res) => (res.resume(), resolve(res.statusCode!)));
+    req.on('error', reject);
+    req.write(Buffer.alloc(1024 * 1024, 1));
+    setTimeout(() => req.end(Buffer.alloc(size - 1024 * 1024, 1)), 500);
+  });
+  await new Promise((r) => setTimeout(r, 150));
+  const second = await raw('PUT', path, { host: `127.0.0.1:${port}`, 'content-length': String(size) }, Buffer.alloc(size, 2).toString('latin1'));
+  assert.equal(second.status, 409, second.body);
+  assert.equal(await first, 200);
+
+  const short = (await call(srv.url, 'POST', '/uploads', { filename: 'short.mp4', size: 1000 })).json;
+  const cut = await raw('PUT', new URL(short.uploadUrl, srv.url).pathname, { host: `127.0.0.1:${port}` }, 'x'.repeat(500));
+  assert.equal(cut.status, 400);
+  assert.match(JSON.parse(cut.body).error, /500 bytes, but 1000 were announced/);
+  const job = await call(srv.url, 'POST', '/jobs', { source: { uploadId: short.uploadId } });
+  assert.equal(job.status, 409, 'the short upload was not taken as received');
+});
