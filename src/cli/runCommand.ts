@@ -1,5 +1,5 @@
 // `clipforge run <input>`: one job, progress on stderr, the result (or manifest) on stdout.
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { sidecarOf } from '../adapters/local/sidecar.ts';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -83,11 +83,21 @@ export function parseRunArgs(argv: string[]) {
   }
   if (a.captions && a['no-captions']) throw new UsageError('give --captions or --no-captions, not both');
   const input = positionals[0]!;
+  if (!input.trim()) throw new UsageError(`the input is empty: give a video file or an http(s) URL\n${RUN_USAGE}`);
   const stem = basename(input.split('?')[0]!).replace(/\.[^.]+$/, '') || 'video';
   const captions = a.captions ?? (a['no-captions'] ? undefined : sidecarOf(input));
-  return { input, captions, outDir: resolve(a.out ?? `${stem}-clips`), options: options.data, json: a.json ?? false };
+  const outDir = resolve(a.out ?? `${stem}-clips`);
+  for (const file of [input, captions].filter((f): f is string => !!f && !/^https?:\/\//i.test(f))) {
+    if (dirname(resolve(file)) === outDir && OUTPUT_NAME.test(basename(file))) {
+      throw new UsageError(`${file} would be overwritten by this run's outputs in ${a.out}: choose another --out folder`);
+    }
+  }
+  return { input, captions, outDir, options: options.data, json: a.json ?? false };
 }
 
+
+/** What a run writes into --out (src/stages/finalize.ts and render): an input with such a name there would be replaced. */
+const OUTPUT_NAME = /^(clip-\d+\.(mp4|srt|vtt|jpg)|clips\.json|report\.html)$/;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);

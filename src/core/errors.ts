@@ -15,9 +15,17 @@ export class ProcessError extends Error {
     readonly stderrTail: string,
   ) {
     super(
-      `${command} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}` +
+      `${command} ${signal ? `was killed by ${signal}` : code === null ? 'could not be started' : `exited with code ${code}`}` +
         (stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : ''),
     );
+  }
+
+  /**
+   * The tool itself is missing or broken (not started, not executable: 126, not found or a
+   * missing shared library: 127), which says nothing about the input: never bad input.
+   */
+  get environmentFault(): boolean {
+    return (this.code === null && this.signal === null) || this.code === 126 || this.code === 127;
   }
 }
 

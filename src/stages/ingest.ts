@@ -36,7 +36,7 @@ function asInputError(name: string, err: unknown): unknown {
       ? new InputError(`${name} is truncated or corrupt and cannot be read (${err.message})`)
       : new InputError(`${name} is not a media file FFmpeg can read (${err.message})`);
   }
-  if (err instanceof ProcessError && err.code !== null && err.signal === null) {
+  if (err instanceof ProcessError && err.code !== null && err.signal === null && !err.environmentFault) {
     return new InputError(`${name}: its audio track cannot be decoded (${errorMessage(err)})`);
   }
   return err;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DiskStorage } from '../../src/adapters/local/diskStorage.ts';
-import { sweepStaleWork } from '../../src/runtime/local/sweeper.ts';
+import { makeWorkFolder, sweepStaleWork } from '../../src/runtime/local/sweeper.ts';
 
 const fresh = () => mkdtemp(join(tmpdir(), 'clipforge-storage-'));
 
@@ -47,13 +47,25 @@ test('keys cannot escape the storage folder', async () => {
   await assert.rejects(store.writeText('../escape.txt', 'x'), /escapes/);
 });
 
-test('the sweeper removes work folders untouched for 30 minutes and keeps fresh ones', async () => {
+test('the sweeper removes job work folders untouched for 30 minutes and keeps fresh ones', async () => {
   const root = await fresh();
   const store = new DiskStorage(root);
+  for (const job of ['old-job', 'new-job']) await makeWorkFolder(join(root, job));
   await store.writeText('old-job/speech.wav', 'x');
   await store.writeText('new-job/speech.wav', 'x');
   const hourAgo = new Date(Date.now() - 3600_000);
   await utimes(join(root, 'old-job'), hourAgo, hourAgo);
   assert.deepEqual(await sweepStaleWork(root), ['old-job']);
   assert.deepEqual(await readdir(root), ['new-job']);
+});
+
+test('the sweeper never removes what a job did not make, however old (a work folder shared with the user\'s files)', async () => {
+  const root = await fresh();
+  await writeFile(join(root, 'notes.txt'), 'mine');
+  await mkdir(join(root, 'project'), { recursive: true });
+  await writeFile(join(root, 'project', 'plan.md'), 'mine too');
+  const hourAgo = new Date(Date.now() - 3600_000);
+  for (const p of ['notes.txt', 'project']) await utimes(join(root, p), hourAgo, hourAgo);
+  assert.deepEqual(await sweepStaleWork(root), []);
+  assert.deepEqual((await readdir(root)).sort(), ['notes.txt', 'project']);
 });

@@ -38,7 +38,7 @@ export class FfmpegEncoder implements Encoder {
       );
       return parseProbe(stdout);
     } catch (err) {
-      if (!(err instanceof ProcessError) || err.code === null) throw err;
+      if (!(err instanceof ProcessError) || err.code === null || err.environmentFault) throw err;
       const tail = err.stderrTail.trim();
       const reason = tail.split('\n').pop()?.replace(/^.*?: /, '') ?? 'unreadable';
       // "moov atom not found" means an MP4 cut short only if the file really starts like an MP4.

@@ -1,6 +1,5 @@
 // One job on this machine: the state machine over the local adapters, timings per stage, and
 // the job's work files removed however it ends.
-import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type JobOptions, JobOptionsSchema, type Manifest, ManifestSchema } from '../../core/schemas.ts';
@@ -17,7 +16,7 @@ import { localModels } from './chooseModels.ts';
 import { chooseTracker } from './chooseTracker.ts';
 import { localPorts } from './localPorts.ts';
 import { type LocalHandlers, runStateMachine } from './stateMachine.ts';
-import { keepFresh, sweepStaleWork } from './sweeper.ts';
+import { keepFresh, makeWorkFolder, sweepStaleWork } from './sweeper.ts';
 import type { AddressPolicy } from '../../adapters/http/download.ts';
 
 export const DEFAULT_WORK_ROOT = process.env.CLIPFORGE_WORK_DIR ?? join(tmpdir(), 'clipforge-work');
@@ -90,7 +89,7 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   const jobId = req.jobId ?? newJobId();
   const options = JobOptionsSchema.parse(req.options ?? {});
   const workRoot = resolve(req.workRoot ?? DEFAULT_WORK_ROOT);
-  await mkdir(join(workRoot, jobId), { recursive: true });
+  await makeWorkFolder(join(workRoot, jobId));
   const swept = await sweepStaleWork(workRoot);
   if (swept.length) req.log.info('removed stale work folders', { count: swept.length });
   const stopFreshening = keepFresh(join(workRoot, jobId));
