@@ -50,11 +50,11 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
   recover(): void {
     for (const job of this.store.byStatus('running')) {
       if (job.attempts < this.opts.maxAttempts) {
-        this.store.update(job.id, { status: 'queued', message: `interrupted by a restart during ${job.stage ?? 'start-up'}; retrying` });
+        this.write(job.id, { status: 'queued', message: `interrupted by a restart during ${job.stage ?? 'start-up'}; retrying` });
         this.log.info('requeued an interrupted job', { jobId: job.id });
       } else {
         const error = `interrupted by restarts ${job.attempts} times (last during ${job.stage ?? 'start-up'}); giving up`;
-        this.store.update(job.id, { status: 'failed', error, message: error });
+        this.write(job.id, { status: 'failed', error, message: error });
         this.emit('event', { type: 'failed', jobId: job.id, error });
       }
     }
@@ -69,7 +69,13 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     if (this.store.count('queued') >= this.opts.backlog) {
       throw new ApiError(429, `the queue is full (${this.opts.backlog} jobs waiting); try again later`, 30);
     }
-    const row = this.store.insertJob(job);
+    let row: JobRow;
+    try {
+      row = this.store.insertJob(job);
+    } catch (err) {
+      this.storeFault = (err as Error).message;
+      throw new ApiError(503, `the server cannot record new jobs now (${this.storeFault}); try again later`, 60);
+    }
     this.emit('event', { type: 'queued', jobId: row.id });
     this.pump();
     return this.store.job(row.id)!;
@@ -79,7 +85,7 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     const job = this.store.job(id);
     if (!job) return undefined;
     if (job.status === 'queued') {
-      this.store.update(id, { status: 'cancelled', message: 'cancelled before it started' });
+      this.write(id, { status: 'cancelled', message: 'cancelled before it started' });
       this.emit('event', { type: 'cancelled', jobId: id });
     } else if (job.status === 'running') {
       this.running.get(id)?.abort(new Error('cancelled'));
@@ -95,6 +101,25 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     this.closed = true;
     for (const c of this.running.values()) c.abort(new Error('server stopping'));
     await Promise.race([Promise.allSettled([...this.settled.values()]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  /** The last failure to write the job store (a full or read-only disk), until a write succeeds again. */
+  storeFault: string | undefined;
+
+  /**
+   * Every job-state write: a storage fault (disk full, read-only) is recorded and reported, never
+   * thrown into a callback where it would take the whole server down.
+   */
+  private write(id: string, patch: Parameters<JobStore['update']>[1]): boolean {
+    try {
+      this.store.update(id, patch);
+      this.storeFault = undefined;
+      return true;
+    } catch (err) {
+      this.storeFault = (err as Error).message;
+      this.log.warn('the job store could not be written', { jobId: id, error: this.storeFault });
+      return false;
+    }
   }
 
   get full(): boolean {
@@ -117,9 +142,10 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
   private start(job: JobRow): void {
     const controller = new AbortController();
     this.running.set(job.id, controller);
-    this.store.update(job.id, { status: 'running', attempts: job.attempts + 1, error: null });
+    this.write(job.id, { status: 'running', attempts: job.attempts + 1, error: null });
     const stages = { ...job.stages };
     let written = { stage: '', at: 0 };
+    let storageFailure: string | undefined;
     const progress: ProgressSink = {
       emit: (e: ProgressEvent) => {
         if (e.stage === 'failed' || this.closed) return; // the final message says it; or we are stopping
@@ -127,7 +153,11 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
         // Listeners hear every event; the store is written on a new stage, at 100%, or every 0.5 s.
         const now = Date.now();
         if (e.stage !== written.stage || e.pct === 100 || now - written.at >= 500) {
-          this.store.update(job.id, { stage: e.stage, pct: e.pct, message: e.message, stages });
+          // A job whose state cannot be kept stops, with the reason, rather than run on unrecorded.
+          if (!this.write(job.id, { stage: e.stage, pct: e.pct, message: e.message, stages }) && !storageFailure) {
+            storageFailure = `the job store cannot be written (${this.storeFault}); free disk space in the data folder and submit the job again`;
+            controller.abort();
+          }
           written = { stage: e.stage, at: now };
         }
         this.emit('event', { type: 'progress', jobId: job.id, stage: e.stage, pct: e.pct, message: e.message });
@@ -142,7 +172,7 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     } catch (err) {
       this.running.delete(job.id);
       const error = `bad input: ${(err as Error).message}`;
-      this.store.update(job.id, { status: 'failed', error, message: error });
+      this.write(job.id, { status: 'failed', error, message: error });
       this.emit('event', { type: 'failed', jobId: job.id, error });
       return;
     }
@@ -160,18 +190,23 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     })
       .then(
         (manifest) => {
-          this.store.update(job.id, { status: 'done', manifest, pct: 100, message: `${manifest.clips.length} clips ready` });
+          this.write(job.id, { status: 'done', manifest, pct: 100, message: `${manifest.clips.length} clips ready` });
           this.emit('event', { type: 'done', jobId: job.id, manifest });
         },
         (err: unknown) => {
           if (controller.signal.aborted && this.closed) return; // stays "running": recover() decides
+          if (storageFailure) {
+            this.write(job.id, { status: 'failed', error: storageFailure, message: storageFailure });
+            this.emit('event', { type: 'failed', jobId: job.id, error: storageFailure });
+            return;
+          }
           if (controller.signal.aborted) {
-            this.store.update(job.id, { status: 'cancelled', message: 'cancelled' });
+            this.write(job.id, { status: 'cancelled', message: 'cancelled' });
             this.emit('event', { type: 'cancelled', jobId: job.id });
             return;
           }
           const error = err instanceof JobFailedError ? `${err.kind === 'InputError' ? 'bad input: ' : ''}${err.message}` : String((err as Error)?.message ?? err);
-          this.store.update(job.id, { status: 'failed', error, message: error });
+          this.write(job.id, { status: 'failed', error, message: error });
           this.emit('event', { type: 'failed', jobId: job.id, error });
         },
       )

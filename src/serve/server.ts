@@ -129,7 +129,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     await next();
   });
-  app.get('/healthz', (c) => c.json({ ok: true, running: queue.active, queued: store.count('queued') }));
+  // Unhealthy while the job store cannot be written: a load balancer or supervisor should know.
+  app.get('/healthz', (c) =>
+    queue.storeFault ? c.json({ ok: false, error: `the job store cannot be written: ${queue.storeFault}` }, 503) : c.json({ ok: true, running: queue.active, queued: store.count('queued') }),
+  );
   app.route('/', jobsApi(local));
   app.put('/uploads/:id', async (c) => {
     const up = store.upload(c.req.param('id'));
