@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { isLoopback, startServer } from '../serve/server.ts';
+import { DataFolderBusy } from '../serve/dataLock.ts';
 import { lineProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
 
@@ -24,6 +25,18 @@ const ServeArgsSchema = z.object({
   'public-host': z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name, like clips.example.com')).default([]),
   'allow-private-urls': z.boolean().default(false),
 });
+
+/** What went wrong at start-up, in the words of the options (no stack trace for a busy port or a bad folder). */
+function startupError(err: unknown, a: { port: number; host: string; data: string }): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (e instanceof DataFolderBusy) return new UsageError(e.message);
+  if (e.code === 'EADDRINUSE') return new UsageError(`port ${a.port} on ${a.host} is already in use (another clipforge serve?); choose another --port`);
+  if (e.code === 'EACCES' && e.syscall === 'listen') return new UsageError(`not allowed to listen on port ${a.port}; choose a port above 1023`);
+  if (e.code === 'EADDRNOTAVAIL') return new UsageError(`--host ${a.host} is not an address of this machine`);
+  if (e.code === 'ENOTDIR' || e.code === 'EEXIST') return new UsageError(`--data ${a.data} is not a folder`);
+  if (/not a database|malformed|SQLITE/i.test(e.message ?? '')) return new UsageError(`the job store in --data ${a.data} cannot be opened (${e.message}); move clipforge.db aside to start afresh`);
+  return err;
+}
 
 export async function serveCommand(argv: string[]): Promise<number> {
   let values;
@@ -64,6 +77,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     publicHosts: a['public-host'],
     allowPrivateUrls: a['allow-private-urls'],
     log,
+  }).catch((err: unknown) => {
+    throw startupError(err, a);
   });
   server.queue.on('event', (e) => {
     if (e.type === 'queued') log.info(`job ${e.jobId} queued`);

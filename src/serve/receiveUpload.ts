@@ -10,6 +10,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ApiError } from '../api/apiError.ts';
 
+const UPLOAD_STALL_MS = 60_000;
+
 /** Uploads being written now, by destination. */
 const writing = new Set<string>();
 
@@ -38,6 +40,8 @@ async function write(req: IncomingMessage, dest: string, maxBytes: number, size:
       done(null, chunk);
     },
   });
+  // A client that stops sending for a minute is cut off (the server has no overall request timeout).
+  req.setTimeout(UPLOAD_STALL_MS, () => req.destroy(new Error(`no data for ${UPLOAD_STALL_MS / 1000} s`)));
   try {
     await pipeline(req, cap, createWriteStream(tmp));
     if (seen === 0) throw new ApiError(400, 'the upload is empty');

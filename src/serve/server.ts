@@ -23,6 +23,8 @@ import { JobStore } from './jobStore.ts';
 import { LocalBackend } from './localBackend.ts';
 import { receiveUpload } from './receiveUpload.ts';
 import { refusal } from './requestGuards.ts';
+import { lockDataFolder } from './dataLock.ts';
+import { mkdirSync } from 'node:fs';
 
 export interface ServeOptions {
   port: number;
@@ -84,7 +86,15 @@ function bearer(req: { header(name: string): string | undefined; query(name: str
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
-  const store = new JobStore(join(opts.dataDir, 'clipforge.db'));
+  mkdirSync(opts.dataDir, { recursive: true });
+  const unlock = lockDataFolder(opts.dataDir);
+  let store: JobStore;
+  try {
+    store = new JobStore(join(opts.dataDir, 'clipforge.db'));
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   let backend: LocalBackend | undefined;
   const queue = new JobQueue(
     store,
@@ -156,6 +166,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.notFound(() => errorResponse(new ApiError(404, 'no such route')));
 
   const server = createServer(getRequestListener(app.fetch));
+  // Node cuts any request at 5 minutes by default: an 8 GB upload on a slow link needs longer.
+  // Uploads have their own stall timeout instead (receiveUpload.ts); headers must still come quickly.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
   /** Sends unless the client has stopped reading; then it is dropped. */
   const send = (ws: WebSocket, text: string) => {
@@ -224,7 +238,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => (store.close(), unlock(), reject(err)));
     server.listen(opts.port, opts.host, () => resolve());
   });
   queue.recover();
@@ -259,6 +273,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       store.close();
+      unlock();
     },
   };
 }

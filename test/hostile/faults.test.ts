@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli, shortTalk } from '../helpers/media.ts';
+import { serveProcess } from '../helpers/serveProcess.ts';
 
 test('a missing FFmpeg is said as such (exit 1), not as bad input and not as "exited with code null"', async () => {
   const out = join(await mkdtemp(join(tmpdir(), 'cf-fault-')), 'clips');
@@ -42,4 +43,37 @@ test('an empty input is a usage error in words, not a stack trace', async () => 
   assert.equal(res.code, 2);
   assert.match(res.stderr, /the input is empty/);
   assert.doesNotMatch(res.stderr, /at .*\.ts:\d+|ZodError/);
+});
+
+test('one serve per data folder: a second one is refused in words while the first runs, and starts once it is gone', async () => {
+  const data = await mkdtemp(join(tmpdir(), 'cf-lock-'));
+  const first = await serveProcess(data);
+  const second = await runCli(['serve', '--port', '0', '--data', data]);
+  assert.equal(second.code, 2, second.stderr);
+  assert.match(second.stderr, new RegExp(`another clipforge serve \\(pid ${first.child.pid}\\) is using the data folder`));
+  first.child.kill('SIGKILL'); // its lock file stays behind
+  await new Promise((r) => first.child.once('exit', r));
+  const third = await serveProcess(data);
+  assert.equal((await fetch(`${third.url}/healthz`)).status, 200, 'a dead holder\'s lock is taken over');
+  await third.stop();
+});
+
+test('start-up faults are said in words, without a stack trace: a busy port, --data that is a file, a corrupt job store', async () => {
+  const data = await mkdtemp(join(tmpdir(), 'cf-start-'));
+  const running = await serveProcess(data);
+  const busy = await runCli(['serve', '--port', new URL(running.url).port, '--data', await mkdtemp(join(tmpdir(), 'cf-start-'))]);
+  await running.stop();
+  assert.equal(busy.code, 2);
+  assert.match(busy.stderr, /port \d+ on 127\.0\.0\.1 is already in use/);
+  const file = join(data, 'not-a-folder');
+  await writeFile(file, 'x');
+  const notDir = await runCli(['serve', '--port', '0', '--data', file]);
+  assert.equal(notDir.code, 2);
+  assert.match(notDir.stderr, /--data .*not-a-folder is not a folder/);
+  const corrupt = await mkdtemp(join(tmpdir(), 'cf-start-'));
+  await writeFile(join(corrupt, 'clipforge.db'), 'this is not a database '.repeat(200));
+  const bad = await runCli(['serve', '--port', '0', '--data', corrupt]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /the job store in --data .* cannot be opened/);
+  for (const r of [busy, notDir, bad]) assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
 });
