@@ -20,7 +20,12 @@ const ServeArgsSchema = z.object({
   inbox: z.string().optional(),
   concurrency: z.coerce.number().int().min(1).max(16).default(2),
   backlog: z.coerce.number().int().min(1).max(10_000).default(20),
-  token: z.string().min(16, 'the token must be at least 16 characters').optional(),
+  // Letters, digits and - _ . ~: it travels in an Authorization header and as a WebSocket subprotocol.
+  token: z
+    .string()
+    .min(16, 'the token must be at least 16 characters')
+    .regex(/^[A-Za-z0-9._~-]+$/, 'the token may hold letters, digits and - _ . ~ only (openssl rand -hex 24 makes one)')
+    .optional(),
   'max-upload-mb': z.coerce.number().positive().default(8192),
   'public-host': z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name, like clips.example.com')).default([]),
   'allow-private-urls': z.boolean().default(false),

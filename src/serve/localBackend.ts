@@ -15,8 +15,8 @@ export interface LocalBackendOptions {
   maxUploadBytes: number;
   /** Whether jobs may name a file on this machine ({path}). */
   allowPaths: boolean;
-  /** Query string that authorises links (the access token), or ''. */
-  linkAuth: () => string;
+  /** A link's path with what authorises it (a signature, never the token). */
+  signLink: (path: string) => string;
 }
 
 export class LocalBackend implements JobsBackend {
@@ -37,7 +37,7 @@ export class LocalBackend implements JobsBackend {
     this.queue.store.insertUpload({ id, filename: basename(req.filename), size: req.size, contentType: req.contentType, path: this.uploadPath(id) });
     return {
       uploadId: id,
-      uploadUrl: `${origin}/uploads/${id}${this.opts.linkAuth()}`,
+      uploadUrl: `${origin}${this.opts.signLink(`/uploads/${id}`)}`,
       method: 'PUT',
       maxBytes: this.opts.maxUploadBytes,
       expiresAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
@@ -91,7 +91,7 @@ export class LocalBackend implements JobsBackend {
   }
 
   detail(job: JobRow, origin: string): JobDetail {
-    const link = (file: string) => `${origin}/jobs/${job.id}/files/${encodeURIComponent(file)}${this.opts.linkAuth()}`;
+    const link = (file: string) => `${origin}${this.opts.signLink(`/jobs/${job.id}/files/${encodeURIComponent(file)}`)}`;
     return {
       ...summary(job),
       stages: job.stages,

@@ -23,6 +23,7 @@ import { JobStore } from './jobStore.ts';
 import { LocalBackend } from './localBackend.ts';
 import { receiveUpload } from './receiveUpload.ts';
 import { refusal } from './requestGuards.ts';
+import { linkSigner } from './signedLinks.ts';
 import { lockDataFolder } from './dataLock.ts';
 import { mkdirSync } from 'node:fs';
 
@@ -61,6 +62,8 @@ const SECURITY_HEADERS = {
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
 };
+/** The WebSocket subprotocol the page names, followed by the access token. */
+const WS_PROTOCOL = 'clipforge';
 /** A client message is a subscription of a few dozen bytes. */
 const WS_MAX_MESSAGE_BYTES = 4096;
 /** Subscriptions one socket may hold ("*" covers every job). */
@@ -85,7 +88,11 @@ function bearer(req: { header(name: string): string | undefined; query(name: str
   return auth?.startsWith('Bearer ') ? auth.slice(7) : req.query('token');
 }
 
+/** Paths reachable by a signed link instead of the token: clip files and upload targets. */
+const SIGNED_PATHS = /^\/(uploads\/[^/]+|jobs\/[^/]+\/files\/[^/]+)$/;
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const links = linkSigner(opts.token);
   mkdirSync(opts.dataDir, { recursive: true });
   const unlock = lockDataFolder(opts.dataDir);
   let store: JobStore;
@@ -114,7 +121,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     // Off loopback, clients are other machines: they may not name files on this one.
     allowPaths: isLoopback(opts.host),
     maxUploadBytes: opts.maxUploadBytes,
-    linkAuth: () => (opts.token ? `?token=${encodeURIComponent(opts.token)}` : ''),
+    signLink: (path) => links.sign(path),
   });
   const local = backend;
 
@@ -134,8 +141,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     await next();
   });
   app.use('*', async (c, next) => {
-    if (opts.token && !PUBLIC.has(c.req.path) && !tokenMatches(bearer(c.req), opts.token)) {
-      throw new ApiError(401, 'an access token is required (Authorization: Bearer TOKEN, or ?token=TOKEN)');
+    const signed = SIGNED_PATHS.test(c.req.path) && links.valid(c.req.path, c.req.query('exp'), c.req.query('sig'));
+    if (opts.token && !PUBLIC.has(c.req.path) && !signed && !tokenMatches(bearer(c.req), opts.token)) {
+      throw new ApiError(401, 'an access token is required (Authorization: Bearer TOKEN), or a link this server signed that has not expired');
     }
     await next();
   });
@@ -170,7 +178,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // Uploads have their own stall timeout instead (receiveUpload.ts); headers must still come quickly.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_MESSAGE_BYTES, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
   /** Sends unless the client has stopped reading; then it is dropped. */
   const send = (ws: WebSocket, text: string) => {
     if (ws.bufferedAmount > WS_MAX_BUFFERED_BYTES) return void ws.terminate();
@@ -183,7 +191,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     };
     if (url.pathname !== '/ws') return refuse(404, 'Not Found');
     if (refusal({ method: 'GET', upgrade: true, host: req.headers.host, origin: req.headers.origin }, guard)) return refuse(403, 'Forbidden');
-    const given = url.searchParams.get('token') ?? (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
+    // Browsers cannot set headers on a WebSocket: the page sends the token as a subprotocol
+    // ("clipforge", TOKEN), which stays out of URLs and logs.
+    const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    const given =
+      (protocols[0] === WS_PROTOCOL ? protocols[1] : undefined) ??
+      url.searchParams.get('token') ??
+      (req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7) : undefined);
     if (opts.token && !tokenMatches(given, opts.token)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });

@@ -98,7 +98,8 @@ async function refresh(jobId) {
 }
 
 function connect() {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws${token ? `?token=${encodeURIComponent(token)}` : ''}`);
+  // The token as a subprotocol, not in the URL (it would land in logs and history).
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`, token ? ['clipforge', token] : undefined);
   ws.addEventListener('open', () => ws.send(JSON.stringify({ subscribe: '*' })));
   ws.addEventListener('message', (ev) => {
     const m = JSON.parse(ev.data);

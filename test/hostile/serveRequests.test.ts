@@ -165,3 +165,23 @@ test('upload races: one writer per upload (a second concurrent PUT gets 409); a 
   const job = await call(srv.url, 'POST', '/jobs', { source: { uploadId: short.uploadId } });
   assert.equal(job.status, 409, 'the short upload was not taken as received');
 });
+
+test('no token in any URL the server hands out: uploads and downloads go by signed links that expire; the page\'s WebSocket sends the token as a subprotocol', async () => {
+  const token = 'hostile-test-token-0123456789';
+  const withToken = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-token-')), ['--token', token]);
+  after(() => withToken.stop());
+  const auth = { authorization: `Bearer ${token}` };
+  const ticket = (await call(withToken.url, 'POST', '/uploads', { filename: 'a.srt', size: 5, contentType: 'text/plain' }, auth)).json;
+  assert.doesNotMatch(ticket.uploadUrl, new RegExp(token));
+  assert.match(ticket.uploadUrl, /\?exp=\d+&sig=[\w-]+$/);
+  const put = (url: string) => fetch(url, { method: 'PUT', body: 'hello' });
+  const tampered = ticket.uploadUrl.replace(/sig=([\w-])/, (_m: string, c: string) => `sig=${c === 'A' ? 'B' : 'A'}`);
+  assert.equal((await put(tampered)).status, 401, 'a changed signature');
+  assert.equal((await put(ticket.uploadUrl.replace(/\/uploads\/[^?]+/, '/uploads/someone-else'))).status, 401, 'a signature for another path');
+  assert.equal((await put(ticket.uploadUrl)).status, 200, 'the signed link needs no token');
+  const refused = new WebSocket(withToken.url.replace('http', 'ws') + '/ws', ['clipforge', 'wrong-token-wrong-token']);
+  assert.equal(await new Promise((r) => (refused.on('unexpected-response', (_q, res) => r(res.statusCode)), refused.on('open', () => r(101)))), 401);
+  const ws = new WebSocket(withToken.url.replace('http', 'ws') + '/ws', ['clipforge', token]);
+  assert.equal(await new Promise((r) => (ws.on('open', () => r(ws.protocol)), ws.on('unexpected-response', (_q, res) => r(res.statusCode)))), 'clipforge');
+  ws.close();
+});
