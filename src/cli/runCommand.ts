@@ -9,6 +9,7 @@ import { MANIFEST_FILE, REPORT_FILE } from '../stages/finalize.ts';
 import { JobFailedError, runLocalJob } from '../runtime/local/runJob.ts';
 import { lineProgress, terminalProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
+import { inCliWords } from '../core/optionWords.ts';
 
 export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N] [--min-sec S] [--max-sec S]
                      [--max-duration S] [--concurrency N] [--shortlist N]
@@ -79,7 +80,7 @@ export function parseRunArgs(argv: string[]) {
     ...(a.shortlist !== undefined ? { shortlist: a.shortlist } : {}),
   });
   if (!options.success) {
-    throw new UsageError(options.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
+    throw new UsageError(inCliWords(options.error.issues.map((i) => (i.path.length ? `options.${i.path.join('.')}: ${i.message}` : i.message)).join('; ')));
   }
   if (a.captions && a['no-captions']) throw new UsageError('give --captions or --no-captions, not both');
   const input = positionals[0]!;
@@ -127,11 +128,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   } catch (err) {
     display.stop();
     if (err instanceof JobFailedError) {
-      process.stderr.write(`clipforge: ${err.kind === 'InputError' ? 'bad input: ' : ''}${err.message}\n`);
+      process.stderr.write(`clipforge: ${err.kind === 'InputError' ? 'bad input: ' : ''}${inCliWords(err.message)}\n`);
       return err.kind === 'InputError' ? 2 : 1;
     }
     if (err instanceof InputError) {
-      process.stderr.write(`clipforge: bad input: ${err.message}\n`);
+      process.stderr.write(`clipforge: bad input: ${inCliWords(err.message)}\n`);
       return 2;
     }
     throw err;

@@ -1,6 +1,7 @@
 // The contracts between stages. Every stage input and output crosses a state machine boundary
 // (in-process locally, Step Functions on AWS), so each is a zod schema parsed on entry.
 import { z } from 'zod';
+import { option } from './optionWords.ts';
 
 export const WordSchema = z.object({
   w: z.string().min(1),
@@ -37,7 +38,7 @@ export const JobOptionsSchema = z
     /** How many first-pass candidates go to the Scorer (the model, when one is set). */
     shortlist: z.number().int().min(1).max(50).default(8),
   })
-  .refine((o) => o.minSec < o.maxSec, { message: '--min-sec must be less than --max-sec' });
+  .refine((o) => o.minSec < o.maxSec, { message: `${option('minSec')} must be less than ${option('maxSec')}` });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;
 
 export const ClipPlanSchema = z.object({

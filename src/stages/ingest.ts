@@ -4,6 +4,7 @@ import type { ProbeResult } from '../core/ports.ts';
 import { type IngestOutput, JobInputSchema } from '../core/schemas.ts';
 import { CaptionParseError, captionWords } from '../captions/parseCaptions.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
+import { option } from '../core/optionWords.ts';
 
 const STILL_IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|webp_pipe|gif|bmp_pipe|tiff_pipe)$/;
 
@@ -22,7 +23,7 @@ export function checkProbe(probe: ProbeResult, name: string, maxDurationSec: num
   if (!probe.video) throw new InputError(`${name} has no video stream (audio-only files cannot be reframed)`);
   if (!probe.audio) throw new InputError(`${name} has no audio stream, so there is no speech to transcribe`);
   if (probe.duration > maxDurationSec) {
-    throw new InputError(`${name} is ${formatDuration(probe.duration)} long, over the ${formatDuration(maxDurationSec)} cap (raise it with --max-duration)`);
+    throw new InputError(`${name} is ${formatDuration(probe.duration)} long, over the ${formatDuration(maxDurationSec)} cap (raise it with ${option('maxDurationSec')})`);
   }
 }
 

@@ -8,6 +8,7 @@ import { firstPass } from '../scoring/firstPass.ts';
 import { selectNonOverlapping, shortlist } from '../scoring/select.ts';
 import { candidateWindows } from '../scoring/windows.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
+import { option } from '../core/optionWords.ts';
 
 export const ScoreInputSchema = z.object({
   jobId: z.string(),
@@ -33,7 +34,7 @@ export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scor
   if (scored.length === 0) {
     throw new InputError(
       `found no ${minSec}–${maxSec} s stretch of speech to clip (${transcript.words.length} words recognised in ${input.duration.toFixed(0)} s); ` +
-        'try a shorter --min-sec',
+        `try a shorter ${option('minSec')}`,
     );
   }
   say(40, `${scored.length} candidates from ${windows.length} windows`);

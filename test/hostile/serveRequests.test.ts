@@ -185,3 +185,10 @@ test('no token in any URL the server hands out: uploads and downloads go by sign
   assert.equal(await new Promise((r) => (ws.on('open', () => r(ws.protocol)), ws.on('unexpected-response', (_q, res) => r(res.statusCode)))), 'clipforge');
   ws.close();
 });
+
+test('API errors speak of API fields, never of CLI flags', async () => {
+  const res = await call(srv.url, 'POST', '/jobs', { source: { url: 'https://example.com/a.mp4' }, options: { minSec: 50, maxSec: 40 } });
+  assert.equal(res.status, 400);
+  assert.match(res.json.error, /options\.minSec must be less than options\.maxSec/);
+  assert.doesNotMatch(res.json.error, /--/);
+});
