@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { ProcessError } from '../core/errors.ts';
+import { tiedToParent } from './childLifetime.ts';
 
 export const STDERR_TAIL_CHARS = 2000;
 
@@ -27,7 +28,8 @@ export interface RunResult {
 
 export function runProcess(command: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+    const tied = tiedToParent(command, args);
+    const child = spawn(tied.command, tied.args, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
     if (opts.background && child.pid) {
       try {
         setPriority(child.pid, 10);
@@ -67,6 +69,10 @@ export function runProcess(command: string, args: string[], opts: RunOptions = {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', kill);
       if (code === 0) return resolve({ stdout, stderrTail });
+      // setpriv could not start the command: as if spawn had failed.
+      if (code === 127 && /^setpriv: failed to execute/m.test(stderrTail)) {
+        return reject(new ProcessError(command, null, null, /No such file/.test(stderrTail) ? `${command} was not found (is it installed and on PATH?)` : stderrTail.trim()));
+      }
       const tail = timedOut ? `timed out after ${opts.timeoutMs} ms\n${stderrTail}` : stderrTail;
       reject(new ProcessError(command.split('/').pop() ?? command, code, signal, tail));
     });

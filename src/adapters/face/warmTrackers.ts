@@ -5,6 +5,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { ProcessError } from '../../core/errors.ts';
 import { STDERR_TAIL_CHARS } from '../../media/runProcess.ts';
+import { tiedToParent } from '../../media/childLifetime.ts';
 
 export interface WarmTrackerOptions {
   command: string;
@@ -34,7 +35,8 @@ class Worker {
     private readonly opts: WarmTrackerOptions,
     private readonly onDead: (w: Worker) => void,
   ) {
-    this.child = spawn(opts.command, [...opts.args, '--serve'], { env: opts.env, stdio: 'pipe' });
+    const tied = tiedToParent(opts.command, [...opts.args, '--serve']);
+    this.child = spawn(tied.command, tied.args, { env: opts.env, stdio: 'pipe' });
     this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (this.outBuf + chunk).split('\n');
       this.outBuf = lines.pop() ?? '';
