@@ -76,6 +76,9 @@ export const JobInputSchema = z.object({
   source: z.string().min(1),
   /** An SRT/VTT file that comes with the video: used instead of transcribing. */
   captions: z.string().min(1).optional(),
+  /** How the user knows the source (an upload's file name), for messages and the manifest: never a server path. */
+  sourceName: z.string().min(1).optional(),
+  captionsName: z.string().min(1).optional(),
   options: JobOptionsSchema,
 });
 export type JobInput = z.infer<typeof JobInputSchema>;

@@ -176,10 +176,16 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
       this.emit('event', { type: 'failed', jobId: job.id, error });
       return;
     }
+    // An upload is named by its file name in messages and the manifest, never by where the server keeps it.
+    const uploadName = (s: JobSource | null) => (s && 'uploadId' in s ? this.store.upload(s.uploadId)?.filename : undefined);
+    const sourceName = uploadName(job.source);
+    const captionsName = uploadName(job.captions);
     const settled = run({
       jobId: job.id,
       source,
       ...(captions ? { captions } : {}),
+      ...(sourceName ? { sourceName } : {}),
+      ...(captionsName ? { captionsName } : {}),
       outDir: this.outDir(job.id),
       options: job.options,
       progress,

@@ -6,6 +6,7 @@ import { CaptionParseError, captionWords } from '../captions/parseCaptions.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 import { option } from '../core/optionWords.ts';
 
+const CAPTION_FORMATS = /^(srt|webvtt|ass|subviewer|microdvd|sami)$/;
 const STILL_IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|webp_pipe|gif|bmp_pipe|tiff_pipe)$/;
 
 export function formatDuration(sec: number): string {
@@ -18,6 +19,8 @@ export function formatDuration(sec: number): string {
 /** Throws an InputError naming what is wrong with the probed media. */
 export function checkProbe(probe: ProbeResult, name: string, maxDurationSec: number): asserts probe is ProbeResult & { video: NonNullable<ProbeResult['video']> } {
   if (STILL_IMAGE_FORMATS.test(probe.formatName)) throw new InputError(`${name} is a still image, not a video`);
+  // Told by content (FFmpeg's format detection), whatever the file is called.
+  if (CAPTION_FORMATS.test(probe.formatName)) throw new InputError(`${name} is a caption file (SRT/WebVTT), not a video: give it as the job's captions, beside its video`);
   // An empty container lists no streams at all: its length is what is wrong, not a missing stream.
   if (!(probe.duration > 0.5)) throw new InputError(`${name} has zero length (duration ${probe.duration.toFixed(2)} s)`);
   if (!probe.video) throw new InputError(`${name} has no video stream (audio-only files cannot be reframed)`);
@@ -46,10 +49,10 @@ function asInputError(name: string, err: unknown): unknown {
 export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | 'encoder' | 'work' | 'progress'>): Promise<IngestOutput> {
   const input = JobInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'ingest');
-  say(0, `reading ${input.source}`);
+  const name = input.sourceName ?? input.source;
+  say(0, `reading ${name}`);
   const sourceFile = await ports.sources.resolve(input.source, input.jobId);
   const path = await ports.sources.open(sourceFile);
-  const name = input.source;
 
   const probe = await ports.encoder.probe(path).catch((err: unknown) => {
     throw asInputError(name, err);
@@ -69,25 +72,25 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   if (missing > Math.max(2, probe.duration * 0.05)) {
     throw new InputError(`${name} is truncated or corrupt: it claims ${probe.duration.toFixed(1)} s but only ${audioSeconds.toFixed(1)} s can be decoded`);
   }
-  const captionsKey = input.captions ? await keepCaptions(input.captions, input.jobId, ports) : null;
+  const captionsKey = input.captions ? await keepCaptions(input.captions, input.captionsName ?? input.captions, input.jobId, ports) : null;
   say(100, captionsKey ? 'ready (with captions)' : 'ready');
   return {
     sourceFile,
     audioKey,
     captionsKey,
-    source: { path: input.source, duration: probe.duration, width: probe.video.width, height: probe.video.height, fps: probe.video.fps || 30 },
+    source: { path: name, duration: probe.duration, width: probe.video.width, height: probe.video.height, fps: probe.video.fps || 30 },
   };
 }
 
 export const MAX_CAPTION_BYTES = 20 * 1024 * 1024;
 
 /** Checks the caption file now (a bad one is bad input) and keeps it with the job's work. */
-async function keepCaptions(source: string, jobId: string, ports: Pick<StagePorts, 'sources' | 'work'>): Promise<string> {
+async function keepCaptions(source: string, name: string, jobId: string, ports: Pick<StagePorts, 'sources' | 'work'>): Promise<string> {
   const text = await ports.sources.readText(source, jobId, MAX_CAPTION_BYTES);
   try {
     captionWords(text);
   } catch (err) {
-    if (err instanceof CaptionParseError) throw new InputError(`captions ${source}: ${err.message}`);
+    if (err instanceof CaptionParseError) throw new InputError(`captions ${name}: ${err.message}`);
     throw err;
   }
   const key = `${jobId}/captions.txt`;

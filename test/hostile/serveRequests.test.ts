@@ -192,3 +192,19 @@ test('API errors speak of API fields, never of CLI flags', async () => {
   assert.match(res.json.error, /options\.minSec must be less than options\.maxSec/);
   assert.doesNotMatch(res.json.error, /--/);
 });
+
+test('a failed upload is named by its file name, never by where the server keeps it; a caption file sent as the video is told by its content', async () => {
+  const srt = '1\n00:00:01,000 --> 00:00:02,000\nhello there\n\n2\n00:00:03,000 --> 00:00:04,000\nsecond cue\n';
+  const ticket = (await call(srv.url, 'POST', '/uploads', { filename: 'My Talk.mp4', size: srt.length })).json;
+  assert.equal((await fetch(new URL(ticket.uploadUrl, srv.url), { method: 'PUT', body: srt })).status, 200);
+  const created = await call(srv.url, 'POST', '/jobs', { source: { uploadId: ticket.uploadId } });
+  let job: any;
+  for (let i = 0; i < 100; i++) {
+    job = (await call(srv.url, 'GET', `/jobs/${created.json.jobId}`)).json;
+    if (job.status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(job.status, 'failed');
+  assert.match(job.error, /^bad input: My Talk\.mp4 is a caption file \(SRT\/WebVTT\), not a video/);
+  assert.doesNotMatch(job.error, /\/uploads\/|cf-hostile|\/tmp\//, 'no server path');
+});

@@ -25,6 +25,9 @@ export interface LocalJobRequest {
   source: string;
   /** An SRT/VTT caption file for the video: used instead of transcription. */
   captions?: string;
+  /** How the user knows the source and captions (an upload's file name) when `source` is a server path. */
+  sourceName?: string;
+  captionsName?: string;
   outDir: string;
   options?: Partial<JobOptions>;
   progress: ProgressSink;
@@ -128,7 +131,8 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   ) as LocalHandlers;
 
   try {
-    const output = await runStateMachine({ jobId, source: req.source, ...(req.captions ? { captions: req.captions } : {}), options }, timed, {
+    const names = { ...(req.sourceName ? { sourceName: req.sourceName } : {}), ...(req.captionsName ? { captionsName: req.captionsName } : {}) };
+    const output = await runStateMachine({ jobId, source: req.source, ...(req.captions ? { captions: req.captions } : {}), ...names, options }, timed, {
       ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
     });
