@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core pocketsphinx-testdata opencv-doc python3-venv libgl1 libglib2.0-0)
 # libnss-myhostname: *.localhost resolves through the system resolver, so the AWS tests reach the
 # emulator's buckets by host name (bucket.localhost), as real S3 is reached.
-if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium libnss-myhostname); fi
+if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium libnss-myhostname curl); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

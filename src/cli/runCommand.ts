@@ -10,6 +10,7 @@ import { JobFailedError, runLocalJob } from '../runtime/local/runJob.ts';
 import { lineProgress, terminalProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
 import { inCliWords } from '../core/optionWords.ts';
+import { OUTPUT_NAME } from '../stages/outputNames.ts';
 
 export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N] [--min-sec S] [--max-sec S]
                      [--max-duration S] [--concurrency N] [--shortlist N]
@@ -96,9 +97,6 @@ export function parseRunArgs(argv: string[]) {
   return { input, captions, outDir, options: options.data, json: a.json ?? false };
 }
 
-
-/** What a run writes into --out (src/stages/finalize.ts and render): an input with such a name there would be replaced. */
-const OUTPUT_NAME = /^(clip-\d+\.(mp4|srt|vtt|jpg)|clips\.json|report\.html)$/;
 
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);

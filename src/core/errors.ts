@@ -43,3 +43,11 @@ export class MediaReadError extends Error {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** A storage fault said in words (the raw form is an errno or FFmpeg's trailer error). */
+export function inStorageWords(message: string): string {
+  if (/ENOSPC|No space left on device|database or disk is full/i.test(message)) return `the disk is full (${message})`;
+  if (/EROFS|Read-only file system/i.test(message)) return `the disk is read-only (${message})`;
+  if (/EDQUOT|Disk quota exceeded/i.test(message)) return `the disk quota is used up (${message})`;
+  return message;
+}

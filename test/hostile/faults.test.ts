@@ -5,6 +5,8 @@ import { chmod, copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { runCli, shortTalk } from '../helpers/media.ts';
 import { serveProcess } from '../helpers/serveProcess.ts';
 
@@ -76,4 +78,48 @@ test('start-up faults are said in words, without a stack trace: a busy port, --d
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /the job store in --data .* cannot be opened/);
   for (const r of [busy, notDir, bad]) assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+});
+
+/** Runs `script` (sh) in a private mount namespace where `dir` is a tmpfs of `size`: a real full disk. */
+function onSmallDisk(dir: string, size: string, script: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('unshare', ['-m', 'sh', '-c', `mount -t tmpfs -o size=${size} tmpfs '${dir}' && ${script}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+test('a full disk under --out: the run fails saying the disk is full, and leaves no clip without its manifest', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'cf-full-'));
+  const talk = await shortTalk();
+  const cli = `'${process.execPath}' '${join(PROJECT_ROOT, 'bin', 'clipforge.js')}'`;
+  const res = await onSmallDisk(out, '600k', `${cli} run '${talk}' --out '${out}' --clips 2 --min-sec 10 --max-sec 20; echo "exit=$?"; echo "left:"; ls -A '${out}'`);
+  const exit = Number(/exit=(\d+)/.exec(res.out)?.[1]);
+  assert.equal(exit, 1, res.out);
+  assert.match(res.out, /clipforge: the disk is full/);
+  assert.equal(res.out.split('left:')[1]!.trim(), '', 'nothing left in --out');
+});
+
+test('a full disk under serve\'s data folder fails the job with the reason and never the server', async () => {
+  const data = await mkdtemp(join(tmpdir(), 'cf-full-serve-'));
+  const talk = await shortTalk();
+  const script = [
+    `'${process.execPath}' '${join(PROJECT_ROOT, 'bin', 'clipforge.js')}' serve --port 0 --data '${data}' > '${data}.log' 2>&1 &`,
+    'pid=$!',
+    `for i in $(seq 100); do grep -q 'serving on' '${data}.log' && break; sleep 0.1; done`,
+    `url=$(grep -o 'http://[0-9.:]*' '${data}.log' | head -1)`,
+    `id=$(curl -s -X POST -H 'content-type: application/json' -d '{"source":{"path":"${talk}"},"options":{"clips":1,"minSec":10,"maxSec":20}}' "$url/jobs" | sed 's/.*"jobId":"\\([^"]*\\)".*/\\1/')`,
+    `for i in $(seq 600); do s=$(curl -s "$url/jobs/$id"); echo "$s" | grep -q '"status":"failed"' && break; sleep 0.2; done`,
+    'echo "JOB:$s"',
+    'echo "HEALTH:$(curl -s -o /dev/null -w "%{http_code}" "$url/healthz")"',
+    'kill -0 $pid && echo ALIVE',
+    'kill $pid; wait $pid',
+  ].join('\n');
+  const res = await onSmallDisk(data, '700k', script);
+  assert.match(res.out, /JOB:.*"status":"failed"/, res.out);
+  assert.match(res.out, /JOB:.*the disk is full|JOB:.*No space left|JOB:.*disk is full/, res.out);
+  assert.match(res.out, /ALIVE/, 'the server survived');
+  assert.match(res.out, /HEALTH:(200|503)/);
 });

@@ -18,6 +18,9 @@ import { localPorts } from './localPorts.ts';
 import { type LocalHandlers, runStateMachine } from './stateMachine.ts';
 import { keepFresh, makeWorkFolder, sweepStaleWork } from './sweeper.ts';
 import type { AddressPolicy } from '../../adapters/http/download.ts';
+import { readdir, rm } from 'node:fs/promises';
+import { OUTPUT_NAME } from '../../stages/outputNames.ts';
+import { inStorageWords } from '../../core/errors.ts';
 
 export const DEFAULT_WORK_ROOT = process.env.CLIPFORGE_WORK_DIR ?? join(tmpdir(), 'clipforge-work');
 
@@ -88,6 +91,13 @@ function unionMs(spans: Array<[number, number]>): number {
 
 export { newJobId };
 
+/** Removes the job outputs in `dir` that were not in `before` (never anything else: --out may be a busy folder). */
+async function removeNew(dir: string, before: Set<string>): Promise<void> {
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!before.has(name) && OUTPUT_NAME.test(name)) await rm(join(dir, name), { force: true });
+  }
+}
+
 export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   const jobId = req.jobId ?? newJobId();
   const options = JobOptionsSchema.parse(req.options ?? {});
@@ -96,6 +106,8 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   const swept = await sweepStaleWork(workRoot);
   if (swept.length) req.log.info('removed stale work folders', { count: swept.length });
   const stopFreshening = keepFresh(join(workRoot, jobId));
+  const outDir = resolve(req.outDir);
+  const existing = new Set(await readdir(outDir).catch(() => [] as string[]));
 
   const ownTracker = req.ports?.tracker ? undefined : await chooseTracker(req.log);
   const tracker = req.ports?.tracker ?? ownTracker!;
@@ -138,7 +150,11 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
     });
     return ManifestSchema.parse(output);
   } catch (err) {
-    if (failure) throw new JobFailedError(failure.Error ?? 'Error', failure.Cause ?? 'unknown failure');
+    // A failed job leaves no clips without their manifest: what this run wrote into the output
+    // folder goes (after the Map's in-flight renders settle); what was there before stays.
+    await Promise.allSettled([...inFlight]);
+    await removeNew(outDir, existing).catch((e: unknown) => req.log.warn('could not remove a failed job\'s outputs', { error: String(e) }));
+    if (failure) throw new JobFailedError(failure.Error ?? 'Error', inStorageWords(failure.Cause ?? 'unknown failure'));
     throw err;
   } finally {
     await Promise.allSettled([...inFlight]);
