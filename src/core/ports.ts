@@ -21,7 +21,8 @@ export interface Storage {
  */
 export interface SourceResolver {
   /** Checks the source and makes it durable for the job (downloads URLs); returns its reference. */
-  resolve(source: string, jobId: string): Promise<string>;
+  /** `signal`: the job's cancellation, which stops a download under way. */
+  resolve(source: string, jobId: string, signal?: AbortSignal): Promise<string>;
   /** A path or URL FFmpeg can read for a reference `resolve` returned. */
   open(ref: string): Promise<string>;
   /** A small text input (a caption file) from the same kinds of places, whole. */

@@ -7,8 +7,9 @@ import { ApiError } from '../api/apiError.ts';
 import type { JobSource } from '../api/schemas.ts';
 import type { Logger, ProgressSink } from '../core/ports.ts';
 import type { Manifest, ProgressEvent } from '../core/schemas.ts';
-import { JobFailedError, runLocalJob, type LocalJobRequest } from '../runtime/local/runJob.ts';
+import { DEFAULT_WORK_ROOT, JobFailedError, runLocalJob, type LocalJobRequest } from '../runtime/local/runJob.ts';
 import type { JobRow, JobStore } from './jobStore.ts';
+import { rmSync } from 'node:fs';
 
 export type QueueEvent =
   | { type: 'progress'; jobId: string; stage: string; pct: number; message: string }
@@ -56,6 +57,9 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
         const error = `interrupted by restarts ${job.attempts} times (last during ${job.stage ?? 'start-up'}); giving up`;
         this.write(job.id, { status: 'failed', error, message: error });
         this.emit('event', { type: 'failed', jobId: job.id, error });
+        // What its runs left: partial clips (never listed: there is no manifest) and its work folder.
+        rmSync(this.outDir(job.id), { recursive: true, force: true });
+        rmSync(join(DEFAULT_WORK_ROOT, job.id), { recursive: true, force: true });
       }
     }
     this.pump();

@@ -46,12 +46,12 @@ function asInputError(name: string, err: unknown): unknown {
   return err;
 }
 
-export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | 'encoder' | 'work' | 'progress'>): Promise<IngestOutput> {
+export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | 'encoder' | 'work' | 'progress' | 'signal'>): Promise<IngestOutput> {
   const input = JobInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'ingest');
   const name = input.sourceName ?? input.source;
   say(0, `reading ${name}`);
-  const sourceFile = await ports.sources.resolve(input.source, input.jobId);
+  const sourceFile = await ports.sources.resolve(input.source, input.jobId, ports.signal);
   const path = await ports.sources.open(sourceFile);
 
   const probe = await ports.encoder.probe(path).catch((err: unknown) => {

@@ -208,3 +208,33 @@ test('a failed upload is named by its file name, never by where the server keeps
   assert.match(job.error, /^bad input: My Talk\.mp4 is a caption file \(SRT\/WebVTT\), not a video/);
   assert.doesNotMatch(job.error, /\/uploads\/|cf-hostile|\/tmp\//, 'no server path');
 });
+
+test('cancelling a job stops its download at once (a source that trickles would otherwise hold a worker)', async () => {
+  let closed = false;
+  let requested = false;
+  const trickle = createServer((_req, res) => {
+    requested = true;
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(100 * 1024 * 1024) });
+    const timer = setInterval(() => res.write(Buffer.alloc(16)), 200);
+    res.on('close', () => ((closed = true), clearInterval(timer)));
+  });
+  await new Promise<void>((r) => trickle.listen(0, '127.0.0.1', r));
+  after(() => (trickle.closeAllConnections(), trickle.close()));
+  const lab = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-cancel-')), ['--allow-private-urls']);
+  after(() => lab.stop());
+  const created = await call(lab.url, 'POST', '/jobs', { source: { url: `http://127.0.0.1:${(trickle.address() as AddressInfo).port}/slow.mp4` } });
+  for (let i = 0; i < 300 && !requested; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(requested, 'the download began');
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = Date.now();
+  assert.equal((await call(lab.url, 'DELETE', `/jobs/${created.json.jobId}`)).status, 200);
+  let job: any;
+  for (let i = 0; i < 50; i++) {
+    job = (await call(lab.url, 'GET', `/jobs/${created.json.jobId}`)).json;
+    if (job.status === 'cancelled' && closed) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(job.status, 'cancelled');
+  assert.ok(closed, 'the download connection was closed');
+  assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+});

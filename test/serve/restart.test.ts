@@ -2,7 +2,8 @@
 // data folder: the job is not lost, it runs again and finishes. A job cut short by restarts
 // every time it runs is failed with the reason.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -65,11 +66,16 @@ test('a job interrupted on every run is failed with the reason on the next start
   queue().recover();
   assert.deepEqual(runs, ['job-a', 'job-a']);
   assert.equal(store.job('job-a')!.attempts, 2);
+  // What the cut-short runs left: a hidden partial clip in its output folder.
+  const out = join(dir, 'jobs', 'job-a');
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, '.clip-1.mp4.partial-0a1b2c3d.mp4'), 'half a clip');
   const q3 = queue();
   q3.recover();
   const job = store.job('job-a')!;
   assert.equal(job.status, 'failed');
   assert.match(job.error ?? '', /interrupted by restarts 2 times \(last during start-up\); giving up/);
   assert.equal(runs.length, 2, 'not run a third time');
+  assert.equal(existsSync(out), false, 'its partial outputs are removed with it');
   store.close();
 });

@@ -29,7 +29,7 @@ export class S3SourceResolver implements SourceResolver {
     private readonly urlTtlSec = 6 * 3600,
   ) {}
 
-  async resolve(source: string, jobId: string): Promise<string> {
+  async resolve(source: string, jobId: string, signal?: AbortSignal): Promise<string> {
     const object = parseS3(source);
     if (object) {
       await this.size(source);
@@ -39,7 +39,7 @@ export class S3SourceResolver implements SourceResolver {
       const name = new URL(source).pathname.split('/').pop()?.replace(/[^\w.-]/g, '') || 'source';
       const key = `${jobId}/download-${name}`;
       // A retried ingest does not download twice.
-      if (!(await this.work.exists(key))) await this.work.writeFile(key, (tmp) => downloadToFile(source, tmp, this.limits));
+      if (!(await this.work.exists(key))) await this.work.writeFile(key, (tmp) => downloadToFile(source, tmp, this.limits, signal));
       return this.work.uriOf(key);
     }
     throw new InputError(`unsupported source ${source}: on AWS give an upload, an s3:// object or an http(s) URL`);

@@ -61,7 +61,8 @@ function open(url: URL, limits: DownloadLimits, signal: AbortSignal, state: { st
 
 class Stalled extends Error {}
 
-export async function downloadToFile(url: string, dest: string, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS): Promise<void> {
+/** `cancel`: the job's cancellation; a download stops at once when it fires. */
+export async function downloadToFile(url: string, dest: string, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS, cancel?: AbortSignal): Promise<void> {
   const cap = `${(limits.maxBytes / 1024 ** 2).toFixed(0)} MB`;
   const stallSec = Math.round((limits.stallMs ?? DEFAULT_DOWNLOAD_LIMITS.stallMs!) / 1000);
   const policy = limits.addresses ?? 'public';
@@ -70,12 +71,14 @@ export async function downloadToFile(url: string, dest: string, limits: Download
   const failed = (err: unknown): InputError => {
     if (err instanceof InputError) return err;
     if (err instanceof Stalled || state.stalled) return new InputError(`download of ${url} stalled: no data for ${stallSec} s`);
+    if (cancel?.aborted) return new InputError(`download of ${url} was cancelled`);
     if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') return new InputError(`download of ${url} took longer than ${Math.round(limits.timeoutMs / 60_000)} minutes`);
     // The same words for a refused address, a closed port or an unknown name: nothing to map a network by.
     if (err instanceof Refused || policy !== 'any') return new InputError(`could not download ${url}: it cannot be reached from this server`);
     return new InputError(`could not download ${url}: ${errorMessage(err)}`);
   };
-  const signal = AbortSignal.timeout(limits.timeoutMs);
+  const timeout = AbortSignal.timeout(limits.timeoutMs);
+  const signal = cancel ? AbortSignal.any([timeout, cancel]) : timeout;
   let res: IncomingMessage | undefined;
   let at: URL;
   try {
@@ -120,6 +123,6 @@ export async function downloadToFile(url: string, dest: string, limits: Download
   } catch (err) {
     await rm(dest, { force: true });
     // Connected to an allowed server by now: its own failure may be named.
-    throw err instanceof InputError || state.stalled || (err as Error).name === 'TimeoutError' ? failed(err) : new InputError(`download of ${url} failed: ${errorMessage(err)}`);
+    throw err instanceof InputError || state.stalled || cancel?.aborted || (err as Error).name === 'TimeoutError' ? failed(err) : new InputError(`download of ${url} failed: ${errorMessage(err)}`);
   }
 }

@@ -11,11 +11,11 @@ export class LocalSourceResolver implements SourceResolver {
     private readonly limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
   ) {}
 
-  async resolve(source: string, jobId: string): Promise<string> {
+  async resolve(source: string, jobId: string, signal?: AbortSignal): Promise<string> {
     if (/^https?:\/\//i.test(source)) {
       const name = new URL(source).pathname.split('/').pop()?.replace(/[^\w.-]/g, '') || 'source';
       const key = `${jobId}/download-${name}`;
-      await this.work.writeFile(key, (tmp) => downloadToFile(source, tmp, this.limits));
+      await this.work.writeFile(key, (tmp) => downloadToFile(source, tmp, this.limits, signal));
       return this.work.localPath(key);
     }
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) throw new InputError(`unsupported source ${source}: give a file path or an http(s) URL`);
