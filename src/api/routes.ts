@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ApiError } from './apiError.ts';
 import { idempotencyKey } from './idempotency.ts';
 import { CreateJobSchema, CreateUploadSchema, type CreateJob, type CreateUpload, type JobDetail, type JobSummary, type UploadTicket } from './schemas.ts';
+import { issuesText } from '../core/numbers.ts';
 
 export interface JobsBackend {
   createUpload(req: CreateUpload, origin: string): Promise<UploadTicket>;
@@ -47,7 +48,7 @@ async function body<T extends z.ZodType>(req: Request, schema: T): Promise<z.inf
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    throw new ApiError(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+    throw new ApiError(400, issuesText(parsed.error));
   }
   return parsed.data;
 }

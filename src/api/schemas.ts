@@ -1,6 +1,7 @@
 // Request and response shapes of the jobs API, shared by `clipforge serve` and the AWS HTTP API.
 import { z } from 'zod';
 import { JobOptionsSchema, ManifestSchema } from '../core/schemas.ts';
+import { ID_PATTERN } from '../core/jobId.ts';
 
 export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska', 'video/x-msvideo', 'video/mpeg', 'application/octet-stream'] as const;
 /** Caption files (SRT, WebVTT) uploaded beside a video. */
@@ -29,7 +30,7 @@ export const MAX_URL_CHARS = 2048;
 export const MAX_PATH_CHARS = 4096;
 
 export const JobSourceSchema = z.union([
-  z.object({ uploadId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'uploadId is not one this server gave out') }),
+  z.object({ uploadId: z.string().regex(ID_PATTERN, 'uploadId is not one this server gave out') }),
   z.object({ url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }).max(MAX_URL_CHARS, `url must be at most ${MAX_URL_CHARS} characters`) }),
   /** A file on the server's machine (local server only). */
   z.object({ path: z.string().min(1).max(MAX_PATH_CHARS, `path must be at most ${MAX_PATH_CHARS} characters`) }),

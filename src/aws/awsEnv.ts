@@ -1,5 +1,6 @@
 // What the stage Lambdas and Fargate tasks are told by the stack (environment variables).
 import { z } from 'zod';
+import { issuesText } from '../core/numbers.ts';
 
 export const AwsStageEnvSchema = z.object({
   WORK_BUCKET: z.string().min(1),
@@ -22,7 +23,7 @@ export type AwsStageEnv = z.infer<typeof AwsStageEnvSchema>;
 export function stageEnv(env: NodeJS.ProcessEnv = process.env): AwsStageEnv {
   const parsed = AwsStageEnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`clipforge stage misconfigured: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`clipforge stage misconfigured: ${issuesText(parsed.error)}`);
   }
   return parsed.data;
 }

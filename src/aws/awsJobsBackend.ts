@@ -2,7 +2,6 @@
 // S3 by presigned PUT (its signed length and type are the limits), jobs are recorded in DynamoDB
 // and queued for the starter (once per Idempotency-Key, by Powertools idempotency), finished
 // clips are served by presigned GET, and a cancel stops the execution.
-import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -19,6 +18,7 @@ import type { CreateJob, CreateUpload, JobDetail, JobSource, JobStatus, JobSumma
 import { type Manifest, ManifestSchema } from '../core/schemas.ts';
 import { newJobId } from '../core/jobId.ts';
 import type { QueuedJob } from './intake.ts';
+import { newUploadId } from '../core/jobId.ts';
 
 export interface AwsBackendDeps {
   s3: S3Client;
@@ -83,7 +83,7 @@ export class AwsJobsBackend implements JobsBackend {
           `copy a larger video into the uploads bucket's ${INBOX_PREFIX} folder instead (aws s3 cp) and it becomes a job`,
       );
     }
-    const uploadId = `u${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+    const uploadId = newUploadId();
     const name = req.filename.split('/').pop()!.replace(/[^\w.-]/g, '_') || 'video';
     const command = new PutObjectCommand({ Bucket: this.d.uploadsBucket, Key: `uploads/${uploadId}/${name}`, ContentType: req.contentType, ContentLength: req.size });
     const uploadUrl = await getSignedUrl(this.d.s3, command, { expiresIn: this.ttl, signableHeaders: new Set(['content-type', 'content-length']) });

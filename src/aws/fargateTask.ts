@@ -7,6 +7,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { type TaskOutcome, answerTask } from './taskToken.ts';
 import { type StageContext, runAwsStage } from './stageRunner.ts';
+import { issuesText } from '../core/numbers.ts';
 
 export const FARGATE_STAGES = ['track', 'render'] as const;
 export type FargateStage = (typeof FARGATE_STAGES)[number];
@@ -21,7 +22,7 @@ const TaskEnvSchema = z.object({
 /** Throws (exit non-zero) only when there is no token to answer or the answer cannot be sent. */
 export async function runFargateTask(stage: FargateStage, sfn: SFNClient, ctx: StageContext, env: NodeJS.ProcessEnv = process.env): Promise<TaskOutcome> {
   const parsed = TaskEnvSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`not started by the state machine: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`not started by the state machine: ${issuesText(parsed.error)}`);
   const t = parsed.data;
   const input = async () => {
     const object = await ctx.clients.s3.send(new GetObjectCommand({ Bucket: ctx.env.WORK_BUCKET, Key: t.TASK_INPUT_KEY }));

@@ -8,11 +8,12 @@ import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { JobOptionsSchema } from '../core/schemas.ts';
+import { ID_PATTERN } from '../core/jobId.ts';
 
 /** A job request the HTTP API puts on the queue (it made the job id). */
 export const QueuedJobSchema = z.object({
   kind: z.literal('job'),
-  jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  jobId: z.string().regex(ID_PATTERN),
   source: z.string().min(1),
   captions: z.string().min(1).optional(),
   options: JobOptionsSchema.optional(),

@@ -1,5 +1,6 @@
 // Splits a clip's words into caption groups: short enough to read at a glance.
 import type { Word } from '../core/schemas.ts';
+import { round3 } from '../core/numbers.ts';
 
 export interface CaptionGroup {
   /** Times relative to the clip start. */
@@ -54,6 +55,3 @@ export function groupWords(words: Word[], clipDuration: number, opts: GroupOptio
   });
 }
 
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}

@@ -3,6 +3,7 @@
 // timestamps when present, otherwise spread over the cue by length. YouTube's rolling cues (each
 // repeating the previous cue's line) are folded so every word appears once.
 import type { Word } from '../core/schemas.ts';
+import { round3 as round } from '../core/numbers.ts';
 
 export interface Cue {
   start: number;
@@ -73,7 +74,6 @@ function spreadWords(text: string, start: number, end: number): Word[] {
   });
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
 
 export function captionWords(text: string): Word[] {
   const cues = parseCues(text);

@@ -8,6 +8,7 @@ import { isLoopback, startServer } from '../serve/server.ts';
 import { DataFolderBusy } from '../serve/dataLock.ts';
 import { lineProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
+import { issuesText } from '../core/numbers.ts';
 
 export const SERVE_USAGE = `usage: clipforge serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--inbox DIR]
                        [--concurrency 2] [--backlog 20] [--token TOKEN] [--max-upload-mb 8192]
@@ -65,7 +66,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     throw new UsageError(`${(err as Error).message}\n${SERVE_USAGE}`);
   }
   const parsed = ServeArgsSchema.safeParse({ ...values, token: values.token ?? process.env.CLIPFORGE_TOKEN });
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success) throw new UsageError(issuesText(parsed.error, '--'));
   const a = parsed.data;
   // Off loopback, the API is never open: a token is made up when none is given.
   const token = a.token ?? (isLoopback(a.host) ? undefined : randomBytes(24).toString('base64url'));

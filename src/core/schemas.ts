@@ -2,6 +2,7 @@
 // (in-process locally, Step Functions on AWS), so each is a zod schema parsed on entry.
 import { z } from 'zod';
 import { option } from './optionWords.ts';
+import { ID_PATTERN } from './jobId.ts';
 
 export const WordSchema = z.object({
   w: z.string().min(1),
@@ -72,7 +73,7 @@ export type RenderedClip = z.infer<typeof RenderedClipSchema>;
 
 // State machine payloads.
 export const JobInputSchema = z.object({
-  jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  jobId: z.string().regex(ID_PATTERN),
   source: z.string().min(1),
   /** An SRT/VTT file that comes with the video: used instead of transcribing. */
   captions: z.string().min(1).optional(),

@@ -1,5 +1,6 @@
 // Geometry of a vertical crop out of a wider frame, and the FFmpeg expressions that move it.
 import type { CropPath } from '../core/schemas.ts';
+import { round3 } from '../core/numbers.ts';
 
 const even = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
 
@@ -47,7 +48,7 @@ function thin<T extends { t: number; v: number }>(points: T[]): T[] {
   return Array.from({ length: MAX_KEYFRAMES }, (_, k) => dedup[Math.round(k * step)]!);
 }
 
-const fmt = (n: number) => String(Math.round(n * 1000) / 1000);
+const fmt = (n: number) => String(round3(n));
 
 /** The crop filter for a path, with times shifted to the clip's own clock. */
 export function cropFilter(path: CropPath, frame: { width: number; height: number }, clipStart: number): string {

@@ -1,5 +1,6 @@
 // Candidate clip windows that start and end on sentence or pause boundaries, never mid-word.
 import type { Word } from '../core/schemas.ts';
+import { round3 } from '../core/numbers.ts';
 
 export interface Window {
   /** Index of the first and last word inside the window. */
@@ -80,6 +81,3 @@ export function candidateWindows(words: Word[], options: WindowOptions): Window[
   return [];
 }
 
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}

@@ -1,6 +1,5 @@
 // The jobs API on one machine: uploads land in the data folder, jobs go to the local queue,
 // clips are served from each job's output folder.
-import { randomBytes } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 import { ApiError } from '../api/apiError.ts';
 import { IDEMPOTENCY_TTL_SEC, requestFingerprint, reusedKey } from '../api/idempotency.ts';
@@ -9,6 +8,7 @@ import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, UploadT
 import { newJobId } from '../core/jobId.ts';
 import type { JobQueue } from './jobQueue.ts';
 import { type JobRow, summary } from './jobStore.ts';
+import { newUploadId } from '../core/jobId.ts';
 
 export interface LocalBackendOptions {
   dataDir: string;
@@ -33,7 +33,7 @@ export class LocalBackend implements JobsBackend {
     if (req.size > this.opts.maxUploadBytes) {
       throw new ApiError(413, `${req.filename} is ${req.size} bytes, over the ${this.opts.maxUploadBytes}-byte upload limit`);
     }
-    const id = `u${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+    const id = newUploadId();
     this.queue.store.insertUpload({ id, filename: basename(req.filename), size: req.size, contentType: req.contentType, path: this.uploadPath(id) });
     return {
       uploadId: id,

@@ -4,6 +4,7 @@ import { type Manifest, ClipResultSchema, ManifestSchema, SourceInfoSchema } fro
 import { type PriceTable, UsageSnapshotSchema, costOf, mergeUsage } from '../core/usage.ts';
 import { reportHtml } from '../report/reportHtml.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
+import { round3 as round } from '../core/numbers.ts';
 
 export const FinalizeInputSchema = z.object({
   jobId: z.string(),
@@ -18,7 +19,6 @@ export const FinalizeInputSchema = z.object({
 export const MANIFEST_FILE = 'clips.json';
 export const REPORT_FILE = 'report.html';
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
 
 function usageOf(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable): Manifest['usage'] {
   const all = mergeUsage(input.transcript.usage, input.scoreUsage);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../core/usage.ts';
 import { readFileSync } from 'node:fs';
+import { issuesText } from '../../core/numbers.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -39,7 +40,7 @@ export function openAiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OpenA
   if (!env.OPENAI_API_KEY) return undefined;
   const parsed = OpenAiConfigSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`bad OpenAI settings: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(`bad OpenAI settings: ${issuesText(parsed.error)}`);
   }
   const e = parsed.data;
   return {
@@ -66,6 +67,6 @@ export function priceTableFromEnv(env: NodeJS.ProcessEnv = process.env): PriceTa
     throw new Error(`CLIPFORGE_PRICES=${file}: cannot read it as JSON (${(err as Error).message})`);
   }
   const parsed = PriceTableSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`CLIPFORGE_PRICES=${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`CLIPFORGE_PRICES=${file}: ${issuesText(parsed.error)}`);
   return { ...DEFAULT_PRICES, ...parsed.data };
 }

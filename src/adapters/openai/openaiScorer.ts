@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { CallContext, Logger, ScoredCandidate, Scorer } from '../../core/ports.ts';
 import type { OpenAiHandle } from './openaiClient.ts';
 import { withRetries } from './retry.ts';
+import { issuesText } from '../../core/numbers.ts';
 
 export const ClipVerdictSchema = z.object({
   id: z.number().int().describe('the candidate id as given'),
@@ -103,7 +104,7 @@ export class OpenAiScorer implements Scorer {
       throw new InvalidVerdict(`not JSON: ${(message?.content ?? '').slice(0, 80)}`);
     }
     const parsed = BatchVerdictSchema.safeParse(json);
-    if (!parsed.success) throw new InvalidVerdict(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!parsed.success) throw new InvalidVerdict(issuesText(parsed.error));
     const missing = batch.map((_, id) => id).filter((id) => !parsed.data.clips.some((c) => c.id === id));
     if (missing.length) throw new InvalidVerdict(`no verdict for candidate${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
     return parsed.data;

@@ -3,6 +3,7 @@
 // over when a segment's words line up one to one.
 import { z } from 'zod';
 import type { Word } from '../../core/schemas.ts';
+import { round3 as round } from '../../core/numbers.ts';
 
 export const VerboseTranscriptionSchema = z.object({
   text: z.string().default(''),
@@ -60,4 +61,3 @@ export function spread(text: string, start: number, end: number): Word[] {
   });
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;
