@@ -2,8 +2,8 @@
 // non-overlapping clips, ranked.
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { type ClipPlan, JobOptionsSchema, TranscriptSchema } from '../core/schemas.ts';
-import { UsageMeter, type UsageSnapshot } from '../core/usage.ts';
+import { type ClipPlan, ClipPlanSchema, JobOptionsSchema, TranscriptSchema } from '../core/schemas.ts';
+import { UsageMeter, UsageSnapshotSchema, type UsageSnapshot } from '../core/usage.ts';
 import { firstPass } from '../scoring/firstPass.ts';
 import { selectNonOverlapping, shortlist } from '../scoring/select.ts';
 import { candidateWindows } from '../scoring/windows.ts';
@@ -17,12 +17,13 @@ export const ScoreInputSchema = z.object({
   options: JobOptionsSchema,
 });
 
-export interface ScoreOutput {
-  clips: ClipPlan[];
-  candidates: number;
-  scorer: string;
-  usage: UsageSnapshot;
-}
+export const ScoreOutputSchema = z.object({
+  clips: z.array(ClipPlanSchema),
+  candidates: z.number().int().nonnegative(),
+  scorer: z.string(),
+  usage: UsageSnapshotSchema,
+});
+export type ScoreOutput = z.infer<typeof ScoreOutputSchema>;
 
 export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scorer' | 'progress' | 'signal'>): Promise<ScoreOutput> {
   const input = ScoreInputSchema.parse(raw);

@@ -5,6 +5,7 @@ import { captionWords } from '../captions/parseCaptions.ts';
 import { type Transcript, TranscriptSchema } from '../core/schemas.ts';
 import { UsageMeter, type UsageSnapshot } from '../core/usage.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
+import { UsageSnapshotSchema } from '../core/usage.ts';
 
 export const TranscribeInputSchema = z.object({
   jobId: z.string(),
@@ -12,13 +13,14 @@ export const TranscribeInputSchema = z.object({
   audioSeconds: z.number().nonnegative().optional(),
   captionsKey: z.string().nullable().optional(),
 });
-export interface TranscribeOutput {
-  transcriptKey: string;
-  words: number;
-  audioSeconds: number;
-  provider: string;
-  usage: UsageSnapshot;
-}
+export const TranscribeOutputSchema = z.object({
+  transcriptKey: z.string(),
+  words: z.number().int().nonnegative(),
+  audioSeconds: z.number().nonnegative(),
+  provider: z.string(),
+  usage: UsageSnapshotSchema,
+});
+export type TranscribeOutput = z.infer<typeof TranscribeOutputSchema>;
 
 export type TranscribeInput = z.infer<typeof TranscribeInputSchema>;
 

@@ -1,0 +1,103 @@
+// The state machine definitions against the stages' schemas, with no media and no AWS: each Task
+// state's handler checks the input the definition hands it (Parameters, ItemSelector, ResultPath
+// of the states before) with the stage's own input schema, and answers with an output that its
+// output schema accepts. A JSONPath that no longer matches what a stage expects fails here, not
+// in the middle of a job. Walks the shared definition (the local runtime) and the deployed one
+// (plan/spans/join transcription, the task inputs saved to S3, the Fargate steps).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { StateMachineDefinition } from 'aws-local-stepfunctions';
+import { awsPipelineDefinition } from '../../infra/pipelineDefinition.ts';
+import { ClipTaskSchema, CropPathSchema, IngestOutputSchema, JobInputSchema, RenderedClipSchema } from '../../src/core/schemas.ts';
+import { substitute } from '../../src/core/stateMachineDefinition.ts';
+import { runStateMachine, type LocalHandlers } from '../../src/runtime/local/stateMachine.ts';
+import { FinalizeInputSchema } from '../../src/stages/finalize.ts';
+import { RenderInputSchema } from '../../src/stages/render.ts';
+import { ScoreInputSchema, ScoreOutputSchema } from '../../src/stages/score.ts';
+import { TranscribeInputSchema, TranscribeOutputSchema } from '../../src/stages/transcribe.ts';
+import { JoinInputSchema, PlanOutputSchema, SpanInputSchema } from '../../src/stages/transcribeSpans.ts';
+
+const usage = { models: { 'whisper-1': { requests: 1, audioSeconds: 60, tokensIn: 0, tokensOut: 0 } }, cacheHits: 0 };
+const clip = (rank: number, start: number) => ({ rank, start, end: start + 20, score: 80, title: `Clip ${rank}`, reason: 'a complete thought', text: 'words words' });
+const OUT = {
+  ingest: IngestOutputSchema.parse({ sourceFile: 's3://b/u/talk.mp4', audioKey: 'j/speech.wav', captionsKey: null, source: { path: 'talk.mp4', duration: 120, width: 1920, height: 1080, fps: 30 } }),
+  transcribe: TranscribeOutputSchema.parse({ transcriptKey: 'j/transcript.json', words: 300, audioSeconds: 120, provider: 'openai', usage }),
+  score: ScoreOutputSchema.parse({ clips: [clip(1, 10), clip(2, 60)], candidates: 12, scorer: 'first-pass', usage: { models: {}, cacheHits: 0 } }),
+  track: CropPathSchema.parse({ crop: { w: 606, h: 1080 }, path: [{ t: 10, cx: 0.5, cy: 0.4 }], fallback: null }),
+  render: RenderedClipSchema.parse({ file: 'clip-1.mp4', srt: 'clip-1.srt', vtt: 'clip-1.vtt', thumbnail: 'clip-1.jpg' }),
+};
+const jobInput = JobInputSchema.parse({ jobId: 'job-1', source: 's3://b/u/talk.mp4', options: { clips: 2, minSec: 15, maxSec: 45 } });
+
+/** A handler that checks its input with `schema` and answers `output`; what it saw is kept. */
+function stage(seen: Record<string, unknown[]>, name: string, schema: { parse(x: unknown): unknown }, output: unknown = {}) {
+  return async (input: unknown) => {
+    (seen[name] ??= []).push(schema.parse(input));
+    return output;
+  };
+}
+/** Finalize checks what it is handed; the manifest it makes from it is the finalize stage's own test. */
+const finalizeStage = (seen: Record<string, unknown[]>) => async (input: unknown) => {
+  const f = FinalizeInputSchema.parse(input);
+  (seen.Finalize ??= []).push(f);
+  return { jobId: f.jobId, clips: f.clips.length };
+};
+const noFailure = async (input: unknown) => assert.fail(`the job failed: ${JSON.stringify(input)}`);
+
+test('the shared definition hands every stage what its schema requires (the local runtime)', async () => {
+  const seen: Record<string, unknown[]> = {};
+  const handlers: LocalHandlers = {
+    Ingest: stage(seen, 'Ingest', JobInputSchema, OUT.ingest),
+    Transcribe: stage(seen, 'Transcribe', TranscribeInputSchema, OUT.transcribe),
+    Score: stage(seen, 'Score', ScoreInputSchema, OUT.score),
+    TrackFace: stage(seen, 'TrackFace', ClipTaskSchema, OUT.track),
+    Render: stage(seen, 'Render', RenderInputSchema, OUT.render),
+    Finalize: finalizeStage(seen),
+    JobFailed: noFailure,
+  };
+  assert.deepEqual(await runStateMachine(jobInput, handlers, { retryDelayMs: 0 }), { jobId: 'job-1', clips: 2 });
+  assert.deepEqual(Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, v.length])), { Ingest: 1, Transcribe: 1, Score: 1, TrackFace: 2, Render: 2, Finalize: 1 });
+});
+
+test('the deployed definition does too: plan, spans and join; the clip tasks\' saved inputs; the Fargate and queue messages', async () => {
+  const definition = JSON.parse(
+    substitute(awsPipelineDefinition(2), {
+      ...Object.fromEntries(['Ingest', 'PlanTranscript', 'JoinTranscript', 'Score', 'Finalize', 'JobFailed'].map((n) => [`${n}Resource`, `arn:aws:lambda:us-east-1:123456789012:function:${n}`])),
+      TranscribeQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/transcribe',
+      ClusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/c',
+      TrackTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/track:1',
+      RenderTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/render:1',
+      TaskSecurityGroup: 'sg-1',
+      Subnet0: 'subnet-a',
+      Subnet1: 'subnet-b',
+      WorkBucket: 'work-bucket',
+    }),
+  ) as StateMachineDefinition;
+  const seen: Record<string, unknown[]> = {};
+  const saved = new Map<string, unknown>();
+  const spans = PlanOutputSchema.parse({ spans: [{ index: 0, start: 0, end: 60 }, { index: 1, start: 60, end: 120 }] });
+  const spanOut = (i: number) => ({ wordsKey: `job-1/transcript-span-00${i}.json`, provider: 'openai', model: 'whisper-1', usage });
+  /** What a Fargate task would read: the input the state before saved under the key in its environment. */
+  const fargate = (name: string, schema: { parse(x: unknown): unknown }, output: unknown) => async (params: any) => {
+    const env = Object.fromEntries(params.Overrides.ContainerOverrides[0].Environment.map((e: { Name: string; Value: string }) => [e.Name, e.Value]));
+    assert.ok(saved.has(env.TASK_INPUT_KEY), `${name} reads ${env.TASK_INPUT_KEY}, which the state before wrote`);
+    (seen[name] ??= []).push(schema.parse(saved.get(env.TASK_INPUT_KEY)));
+    return output;
+  };
+  const handlers = {
+    Ingest: stage(seen, 'Ingest', JobInputSchema, OUT.ingest),
+    PlanTranscript: stage(seen, 'PlanTranscript', TranscribeInputSchema, spans),
+    TranscribeSpan: async (params: any) => ((seen.TranscribeSpan ??= []).push(SpanInputSchema.parse(params.MessageBody.input)), spanOut(seen.TranscribeSpan.length - 1)),
+    JoinTranscript: stage(seen, 'JoinTranscript', JoinInputSchema, OUT.transcribe),
+    Score: stage(seen, 'Score', ScoreInputSchema, OUT.score),
+    SaveTrackInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
+    SaveRenderInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
+    TrackFace: fargate('TrackFace', ClipTaskSchema, OUT.track),
+    Render: fargate('Render', RenderInputSchema, OUT.render),
+    Finalize: finalizeStage(seen),
+    JobFailed: noFailure,
+    Transcribe: noFailure,
+  } as LocalHandlers;
+  assert.deepEqual(await runStateMachine(jobInput, handlers, { definition, context: { Task: { Token: 'token' } }, retryDelayMs: 0 }), { jobId: 'job-1', clips: 2 });
+  assert.deepEqual(Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, v.length])), { Ingest: 1, PlanTranscript: 1, TranscribeSpan: 2, JoinTranscript: 1, Score: 1, TrackFace: 2, Render: 2, Finalize: 1 });
+  assert.deepEqual([...saved.keys()].sort(), ['jobs/job-1/tasks/clip-1-render.json', 'jobs/job-1/tasks/clip-1-track.json', 'jobs/job-1/tasks/clip-2-render.json', 'jobs/job-1/tasks/clip-2-track.json']);
+});
