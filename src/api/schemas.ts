@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { JobOptionsSchema, ManifestSchema } from '../core/schemas.ts';
 import { ID_PATTERN } from '../core/jobId.ts';
+import { JOB_STATUSES } from '../jobs/status.ts';
 
 export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska', 'video/x-msvideo', 'video/mpeg', 'application/octet-stream'] as const;
 /** Caption files (SRT, WebVTT) uploaded beside a video. */
@@ -45,7 +46,7 @@ export const CreateJobSchema = z.object({
 });
 export type CreateJob = z.infer<typeof CreateJobSchema>;
 
-export const JobStatusSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export const JobStatusSchema = z.enum(JOB_STATUSES);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
 export const JobSummarySchema = z.object({

@@ -19,6 +19,8 @@ import { type Manifest, ManifestSchema } from '../core/schemas.ts';
 import { newJobId } from '../core/jobId.ts';
 import type { QueuedJob } from './intake.ts';
 import { newUploadId } from '../core/jobId.ts';
+import { openJobCondition } from './openJobCondition.ts';
+import { isOpen } from '../jobs/status.ts';
 
 export interface AwsBackendDeps {
   s3: S3Client;
@@ -149,21 +151,22 @@ export class AwsJobsBackend implements JobsBackend {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.d.jobsTable, Key: { jobId: id } }));
     if (!Item) return undefined;
     const job = Item as JobItem;
-    if (job.status !== 'queued' && job.status !== 'running') return summary(job);
+    if (!isOpen(job.status)) return summary(job);
     try {
       await this.d.sfn.send(new StopExecutionCommand({ executionArn: `${this.d.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`, cause: 'cancelled through the API' }));
     } catch (err) {
       if (!(err instanceof ExecutionDoesNotExist)) throw err; // still queued: the starter will find it cancelled
     }
+    const open = openJobCondition();
     try {
       const res = await this.doc.send(
         new UpdateCommand({
           TableName: this.d.jobsTable,
           Key: { jobId: id },
           UpdateExpression: 'SET #s = :c, message = :m, updatedAt = :now',
-          ConditionExpression: '#s IN (:q, :r)',
+          ConditionExpression: open.expression,
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':c': 'cancelled', ':m': 'cancelled', ':now': new Date().toISOString(), ':q': 'queued', ':r': 'running' },
+          ExpressionAttributeValues: { ':c': 'cancelled', ':m': 'cancelled', ':now': new Date().toISOString(), ...open.values },
           ReturnValues: 'ALL_NEW',
         }),
       );

@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Logger, ProgressSink } from '../core/ports.ts';
 import type { ProgressEvent } from '../core/schemas.ts';
 import { type Connections, push } from './connections.ts';
+import { openJobCondition } from './openJobCondition.ts';
 
 export class AwsProgress implements ProgressSink {
   private chain: Promise<void> = Promise.resolve();
@@ -44,6 +45,7 @@ export class AwsProgress implements ProgressSink {
   /** False when the job is no longer queued or running (cancelled, finished). */
   private async record(e: ProgressEvent): Promise<boolean> {
     const running = e.stage !== 'failed';
+    const open = openJobCondition('#status');
     try {
       await this.doc.send(
         new UpdateCommand({
@@ -51,7 +53,7 @@ export class AwsProgress implements ProgressSink {
           Key: { jobId: e.jobId },
           UpdateExpression: `SET stage = :s, pct = :p, message = :m, updatedAt = :now, stages.#st = :entry${running ? ', #status = :running' : ''}`,
           // A cancelled or finished job is not brought back to "running" by a late event.
-          ConditionExpression: running ? '#status IN (:queued, :running)' : undefined,
+          ConditionExpression: running ? open.expression : undefined,
           ExpressionAttributeNames: { '#st': e.stage, ...(running ? { '#status': 'status' } : {}) },
           ExpressionAttributeValues: {
             ':s': e.stage,
@@ -59,7 +61,7 @@ export class AwsProgress implements ProgressSink {
             ':m': e.message,
             ':now': new Date().toISOString(),
             ':entry': { pct: e.pct, message: e.message },
-            ...(running ? { ':running': 'running', ':queued': 'queued' } : {}),
+            ...(running ? { ':running': 'running', ...open.values } : {}),
           },
         }),
       );

@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Manifest } from '../core/schemas.ts';
 import { type Connections, push } from './connections.ts';
+import { openJobCondition } from './openJobCondition.ts';
 
 export interface OutcomeDeps {
   ddb: DynamoDBClient;
@@ -19,15 +20,16 @@ export const outputPrefix = (jobId: string) => `jobs/${jobId}/`;
 
 async function end(deps: OutcomeDeps, jobId: string, set: string, values: Record<string, unknown>, names: Record<string, string> = {}): Promise<boolean> {
   const doc = DynamoDBDocumentClient.from(deps.ddb, { marshallOptions: { removeUndefinedValues: true } });
+  const open = openJobCondition();
   try {
     await doc.send(
       new UpdateCommand({
         TableName: deps.jobsTable,
         Key: { jobId },
         UpdateExpression: `SET #s = :status, updatedAt = :now, ${set}`,
-        ConditionExpression: 'attribute_not_exists(jobId) OR #s IN (:queued, :running)',
+        ConditionExpression: `attribute_not_exists(jobId) OR ${open.expression}`,
         ExpressionAttributeNames: { '#s': 'status', ...names },
-        ExpressionAttributeValues: { ...values, ':now': new Date().toISOString(), ':queued': 'queued', ':running': 'running' },
+        ExpressionAttributeValues: { ...values, ':now': new Date().toISOString(), ...open.values },
       }),
     );
     return true;

@@ -10,6 +10,7 @@ import type { Manifest, ProgressEvent } from '../core/schemas.ts';
 import { DEFAULT_WORK_ROOT, JobFailedError, runLocalJob, type LocalJobRequest } from '../runtime/local/runJob.ts';
 import type { JobRow, JobStore } from './jobStore.ts';
 import { rmSync } from 'node:fs';
+import { canMove } from '../jobs/status.ts';
 
 export type QueueEvent =
   | { type: 'progress'; jobId: string; stage: string; pct: number; message: string }
@@ -116,6 +117,11 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
    */
   private write(id: string, patch: Parameters<JobStore['update']>[1]): boolean {
     try {
+      const from = patch.status ? this.store.job(id)?.status : undefined;
+      if (from && patch.status && !canMove(from, patch.status)) {
+        this.log.info('a job that ended stays as it ended', { jobId: id, status: from, refused: patch.status });
+        return true;
+      }
       this.store.update(id, patch);
       this.storeFault = undefined;
       return true;

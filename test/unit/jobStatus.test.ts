@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openJobCondition } from '../../src/aws/openJobCondition.ts';
+import { JOB_STATUSES, OPEN_STATUSES, canMove, isOpen } from '../../src/jobs/status.ts';
+
+test('a job that ended is never revived; open jobs move on', () => {
+  for (const ended of ['done', 'failed', 'cancelled'] as const) {
+    assert.equal(isOpen(ended), false);
+    for (const to of JOB_STATUSES) assert.equal(canMove(ended, to), false, `${ended} -> ${to}`);
+  }
+  assert.deepEqual([...OPEN_STATUSES], ['queued', 'running']);
+  for (const [from, to] of [['queued', 'running'], ['queued', 'cancelled'], ['running', 'done'], ['running', 'failed'], ['running', 'cancelled'], ['running', 'queued']] as const) {
+    assert.equal(canMove(from, to), true, `${from} -> ${to}`);
+  }
+  assert.equal(canMove('queued', 'done'), false, 'nothing finishes without running');
+});
+
+test('the DynamoDB condition is the same rule', () => {
+  const c = openJobCondition('#status');
+  assert.equal(c.expression, '#status IN (:open0, :open1)');
+  assert.deepEqual(Object.values(c.values), [...OPEN_STATUSES]);
+});
