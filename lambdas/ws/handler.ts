@@ -7,7 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { ClientMessageSchema } from '../../src/api/schemas.ts';
-import { ALL_JOBS, Connections } from '../../src/aws/connections.ts';
+import { Connections } from '../../src/aws/connections.ts';
+import { ALL_JOBS, type JobState, type ServerMessage, catchUp, messages } from '../../src/jobs/messages.ts';
 
 const logger = new Logger({ serviceName: 'clipforge-ws' });
 const ddb = new DynamoDBClient({});
@@ -16,17 +17,12 @@ const jobs = DynamoDBDocumentClient.from(ddb);
 
 const reply = (statusCode: number, body?: unknown): APIGatewayProxyResultV2 => ({ statusCode, ...(body ? { body: JSON.stringify(body) } : {}) });
 
-/** Where the job is now, as the messages a subscriber would have seen last. */
-async function catchUp(jobId: string): Promise<unknown[]> {
+/** Where the job is now (src/jobs/messages.ts, as serve answers); for "*", nothing to scan for. */
+async function jobNow(jobId: string): Promise<ServerMessage[]> {
   if (jobId === ALL_JOBS) return [];
   const { Item } = await jobs.send(new GetCommand({ TableName: process.env.JOBS_TABLE ?? '', Key: { jobId } }));
-  if (!Item) return [{ type: 'error', jobId, error: `no job ${jobId}` }];
-  const out: unknown[] = [];
-  if (Item.stage) out.push({ type: 'progress', jobId, stage: Item.stage, pct: Item.pct ?? 0, message: Item.message ?? '' });
-  if (Item.status === 'done') out.push({ type: 'done', jobId, manifest: Item.manifest });
-  if (Item.status === 'failed') out.push({ type: 'failed', jobId, error: Item.error });
-  if (Item.status === 'cancelled') out.push({ type: 'cancelled', jobId });
-  return out;
+  if (!Item) return [messages.error(`no job ${jobId}`, jobId)];
+  return catchUp(Item as JobState, { withManifest: true });
 }
 
 export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> => {
@@ -48,7 +44,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
       }
       await connections.subscribe(connectionId, msg.subscribe);
       const api = new ApiGatewayManagementApiClient({ endpoint: process.env.WS_CALLBACK_URL ?? `https://${domainName}/${stage}` });
-      for (const m of await catchUp(msg.subscribe)) {
+      for (const m of await jobNow(msg.subscribe)) {
         await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(JSON.stringify(m)) }));
       }
       logger.info('subscribed', { connectionId, jobId: msg.subscribe });

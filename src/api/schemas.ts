@@ -75,13 +75,7 @@ export const JobDetailSchema = JobSummarySchema.extend({
 });
 export type JobDetail = z.infer<typeof JobDetailSchema>;
 
-/** What the WebSocket pushes: progress, then one final message. */
-export const ProgressMessageSchema = z.object({ type: z.literal('progress'), jobId: z.string(), stage: z.string(), pct: z.number(), message: z.string() });
-export const FinalMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('done'), jobId: z.string(), manifest: ManifestSchema }),
-  z.object({ type: z.literal('failed'), jobId: z.string(), error: z.string() }),
-  z.object({ type: z.literal('cancelled'), jobId: z.string() }),
-]);
+/** What the WebSocket pushes is in src/jobs/messages.ts (both runtimes); what a client sends: */
 export const ClientMessageSchema = z.object({ subscribe: z.string().min(1).max(64).describe('a job id, or "*" for every job') });
 
 export const ErrorBodySchema = z.object({ error: z.string() });

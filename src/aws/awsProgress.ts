@@ -8,6 +8,7 @@ import type { Logger, ProgressSink } from '../core/ports.ts';
 import type { ProgressEvent } from '../core/schemas.ts';
 import { type Connections, push } from './connections.ts';
 import { openJobCondition } from './openJobCondition.ts';
+import { PROGRESS_STORE_MS, messages } from '../jobs/messages.ts';
 
 export class AwsProgress implements ProgressSink {
   private chain: Promise<void> = Promise.resolve();
@@ -21,7 +22,7 @@ export class AwsProgress implements ProgressSink {
     private readonly api: ApiGatewayManagementApiClient,
     private readonly log?: Logger,
     /** Store writes at most this often within a stage (pushes are not throttled). */
-    private readonly minWriteMs = 1000,
+    private readonly minWriteMs = PROGRESS_STORE_MS,
   ) {
     this.doc = DynamoDBDocumentClient.from(ddb);
   }
@@ -33,7 +34,7 @@ export class AwsProgress implements ProgressSink {
     this.chain = this.chain
       .then(async () => {
         if (write && !(await this.record(e))) return; // the job ended meanwhile: nothing to report
-        await push(this.connections, this.api, e.jobId, { type: 'progress', ...e });
+        await push(this.connections, this.api, e.jobId, messages.progress(e.jobId, e.stage, e.pct, e.message));
       })
       .catch((err: unknown) => this.log?.warn('progress not delivered', { jobId: e.jobId, error: String(err) })); // progress must never fail a stage
   }

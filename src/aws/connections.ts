@@ -4,8 +4,9 @@
 import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ALL_JOBS, type ServerMessage } from '../jobs/messages.ts';
 
-export const ALL_JOBS = '*';
+export { ALL_JOBS };
 /** Subscriptions outlive a connection at most this long (API Gateway closes idle ones after 2 h). */
 const TTL_SEC = 3 * 3600;
 
@@ -49,7 +50,7 @@ export class Connections {
 }
 
 /** Sends one message to every subscriber of its job; returns how many got it and how many were gone. */
-export async function push(connections: Connections, api: ApiGatewayManagementApiClient, jobId: string, message: unknown): Promise<{ sent: number; gone: number }> {
+export async function push(connections: Connections, api: ApiGatewayManagementApiClient, jobId: string, message: ServerMessage): Promise<{ sent: number; gone: number }> {
   const data = new TextEncoder().encode(JSON.stringify(message));
   let sent = 0;
   let gone = 0;

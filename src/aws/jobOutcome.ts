@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-
 import type { Manifest } from '../core/schemas.ts';
 import { type Connections, push } from './connections.ts';
 import { openJobCondition } from './openJobCondition.ts';
+import { messages } from '../jobs/messages.ts';
 
 export interface OutcomeDeps {
   ddb: DynamoDBClient;
@@ -51,13 +52,13 @@ export async function markDone(deps: OutcomeDeps, manifest: Manifest): Promise<b
     ':pct': 100,
     ':msg': message,
   });
-  if (changed) await push(deps.connections, deps.api, manifest.jobId, { type: 'done', jobId: manifest.jobId, manifest });
+  if (changed) await push(deps.connections, deps.api, manifest.jobId, messages.done(manifest.jobId, manifest));
   return changed;
 }
 
 export async function markFailed(deps: OutcomeDeps, jobId: string, error: string): Promise<boolean> {
   const changed = await end(deps, jobId, '#e = :e, message = :e, stage = :stage', { ':status': 'failed', ':e': error, ':stage': 'failed' }, { '#e': 'error' });
-  if (changed) await push(deps.connections, deps.api, jobId, { type: 'failed', jobId, error });
+  if (changed) await push(deps.connections, deps.api, jobId, messages.failed(jobId, error));
   return changed;
 }
 
@@ -65,6 +66,6 @@ export async function markFailed(deps: OutcomeDeps, jobId: string, error: string
 export async function notifyCancelled(deps: OutcomeDeps, jobId: string): Promise<boolean> {
   const { Item } = await DynamoDBDocumentClient.from(deps.ddb).send(new GetCommand({ TableName: deps.jobsTable, Key: { jobId }, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }));
   if (Item?.status !== 'cancelled') return false;
-  await push(deps.connections, deps.api, jobId, { type: 'cancelled', jobId });
+  await push(deps.connections, deps.api, jobId, messages.cancelled(jobId));
   return true;
 }

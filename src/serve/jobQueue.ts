@@ -11,6 +11,7 @@ import { DEFAULT_WORK_ROOT, JobFailedError, runLocalJob, type LocalJobRequest } 
 import type { JobRow, JobStore } from './jobStore.ts';
 import { rmSync } from 'node:fs';
 import { canMove } from '../jobs/status.ts';
+import { PROGRESS_STORE_MS } from '../jobs/messages.ts';
 
 export type QueueEvent =
   | { type: 'progress'; jobId: string; stage: string; pct: number; message: string }
@@ -162,7 +163,7 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
         stages[e.stage] = { pct: e.pct, message: e.message };
         // Listeners hear every event; the store is written on a new stage, at 100%, or every 0.5 s.
         const now = Date.now();
-        if (e.stage !== written.stage || e.pct === 100 || now - written.at >= 500) {
+        if (e.stage !== written.stage || e.pct === 100 || now - written.at >= PROGRESS_STORE_MS) {
           // A job whose state cannot be kept stops, with the reason, rather than run on unrecorded.
           if (!this.write(job.id, { stage: e.stage, pct: e.pct, message: e.message, stages }) && !storageFailure) {
             storageFailure = `the job store cannot be written (${this.storeFault}); free disk space in the data folder and submit the job again`;

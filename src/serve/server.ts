@@ -26,6 +26,7 @@ import { refusal } from './requestGuards.ts';
 import { linkSigner } from './signedLinks.ts';
 import { lockDataFolder } from './dataLock.ts';
 import { mkdirSync } from 'node:fs';
+import { ALL_JOBS, catchUp, messages } from '../jobs/messages.ts';
 
 export interface ServeOptions {
   port: number;
@@ -214,25 +215,23 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       try {
         msg = ClientMessageSchema.parse(JSON.parse(String(data)));
       } catch {
-        send(ws, JSON.stringify({ type: 'error', error: 'send {"subscribe": "<jobId>"} or {"subscribe": "*"}' }));
+        send(ws, JSON.stringify(messages.error('send {"subscribe": "<jobId>"} or {"subscribe": "*"}')));
         return;
       }
       const mine = subs.get(ws)!;
       if (!mine.has(msg.subscribe) && mine.size >= WS_MAX_SUBSCRIPTIONS) {
-        send(ws, JSON.stringify({ type: 'error', error: `at most ${WS_MAX_SUBSCRIPTIONS} subscriptions per connection; subscribe to "*" for every job` }));
+        send(ws, JSON.stringify(messages.error(`at most ${WS_MAX_SUBSCRIPTIONS} subscriptions per connection; subscribe to "*" for every job`)));
         return;
       }
       mine.add(msg.subscribe);
       // Catch up: where the job is now, or how it ended. For "*" without manifests: each job's
       // detail is one GET /jobs/{id} away, and 50 manifests at every subscribe would be a flood.
-      const all = msg.subscribe === '*';
+      const all = msg.subscribe === ALL_JOBS;
       const jobs = all ? store.jobs(50).reverse() : [store.job(msg.subscribe)].filter((j) => j !== undefined);
-      if (!all && !jobs.length) send(ws, JSON.stringify({ type: 'error', jobId: msg.subscribe, error: `no job ${msg.subscribe}` }));
+      if (!all && !jobs.length) send(ws, JSON.stringify(messages.error(`no job ${msg.subscribe}`, msg.subscribe)));
       for (const j of jobs) {
-        if (j.stage) send(ws, JSON.stringify({ type: 'progress', jobId: j.id, stage: j.stage, pct: j.pct, message: j.message ?? '' }));
-        if (j.status === 'done') send(ws, JSON.stringify(all ? { type: 'done', jobId: j.id } : { type: 'done', jobId: j.id, manifest: j.manifest, job: local.detail(j, '') }));
-        if (j.status === 'failed') send(ws, JSON.stringify({ type: 'failed', jobId: j.id, error: j.error }));
-        if (j.status === 'cancelled') send(ws, JSON.stringify({ type: 'cancelled', jobId: j.id }));
+        const state = { ...j, jobId: j.id };
+        for (const m of catchUp(state, all ? { withManifest: false } : { withManifest: true, detail: local.detail(j, '') })) send(ws, JSON.stringify(m));
       }
     });
   });
@@ -243,7 +242,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (e.type === 'done') {
         const j = store.job(e.jobId);
         // Links relative to the page: the server's bind address may not be how clients reach it.
-        payload ??= JSON.stringify({ ...e, job: j && local.detail(j, '') });
+        payload ??= JSON.stringify(messages.done(e.jobId, e.manifest, j && local.detail(j, '')));
       } else {
         payload ??= JSON.stringify(e);
       }

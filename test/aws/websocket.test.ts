@@ -12,6 +12,7 @@ import { AwsProgress } from '../../src/aws/awsProgress.ts';
 import { Connections, push } from '../../src/aws/connections.ts';
 import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 import { type FakeManagementApi, startManagementApi } from '../helpers/wsManagementApi.ts';
+import { messages } from '../../src/jobs/messages.ts';
 
 let aws: AwsEmulator;
 let mgmt: FakeManagementApi;
@@ -73,10 +74,10 @@ test('subscribe with catch-up, push to job and "*" subscribers, drop a gone conn
 
   const connections = new Connections(ddb, tables.connections);
   const api = new ApiGatewayManagementApiClient({ ...aws.config, endpoint: mgmt.url });
-  const event = { type: 'progress', jobId, stage: 'render', pct: 60, message: 'rendering clip 2' };
+  const event = messages.progress(jobId, 'render', 60, 'rendering clip 2');
   assert.deepEqual(await push(connections, api, jobId, event), { sent: 2, gone: 0 });
   assert.deepEqual(mgmt.received.get(b), [event]);
-  assert.deepEqual(await push(connections, api, 'other-job', { type: 'progress', jobId: 'other-job' }), { sent: 1, gone: 0 }, 'only "*" hears other jobs');
+  assert.deepEqual(await push(connections, api, 'other-job', messages.progress('other-job', 'ingest', 5, 'reading')), { sent: 1, gone: 0 }, 'only "*" hears other jobs');
 
   mgmt.gone.add(a); // the client went away without a clean disconnect
   assert.deepEqual(await push(connections, api, jobId, event), { sent: 1, gone: 1 });
