@@ -1,6 +1,6 @@
 // The jobs API on one machine: uploads land in the data folder, jobs go to the local queue,
 // clips are served from each job's output folder.
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { ApiError } from '../api/apiError.ts';
 import { IDEMPOTENCY_TTL_SEC, requestFingerprint, reusedKey } from '../api/idempotency.ts';
 import type { JobsBackend } from '../api/routes.ts';
@@ -9,6 +9,7 @@ import { newJobId } from '../core/jobId.ts';
 import type { JobQueue } from './jobQueue.ts';
 import { type JobRow, summary } from './jobStore.ts';
 import { newUploadId } from '../core/jobId.ts';
+import { resolveJobSource } from './jobSources.ts';
 
 export interface LocalBackendOptions {
   dataDir: string;
@@ -44,17 +45,6 @@ export class LocalBackend implements JobsBackend {
     };
   }
 
-  /** A job's source as runLocalJob reads it; unknown or unfinished uploads are a 400. */
-  resolveSource = (s: JobSource): string => {
-    if ('uploadId' in s) {
-      const up = this.queue.store.upload(s.uploadId);
-      if (!up) throw new ApiError(400, `no upload ${s.uploadId}`);
-      if (!up.received) throw new ApiError(409, `upload ${s.uploadId} has not been received yet (PUT its bytes to the uploadUrl first)`);
-      return up.path;
-    }
-    if ('url' in s) return s.url;
-    return resolve(s.path);
-  };
 
   private nameOf(s: JobSource): string {
     if ('uploadId' in s) return this.queue.store.upload(s.uploadId)?.filename ?? s.uploadId;
@@ -74,8 +64,8 @@ export class LocalBackend implements JobsBackend {
       if (prior.fingerprint !== fingerprint) throw reusedKey(idempotencyKey!);
       return summary(earlier);
     }
-    this.resolveSource(req.source); // refuse unknown uploads now, not when the job starts
-    if (req.captions) this.resolveSource(req.captions);
+    resolveJobSource(this.queue.store, req.source); // refuse unknown uploads now, not when the job starts
+    if (req.captions) resolveJobSource(this.queue.store, req.captions);
     const job = this.queue.submit({ id: newJobId(), name: this.nameOf(req.source), source: req.source, captions: req.captions ?? null, options: req.options ?? {} });
     if (idempotencyKey) this.queue.store.rememberIdempotent(idempotencyKey, fingerprint, job.id);
     return summary(job);
