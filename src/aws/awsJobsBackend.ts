@@ -21,6 +21,7 @@ import type { QueuedJob } from './intake.ts';
 import { newUploadId } from '../core/jobId.ts';
 import { openJobCondition } from './openJobCondition.ts';
 import { isOpen } from '../jobs/status.ts';
+import { checkUploadSize, pathSourceRefused } from '../jobs/requestRules.ts';
 
 export interface AwsBackendDeps {
   s3: S3Client;
@@ -78,13 +79,8 @@ export class AwsJobsBackend implements JobsBackend {
   }
 
   async createUpload(req: CreateUpload): Promise<UploadTicket> {
-    if (req.size > this.d.maxUploadBytes) {
-      throw new ApiError(
-        413,
-        `${req.filename} is ${req.size} bytes, over the ${this.d.maxUploadBytes}-byte limit of an upload through the API (one presigned PUT); ` +
-          `copy a larger video into the uploads bucket's ${INBOX_PREFIX} folder instead (aws s3 cp) and it becomes a job`,
-      );
-    }
+    // One presigned PUT carries at most 5 GiB; larger files have the inbox.
+    checkUploadSize(req, this.d.maxUploadBytes, `copy a larger video into the uploads bucket's ${INBOX_PREFIX} folder instead (aws s3 cp) and it becomes a job`);
     const uploadId = newUploadId();
     const name = req.filename.split('/').pop()!.replace(/[^\w.-]/g, '_') || 'video';
     const command = new PutObjectCommand({ Bucket: this.d.uploadsBucket, Key: `uploads/${uploadId}/${name}`, ContentType: req.contentType, ContentLength: req.size });
@@ -94,7 +90,7 @@ export class AwsJobsBackend implements JobsBackend {
 
   private async sourceOf(s: JobSource): Promise<{ uri: string; name: string }> {
     if ('url' in s) return { uri: s.url, name: new URL(s.url).pathname.split('/').pop() || s.url };
-    if ('path' in s) throw new ApiError(400, 'sources by path are not accepted by the hosted API; upload the file or give a URL');
+    if ('path' in s) throw pathSourceRefused('by the hosted API');
     const listed = await this.d.s3.send(new ListObjectsV2Command({ Bucket: this.d.uploadsBucket, Prefix: `uploads/${s.uploadId}/`, MaxKeys: 1 }));
     const key = listed.Contents?.[0]?.Key;
     if (!key) throw new ApiError(409, `upload ${s.uploadId} has not been received yet (PUT its bytes to the uploadUrl first)`);

@@ -10,6 +10,7 @@ import type { JobQueue } from './jobQueue.ts';
 import { type JobRow, summary } from './jobStore.ts';
 import { newUploadId } from '../core/jobId.ts';
 import { resolveJobSource } from './jobSources.ts';
+import { checkPathSources, checkUploadSize } from '../jobs/requestRules.ts';
 
 export interface LocalBackendOptions {
   dataDir: string;
@@ -31,9 +32,7 @@ export class LocalBackend implements JobsBackend {
   }
 
   async createUpload(req: CreateUpload, origin: string): Promise<UploadTicket> {
-    if (req.size > this.opts.maxUploadBytes) {
-      throw new ApiError(413, `${req.filename} is ${req.size} bytes, over the ${this.opts.maxUploadBytes}-byte upload limit`);
-    }
+    checkUploadSize(req, this.opts.maxUploadBytes);
     const id = newUploadId();
     this.queue.store.insertUpload({ id, filename: basename(req.filename), size: req.size, contentType: req.contentType, path: this.uploadPath(id) });
     return {
@@ -53,9 +52,7 @@ export class LocalBackend implements JobsBackend {
   }
 
   async createJob(req: CreateJob, idempotencyKey?: string): Promise<JobSummary> {
-    for (const s of [req.source, req.captions]) {
-      if (s && 'path' in s && !this.opts.allowPaths) throw new ApiError(400, 'sources by path are accepted only when serving on loopback; upload the file or give a URL');
-    }
+    checkPathSources(req, this.opts.allowPaths, 'off loopback (only when serving on loopback)');
     // Looked up and recorded with no await between: one process, so no two requests interleave.
     const fingerprint = requestFingerprint(req);
     const prior = idempotencyKey ? this.queue.store.idempotent(idempotencyKey, IDEMPOTENCY_TTL_SEC) : undefined;

@@ -197,5 +197,5 @@ test('the API Lambda as deployed takes uploads up to what one presigned PUT can 
   assert.equal(ok.statusCode, 201, ok.body);
   const big = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'six-gigs.mp4', size: 6 * 1024 ** 3 }), env);
   assert.equal(big.statusCode, 413);
-  assert.match(JSON.parse(big.body).error, /six-gigs\.mp4 is 6442450944 bytes, over the 5368709120-byte limit .* inbox\//);
+  assert.match(JSON.parse(big.body).error, /six-gigs\.mp4 is 6442450944 bytes, over the 5368709120-byte upload limit; .*inbox\//);
 });
