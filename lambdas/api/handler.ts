@@ -12,10 +12,11 @@ import { S3_SINGLE_PUT_MAX_BYTES } from '../../src/aws/s3Limits.ts';
 import { ApiError } from '../../src/api/apiError.ts';
 import { errorResponse, jobsApi } from '../../src/api/routes.ts';
 import { AwsJobsBackend } from '../../src/aws/awsJobsBackend.ts';
+import { readEnv } from '../../src/aws/readEnv.ts';
 
 const logger = new Logger({ serviceName: 'clipforge-api' });
-const env = z
-  .object({
+const env = readEnv(
+  z.object({
     UPLOADS_BUCKET: z.string().min(1),
     OUTPUTS_BUCKET: z.string().min(1),
     JOBS_TABLE: z.string().min(1),
@@ -24,8 +25,9 @@ const env = z
     // One presigned PUT: S3 refuses a single PUT over 5 GiB, so no cap above it can be kept.
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().max(S3_SINGLE_PUT_MAX_BYTES).default(S3_SINGLE_PUT_MAX_BYTES),
     IDEMPOTENCY_TABLE: z.string().min(1).optional(),
-  })
-  .parse(process.env);
+  }),
+  'API Lambda',
+);
 
 const backend = new AwsJobsBackend({
   s3: new S3Client({}),

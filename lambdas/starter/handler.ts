@@ -8,14 +8,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { jobsFromMessage, startJob } from '../../src/aws/intake.ts';
+import { readEnv } from '../../src/aws/readEnv.ts';
+import { z } from 'zod';
 
 const logger = new Logger({ serviceName: 'clipforge-starter' });
+const env = readEnv(z.object({ JOBS_TABLE: z.string().min(1), STATE_MACHINE_ARN: z.string().min(1) }), 'starter Lambda');
 const processor = new BatchProcessor(EventType.SQS);
 const deps = {
   ddb: new DynamoDBClient({}),
   sfn: new SFNClient({}),
-  jobsTable: process.env.JOBS_TABLE ?? '',
-  stateMachineArn: process.env.STATE_MACHINE_ARN ?? '',
+  jobsTable: env.JOBS_TABLE,
+  stateMachineArn: env.STATE_MACHINE_ARN,
 };
 
 async function onRecord(record: SQSRecord): Promise<void> {

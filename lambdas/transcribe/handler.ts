@@ -16,11 +16,12 @@ import { portLogger } from '../../src/aws/portLogger.ts';
 import { loadOpenAiKey } from '../../src/aws/openAiKey.ts';
 import { runAwsStage } from '../../src/aws/stageRunner.ts';
 import { missingKeyTranscriber, runTranscribeTask } from '../../src/aws/transcribeWorker.ts';
+import { readEnv } from '../../src/aws/readEnv.ts';
 
 const logger = new Logger({ serviceName: 'clipforge-transcribe' });
 const log = portLogger(logger);
 const env = stageEnv();
-const { CACHE_TABLE } = z.object({ CACHE_TABLE: z.string().min(1) }).parse(process.env);
+const { CACHE_TABLE } = readEnv(z.object({ CACHE_TABLE: z.string().min(1) }), 'transcription worker');
 const clients = awsClients(env);
 const sfn = new SFNClient({});
 const cache = new DynamoTranscriptCache(CACHE_TABLE, clients.ddb, log);

@@ -9,10 +9,13 @@ import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'a
 import { ClientMessageSchema } from '../../src/api/schemas.ts';
 import { Connections } from '../../src/aws/connections.ts';
 import { ALL_JOBS, type JobState, type ServerMessage, catchUp, messages } from '../../src/jobs/messages.ts';
+import { readEnv } from '../../src/aws/readEnv.ts';
+import { z } from 'zod';
 
 const logger = new Logger({ serviceName: 'clipforge-ws' });
 const ddb = new DynamoDBClient({});
-const connections = new Connections(ddb, process.env.CONNECTIONS_TABLE ?? '');
+const env = readEnv(z.object({ CONNECTIONS_TABLE: z.string().min(1), JOBS_TABLE: z.string().min(1), WS_CALLBACK_URL: z.url().optional() }), 'WebSocket Lambda');
+const connections = new Connections(ddb, env.CONNECTIONS_TABLE);
 const jobs = DynamoDBDocumentClient.from(ddb);
 
 const reply = (statusCode: number, body?: unknown): APIGatewayProxyResultV2 => ({ statusCode, ...(body ? { body: JSON.stringify(body) } : {}) });
@@ -20,7 +23,7 @@ const reply = (statusCode: number, body?: unknown): APIGatewayProxyResultV2 => (
 /** Where the job is now (src/jobs/messages.ts, as serve answers); for "*", nothing to scan for. */
 async function jobNow(jobId: string): Promise<ServerMessage[]> {
   if (jobId === ALL_JOBS) return [];
-  const { Item } = await jobs.send(new GetCommand({ TableName: process.env.JOBS_TABLE ?? '', Key: { jobId } }));
+  const { Item } = await jobs.send(new GetCommand({ TableName: env.JOBS_TABLE, Key: { jobId } }));
   if (!Item) return [messages.error(`no job ${jobId}`, jobId)];
   return catchUp(Item as JobState, { withManifest: true });
 }
@@ -43,7 +46,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
         return reply(400, { type: 'error', error: 'send {"subscribe": "<jobId>"}, or "*" for every job' });
       }
       await connections.subscribe(connectionId, msg.subscribe);
-      const api = new ApiGatewayManagementApiClient({ endpoint: process.env.WS_CALLBACK_URL ?? `https://${domainName}/${stage}` });
+      const api = new ApiGatewayManagementApiClient({ endpoint: env.WS_CALLBACK_URL ?? `https://${domainName}/${stage}` });
       for (const m of await jobNow(msg.subscribe)) {
         await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(JSON.stringify(m)) }));
       }

@@ -1,6 +1,6 @@
 // What the stage Lambdas and Fargate tasks are told by the stack (environment variables).
 import { z } from 'zod';
-import { issuesText } from '../core/numbers.ts';
+import { readEnv } from './readEnv.ts';
 
 export const AwsStageEnvSchema = z.object({
   WORK_BUCKET: z.string().min(1),
@@ -20,10 +20,4 @@ export const AwsStageEnvSchema = z.object({
 });
 export type AwsStageEnv = z.infer<typeof AwsStageEnvSchema>;
 
-export function stageEnv(env: NodeJS.ProcessEnv = process.env): AwsStageEnv {
-  const parsed = AwsStageEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`clipforge stage misconfigured: ${issuesText(parsed.error)}`);
-  }
-  return parsed.data;
-}
+export const stageEnv = (env: NodeJS.ProcessEnv = process.env): AwsStageEnv => readEnv(AwsStageEnvSchema, 'stage', env);
