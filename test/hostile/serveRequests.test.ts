@@ -36,6 +36,17 @@ function raw(method: string, path: string, headers: Record<string, string>, body
   });
 }
 
+/** The job once it has ended (or after 10 s). */
+async function settled(base: string, jobId: string): Promise<any> {
+  let job: any;
+  for (let i = 0; i < 100; i++) {
+    job = (await call(base, 'GET', `/jobs/${jobId}`)).json;
+    if (['done', 'failed', 'cancelled'].includes(job.status)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return job;
+}
+
 const jobBody = JSON.stringify({ source: { path: '/etc/passwd' } });
 const jobCount = async () => ((await call(srv.url, 'GET', '/jobs')).json.jobs as unknown[]).length;
 
@@ -102,12 +113,7 @@ test('SSRF: a URL source into the server\'s own network fails as unreachable and
   const url = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/admin.mp4`;
   const created = await call(srv.url, 'POST', '/jobs', { source: { url } });
   assert.equal(created.status, 202);
-  let job: any;
-  for (let i = 0; i < 100; i++) {
-    job = (await call(srv.url, 'GET', `/jobs/${created.json.jobId}`)).json;
-    if (job.status === 'failed') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const job = await settled(srv.url, created.json.jobId);
   assert.equal(job.status, 'failed');
   assert.match(job.error, /could not download .*: it cannot be reached from this server/);
   assert.equal(hits, 0);
@@ -198,12 +204,7 @@ test('a failed upload is named by its file name, never by where the server keeps
   const ticket = (await call(srv.url, 'POST', '/uploads', { filename: 'My Talk.mp4', size: srt.length })).json;
   assert.equal((await fetch(new URL(ticket.uploadUrl, srv.url), { method: 'PUT', body: srt })).status, 200);
   const created = await call(srv.url, 'POST', '/jobs', { source: { uploadId: ticket.uploadId } });
-  let job: any;
-  for (let i = 0; i < 100; i++) {
-    job = (await call(srv.url, 'GET', `/jobs/${created.json.jobId}`)).json;
-    if (job.status === 'failed') break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const job = await settled(srv.url, created.json.jobId);
   assert.equal(job.status, 'failed');
   assert.match(job.error, /^bad input: My Talk\.mp4 is a caption file \(SRT\/WebVTT\), not a video/);
   assert.doesNotMatch(job.error, /\/uploads\/|cf-hostile|\/tmp\//, 'no server path');
