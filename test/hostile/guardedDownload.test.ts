@@ -36,6 +36,12 @@ before(async () => {
   redirector = createServer((req, res) => {
     const m = /^\/hops\/(\d+)$/.exec(req.url ?? '');
     if (m) return void res.writeHead(302, { location: `/hops/${Number(m[1]) + 1}` }).end();
+    if (req.url === '/trickle') {
+      res.writeHead(200, { 'content-length': '100000' });
+      const timer = setInterval(() => res.write('x'), 100); // 10 bytes a second
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
     if (req.url === '/stall') {
       res.writeHead(200, { 'content-length': '100' });
       res.write('x');
@@ -106,7 +112,10 @@ test('a peer that stalls or cuts the body short fails the download and leaves no
   const mine: DownloadLimits = { ...DEFAULT_DOWNLOAD_LIMITS, addresses: 'any', stallMs: 500 };
   const stalled = dest();
   const t0 = Date.now();
-  await assert.rejects(downloadToFile(`http://127.0.0.1:${redirectorPort}/stall`, stalled, mine), { message: /stalled: no data for 1 s|stalled: no data for 0 s/ });
+  await assert.rejects(downloadToFile(`http://127.0.0.1:${redirectorPort}/stall`, stalled, mine), { message: /stalled: less than 256 bytes a second/ });
+  const trickled = dest();
+  await assert.rejects(downloadToFile(`http://127.0.0.1:${redirectorPort}/trickle`, trickled, mine), { message: /stalled: less than 256 bytes a second/ }, 'a byte now and then is no download');
+  assert.equal(existsSync(trickled), false);
   assert.ok(Date.now() - t0 < 5000);
   assert.equal(existsSync(stalled), false);
   const short = dest();

@@ -22,13 +22,19 @@ export type AddressPolicy = 'any' | 'public' | ((address: string) => boolean);
 export interface DownloadLimits {
   maxBytes: number;
   timeoutMs: number;
-  /** No byte for this long fails the download (a peer that sends headers and then trickles). */
+  /**
+   * A download that moves less than MIN_BYTES_PER_SEC over this long fails (a peer that sends
+   * headers and then nothing, or a byte a second, would otherwise hold a worker for the whole
+   * timeout).
+   */
   stallMs?: number;
   addresses?: AddressPolicy;
 }
 
 export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = { maxBytes: 8 * 1024 ** 3, timeoutMs: 30 * 60_000, stallMs: 60_000, addresses: 'public' };
 export const MAX_REDIRECTS = 5;
+/** 256 B/s: far below any real link (a 1 GB video at this rate takes 45 days), far above a trickle. */
+export const MIN_BYTES_PER_SEC = 256;
 
 class Refused extends Error {}
 
@@ -70,7 +76,7 @@ export async function downloadToFile(url: string, dest: string, limits: Download
   const state = { stalled: false };
   const failed = (err: unknown): InputError => {
     if (err instanceof InputError) return err;
-    if (err instanceof Stalled || state.stalled) return new InputError(`download of ${url} stalled: no data for ${stallSec} s`);
+    if (err instanceof Stalled || state.stalled) return new InputError(`download of ${url} stalled: less than ${MIN_BYTES_PER_SEC} bytes a second for ${stallSec} s`);
     if (cancel?.aborted) return new InputError(`download of ${url} was cancelled`);
     if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') return new InputError(`download of ${url} took longer than ${Math.round(limits.timeoutMs / 60_000)} minutes`);
     // The same words for a refused address, a closed port or an unknown name: nothing to map a network by.
@@ -116,11 +122,24 @@ export async function downloadToFile(url: string, dest: string, limits: Download
       else done(null, chunk);
     },
   });
+  // Checked once per window: fewer bytes than the minimum rate stops the download as stalled.
+  const windowMs = limits.stallMs ?? DEFAULT_DOWNLOAD_LIMITS.stallMs!;
+  let atLastCheck = 0;
+  const body = res;
+  const watch = setInterval(() => {
+    if (seen - atLastCheck < (MIN_BYTES_PER_SEC * windowMs) / 1000) {
+      state.stalled = true;
+      body.destroy(new Stalled());
+    }
+    atLastCheck = seen;
+  }, windowMs);
   try {
     await pipeline(res, capped, createWriteStream(dest));
+    clearInterval(watch);
     // A connection cut short ends the stream early without an error: a declared length must be met.
     if (Number.isFinite(declared) && seen !== declared) throw new InputError(`download of ${url} was cut short (${seen} of ${declared} bytes)`);
   } catch (err) {
+    clearInterval(watch);
     await rm(dest, { force: true });
     // Connected to an allowed server by now: its own failure may be named.
     throw err instanceof InputError || state.stalled || cancel?.aborted || (err as Error).name === 'TimeoutError' ? failed(err) : new InputError(`download of ${url} failed: ${errorMessage(err)}`);
