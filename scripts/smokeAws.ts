@@ -4,6 +4,7 @@
 // bundled FFmpeg on Amazon Linux 2023 and the whole state machine, end to end. Uses the AWS
 // credentials and region of your shell. Exit 0 with the clips listed, or 1 with what is missing.
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,8 +34,26 @@ const started = Date.now();
 await s3.send(new PutObjectCommand({ Bucket: uploads, Key: key, Body: await readFile(talk), ContentType: 'video/mp4' }));
 console.log(`uploaded s3://${uploads}/${key}; waiting for its clips (up to ${WAIT_MS / 60_000} minutes)`);
 
+const sfn = new SFNClient({});
+/** The reason, if this upload's execution failed (no need to wait out the half hour). */
+async function failure(): Promise<string | undefined> {
+  if (!outputs.StateMachine) return undefined;
+  const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: outputs.StateMachine, statusFilter: 'FAILED', maxResults: 20 }));
+  for (const e of executions ?? []) {
+    if ((e.startDate?.getTime() ?? 0) < started) continue;
+    const d = await sfn.send(new DescribeExecutionCommand({ executionArn: e.executionArn! }));
+    if (d.input?.includes(key)) return `${d.error ?? 'failed'}: ${d.cause ?? ''}`;
+  }
+  return undefined;
+}
+
 while (Date.now() - started < WAIT_MS) {
   await new Promise((r) => setTimeout(r, 15_000));
+  const failed = await failure();
+  if (failed) {
+    console.error(`\nthe job for ${key} failed: ${failed}`);
+    process.exit(1);
+  }
   let token: string | undefined;
   do {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: results, Prefix: 'jobs/', ContinuationToken: token }));

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { ApiError } from './apiError.ts';
 import { idempotencyKey } from './idempotency.ts';
 import { CreateJobSchema, CreateUploadSchema, type CreateJob, type CreateUpload, type JobDetail, type JobSummary, type UploadTicket } from './schemas.ts';
-import { issuesText } from '../core/numbers.ts';
+import { issuesText } from '../core/zodIssues.ts';
 
 export interface JobsBackend {
   createUpload(req: CreateUpload, origin: string): Promise<UploadTicket>;

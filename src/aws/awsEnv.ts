@@ -15,6 +15,8 @@ export const AwsStageEnvSchema = z.object({
    * rehearsal against servers on loopback.
    */
   CLIPFORGE_URL_ADDRESSES: z.enum(['public', 'any']).default('public'),
+  /** Seconds of audio per transcription span (default 1200: src/stages/transcribeSpans.ts). */
+  CLIPFORGE_TRANSCRIBE_SPAN_SEC: z.coerce.number().positive().optional(),
   /** Local copies of objects (Lambda: /tmp; Fargate: the task's ephemeral disk). */
   SCRATCH_DIR: z.string().default('/tmp/clipforge'),
 });

@@ -7,7 +7,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { type TaskOutcome, answerTask } from './taskToken.ts';
 import { type StageContext, runAwsStage } from './stageRunner.ts';
-import { issuesText } from '../core/numbers.ts';
+import { issuesText } from '../core/zodIssues.ts';
 
 export const FARGATE_STAGES = ['track', 'render'] as const;
 export type FargateStage = (typeof FARGATE_STAGES)[number];

@@ -50,7 +50,7 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
       case 'ingest':
         return await ingest(input, ports);
       case 'planTranscript':
-        return await planTranscript(input, ports);
+        return await planTranscript(input, ports, { spanSec: ctx.env.CLIPFORGE_TRANSCRIBE_SPAN_SEC });
       case 'transcribeSpan':
         return await transcribeSpan(input, ports);
       case 'joinTranscript':

@@ -8,7 +8,7 @@ import { isLoopback, startServer } from '../serve/server.ts';
 import { DataFolderBusy } from '../serve/dataLock.ts';
 import { lineProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
-import { issuesText } from '../core/numbers.ts';
+import { issuesText } from '../core/zodIssues.ts';
 
 export const SERVE_USAGE = `usage: clipforge serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--inbox DIR]
                        [--concurrency 2] [--backlog 20] [--token TOKEN] [--max-upload-mb 8192]

@@ -14,10 +14,9 @@ import { type TranscribeOutput, TranscribeInputSchema, captionsTranscript, store
 /**
  * Audio per span: 20 minutes is a 4.8 MB upload at 32 kbit/s and, measured against the loopback
  * server here, well under a minute of work besides the speech API's own time; a worker run stays
- * far inside Lambda's 15 minutes even with retries. CLIPFORGE_TRANSCRIBE_SPAN_SEC overrides it.
+ * far inside Lambda's 15 minutes even with retries. The runtime may set another (tests do).
  */
 export const SPAN_SEC = 1200;
-const spanSec = () => Number(process.env.CLIPFORGE_TRANSCRIBE_SPAN_SEC) || SPAN_SEC;
 
 const SpanSchema = z.object({ index: z.number().int().nonnegative(), start: z.number().nonnegative(), end: z.number().positive() });
 export const PlanOutputSchema = z.object({ spans: z.array(SpanSchema) });
@@ -30,7 +29,7 @@ export type SpanOutput = z.infer<typeof SpanOutputSchema>;
 export const JoinInputSchema = TranscribeInputSchema.extend({ spans: z.array(SpanOutputSchema) });
 
 /** The spans to transcribe: none when a caption file came with the video (join uses it). */
-export async function planTranscript(raw: unknown, ports: Pick<StagePorts, 'work' | 'encoder' | 'progress'>): Promise<PlanOutput> {
+export async function planTranscript(raw: unknown, ports: Pick<StagePorts, 'work' | 'encoder' | 'progress'>, opts: { spanSec?: number | undefined } = {}): Promise<PlanOutput> {
   const input = TranscribeInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'transcribe');
   if (input.captionsKey) {
@@ -39,7 +38,7 @@ export async function planTranscript(raw: unknown, ports: Pick<StagePorts, 'work
   }
   const audio = await ports.work.localPath(input.audioKey);
   const duration = input.audioSeconds ?? 0;
-  const max = spanSec();
+  const max = opts.spanSec ?? SPAN_SEC;
   const { parts } = duration > max ? planParts(duration, await ports.encoder.pauses(audio), max) : { parts: [{ start: 0, end: duration }] };
   say(0, `transcribing in ${parts.length} part${parts.length === 1 ? '' : 's'}`);
   return { spans: parts.map((p, index) => ({ index, start: p.start, end: p.end })) };

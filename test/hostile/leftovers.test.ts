@@ -38,7 +38,8 @@ const alive = (pid: number) => {
 };
 
 test('a SIGKILLed serve leaves no FFmpeg or speech process running', async () => {
-  const srv = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-orphans-')));
+  // A cold transcript cache of its own: the speech process must run.
+  const srv = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-orphans-')), [], { CLIPFORGE_CACHE_DIR: await mkdtemp(join(tmpdir(), 'cf-orphans-cache-')) });
   const created = await call(srv.url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
   assert.equal(created.status, 202);
   let kids: Array<{ pid: number; cmd: string }> = [];

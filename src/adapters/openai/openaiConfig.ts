@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../core/usage.ts';
 import { readFileSync } from 'node:fs';
-import { issuesText } from '../../core/numbers.ts';
+import { issuesText } from '../../core/zodIssues.ts';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

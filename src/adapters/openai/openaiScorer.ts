@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { CallContext, Logger, ScoredCandidate, Scorer } from '../../core/ports.ts';
 import type { OpenAiHandle } from './openaiClient.ts';
 import { withRetries } from './retry.ts';
-import { issuesText } from '../../core/numbers.ts';
+import { issuesText } from '../../core/zodIssues.ts';
 
 export const ClipVerdictSchema = z.object({
   id: z.number().int().describe('the candidate id as given'),
