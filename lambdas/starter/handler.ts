@@ -7,6 +7,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DynamoJobRepository } from '../../src/adapters/aws/dynamoJobRepository.ts';
 import { jobsFromMessage, startJob } from '../../src/aws/intake.ts';
 import { readEnv } from '../../src/aws/readEnv.ts';
 import { z } from 'zod';
@@ -14,17 +15,13 @@ import { z } from 'zod';
 const logger = new Logger({ serviceName: 'clipforge-starter' });
 const env = readEnv(z.object({ JOBS_TABLE: z.string().min(1), STATE_MACHINE_ARN: z.string().min(1) }), 'starter Lambda');
 const processor = new BatchProcessor(EventType.SQS);
-const deps = {
-  ddb: new DynamoDBClient({}),
-  sfn: new SFNClient({}),
-  jobsTable: env.JOBS_TABLE,
-  stateMachineArn: env.STATE_MACHINE_ARN,
-};
+const deps = { jobs: new DynamoJobRepository(new DynamoDBClient({}), env.JOBS_TABLE), sfn: new SFNClient({}), stateMachineArn: env.STATE_MACHINE_ARN };
 
 async function onRecord(record: SQSRecord): Promise<void> {
   for (const job of jobsFromMessage(record.body)) {
     const { created, executionArn } = await startJob(job, deps);
-    logger.info(created ? 'job started' : 'duplicate request; job already started', { jobId: job.jobId, executionArn });
+    if (!executionArn) logger.info('job ended before it started (cancelled); not started', { jobId: job.jobId });
+    else logger.info(created ? 'job started' : 'duplicate request; job already started', { jobId: job.jobId, executionArn });
   }
 }
 

@@ -4,11 +4,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
 import { ClientMessageSchema } from '../../src/api/schemas.ts';
+import { DynamoJobRepository } from '../../src/adapters/aws/dynamoJobRepository.ts';
 import { Connections } from '../../src/aws/connections.ts';
-import { ALL_JOBS, type JobState, type ServerMessage, catchUp, messages } from '../../src/jobs/messages.ts';
+import { ALL_JOBS, type ServerMessage, catchUp, messages } from '../../src/jobs/messages.ts';
 import { readEnv } from '../../src/aws/readEnv.ts';
 import { z } from 'zod';
 
@@ -16,16 +16,16 @@ const logger = new Logger({ serviceName: 'clipforge-ws' });
 const ddb = new DynamoDBClient({});
 const env = readEnv(z.object({ CONNECTIONS_TABLE: z.string().min(1), JOBS_TABLE: z.string().min(1), WS_CALLBACK_URL: z.url().optional() }), 'WebSocket Lambda');
 const connections = new Connections(ddb, env.CONNECTIONS_TABLE);
-const jobs = DynamoDBDocumentClient.from(ddb);
+const jobs = new DynamoJobRepository(ddb, env.JOBS_TABLE);
 
 const reply = (statusCode: number, body?: unknown): APIGatewayProxyResultV2 => ({ statusCode, ...(body ? { body: JSON.stringify(body) } : {}) });
 
 /** Where the job is now (src/jobs/messages.ts, as serve answers); for "*", nothing to scan for. */
 async function jobNow(jobId: string): Promise<ServerMessage[]> {
   if (jobId === ALL_JOBS) return [];
-  const { Item } = await jobs.send(new GetCommand({ TableName: env.JOBS_TABLE, Key: { jobId } }));
-  if (!Item) return [messages.error(`no job ${jobId}`, jobId)];
-  return catchUp(Item as JobState, { withManifest: true });
+  const job = await jobs.get(jobId);
+  if (!job) return [messages.error(`no job ${jobId}`, jobId)];
+  return catchUp(job, { withManifest: true });
 }
 
 export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> => {

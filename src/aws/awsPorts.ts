@@ -17,7 +17,9 @@ import { priceTableFromEnv } from '../adapters/openai/openaiConfig.ts';
 import type { Logger } from '../core/ports.ts';
 import type { StagePorts } from '../stages/stagePorts.ts';
 import type { AwsStageEnv } from './awsEnv.ts';
-import { AwsProgress } from './awsProgress.ts';
+import { DynamoJobRepository } from '../adapters/aws/dynamoJobRepository.ts';
+import { ProgressPublisher } from '../jobs/progressPublisher.ts';
+import { push } from './connections.ts';
 import { Connections } from './connections.ts';
 import { type OutcomeDeps, outputPrefix } from './jobOutcome.ts';
 
@@ -33,11 +35,11 @@ export function awsClients(env: AwsStageEnv): AwsClients {
 }
 
 export function outcomeDeps(env: AwsStageEnv, c: AwsClients): OutcomeDeps {
-  return { ddb: c.ddb, jobsTable: env.JOBS_TABLE, connections: new Connections(c.ddb, env.CONNECTIONS_TABLE), api: c.api };
+  return { jobs: new DynamoJobRepository(c.ddb, env.JOBS_TABLE), connections: new Connections(c.ddb, env.CONNECTIONS_TABLE), api: c.api };
 }
 
 /** `scratch` holds this run's local copies; the caller removes it. */
-export type AwsStagePorts = StagePorts & { progress: AwsProgress; scratch: string };
+export type AwsStagePorts = StagePorts & { progress: ProgressPublisher; scratch: string };
 
 export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, log: Logger, models: Partial<StagePorts> = {}): AwsStagePorts {
   // One folder per run: two tasks of one job may share a disk (and Lambda keeps /tmp between runs).
@@ -55,7 +57,12 @@ export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, lo
     log,
     prices: priceTableFromEnv(),
     ...models,
-    progress: new AwsProgress(c.ddb, env.JOBS_TABLE, new Connections(c.ddb, env.CONNECTIONS_TABLE), c.api, log),
+    progress: awsProgress(outcomeDeps(env, c), jobId, log),
     scratch,
   };
+}
+
+/** Progress into the job's record and out to its WebSocket subscribers (src/jobs/progressPublisher.ts). */
+export function awsProgress(deps: OutcomeDeps, jobId: string, log?: Logger, storeEveryMs?: number): ProgressPublisher {
+  return new ProgressPublisher(deps.jobs, { fanOut: (m) => push(deps.connections, deps.api, jobId, m), log, storeEveryMs });
 }

@@ -1,7 +1,7 @@
 // WebSocket subscriptions in DynamoDB (the connections table: connectionId + jobId, index byJob):
 // a connection subscribes to a job or to "*" (every job); pushes go to a job's subscribers and
 // the "*" ones; connections API Gateway says are gone (410) are removed.
-import { ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+import { type ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ALL_JOBS, type ServerMessage } from '../jobs/messages.ts';

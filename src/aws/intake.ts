@@ -3,12 +3,13 @@
 // harmless: the job record is written only if absent, and an execution is named by its job id
 // (Step Functions returns the existing execution for the same name and input).
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { JobOptionsSchema } from '../core/schemas.ts';
 import { ID_PATTERN } from '../core/jobId.ts';
+import type { JobRepository } from '../jobs/jobRepository.ts';
+import { sourceName } from '../jobs/sourceName.ts';
+import { isOpen } from '../jobs/status.ts';
 
 /** A job request the HTTP API puts on the queue (it made the job id). */
 export const QueuedJobSchema = z.object({
@@ -60,29 +61,20 @@ export function jobsFromMessage(body: string): QueuedJob[] {
 }
 
 export interface IntakeDeps {
-  ddb: DynamoDBClient;
+  jobs: JobRepository<string>;
   sfn: SFNClient;
-  jobsTable: string;
   stateMachineArn: string;
-  now?: () => Date;
 }
 
-/** Records the job (if new) and starts its execution; returns whether this call created the job. */
-export async function startJob(job: QueuedJob, deps: IntakeDeps): Promise<{ created: boolean; executionArn: string }> {
-  const doc = DynamoDBDocumentClient.from(deps.ddb);
-  const at = (deps.now ?? (() => new Date()))().toISOString();
-  let created = true;
-  try {
-    await doc.send(
-      new PutCommand({
-        TableName: deps.jobsTable,
-        Item: { jobId: job.jobId, status: 'queued', source: job.source, ...(job.captions ? { captions: job.captions } : {}), options: job.options ?? {}, stages: {}, createdAt: at, updatedAt: at },
-        ConditionExpression: 'attribute_not_exists(jobId)',
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    created = false;
+/**
+ * Records the job (if new) and starts its execution; returns whether this call created the job,
+ * and no execution when the job ended before it started (cancelled while it waited in the queue).
+ */
+export async function startJob(job: QueuedJob, deps: IntakeDeps): Promise<{ created: boolean; executionArn?: string }> {
+  const created = await deps.jobs.create({ jobId: job.jobId, name: sourceName(job.source), source: job.source, captions: job.captions ?? null, options: job.options ?? {} });
+  if (!created) {
+    const status = (await deps.jobs.get(job.jobId))?.status;
+    if (status && !isOpen(status)) return { created };
   }
   // The input is built from the message alone, so a redelivery sends identical input and Step
   // Functions treats the start as the same request.

@@ -20,3 +20,6 @@ export const OPEN_STATUSES = JOB_STATUSES.filter((s) => MOVES[s].length > 0);
 
 export const canMove = (from: JobStatus, to: JobStatus): boolean => MOVES[from].includes(to);
 export const isOpen = (status: JobStatus): boolean => OPEN_STATUSES.includes(status);
+
+/** The statuses a job may be in for a write that moves it to `to` (a store's write condition). */
+export const statusesInto = (to: JobStatus): JobStatus[] => JOB_STATUSES.filter((s) => canMove(s, to));

@@ -1,17 +1,18 @@
 // The local job queue: bounded workers (default 2) and a bounded backlog; every state change is
-// written to the store first, so a restart finds queued jobs to run and interrupted ones to retry
-// (once) or fail with a reason. Progress goes to the store and to listeners (the WebSocket).
+// written to the job repository first, so a restart finds queued jobs to run and interrupted ones
+// to retry (once) or fail with a reason. Progress goes through the shared ProgressPublisher to the
+// store and to listeners (the WebSocket).
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { ApiError } from '../api/apiError.ts';
 import type { JobSource } from '../api/schemas.ts';
-import type { Logger, ProgressSink } from '../core/ports.ts';
-import type { Manifest, ProgressEvent } from '../core/schemas.ts';
+import type { Logger } from '../core/ports.ts';
+import type { Manifest } from '../core/schemas.ts';
 import { DEFAULT_WORK_ROOT, JobFailedError, runLocalJob, type LocalJobRequest } from '../runtime/local/runJob.ts';
-import type { JobRow, JobStore } from './jobStore.ts';
+import type { JobStore } from './jobStore.ts';
 import { rmSync } from 'node:fs';
-import { canMove } from '../jobs/status.ts';
-import { PROGRESS_STORE_MS } from '../jobs/messages.ts';
+import type { JobEnd, JobRecord, NewJob } from '../jobs/jobRepository.ts';
+import { ProgressPublisher } from '../jobs/progressPublisher.ts';
 
 export type QueueEvent =
   | { type: 'progress'; jobId: string; stage: string; pct: number; message: string }
@@ -35,6 +36,8 @@ export interface QueueOptions {
   urlAddresses?: LocalJobRequest['urlAddresses'];
 }
 
+export type LocalJob = JobRecord<JobSource>;
+
 export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
   private readonly running = new Map<string, AbortController>();
   private readonly settled = new Map<string, Promise<void>>();
@@ -49,19 +52,21 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     this.setMaxListeners(0);
   }
 
+  private get jobs() {
+    return this.store.jobs;
+  }
+
   /** After a restart: jobs that were running go back to the queue (or fail), then work starts. */
-  recover(): void {
-    for (const job of this.store.byStatus('running')) {
+  async recover(): Promise<void> {
+    for (const job of this.jobs.byStatus('running')) {
       if (job.attempts < this.opts.maxAttempts) {
-        this.write(job.id, { status: 'queued', message: `interrupted by a restart during ${job.stage ?? 'start-up'}; retrying` });
-        this.log.info('requeued an interrupted job', { jobId: job.id });
+        await this.record(() => this.jobs.requeue(job.jobId, `interrupted by a restart during ${job.stage ?? 'start-up'}; retrying`));
+        this.log.info('requeued an interrupted job', { jobId: job.jobId });
       } else {
-        const error = `interrupted by restarts ${job.attempts} times (last during ${job.stage ?? 'start-up'}); giving up`;
-        this.write(job.id, { status: 'failed', error, message: error });
-        this.emit('event', { type: 'failed', jobId: job.id, error });
+        await this.finish(job.jobId, { status: 'failed', error: `interrupted by restarts ${job.attempts} times (last during ${job.stage ?? 'start-up'}); giving up` });
         // What its runs left: partial clips (never listed: there is no manifest) and its work folder.
-        rmSync(this.outDir(job.id), { recursive: true, force: true });
-        rmSync(join(DEFAULT_WORK_ROOT, job.id), { recursive: true, force: true });
+        rmSync(this.outDir(job.jobId), { recursive: true, force: true });
+        rmSync(join(DEFAULT_WORK_ROOT, job.jobId), { recursive: true, force: true });
       }
     }
     this.pump();
@@ -71,32 +76,25 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     return join(this.opts.dataDir, 'jobs', jobId);
   }
 
-  submit(job: Pick<JobRow, 'id' | 'name' | 'source' | 'captions' | 'options'>): JobRow {
-    if (this.store.count('queued') >= this.opts.backlog) {
-      throw new ApiError(429, `the queue is full (${this.opts.backlog} jobs waiting); try again later`, 30);
-    }
-    let row: JobRow;
+  async submit(job: NewJob<JobSource>): Promise<LocalJob> {
+    if (this.full) throw new ApiError(429, `the queue is full (${this.opts.backlog} jobs waiting); try again later`, 30);
     try {
-      row = this.store.insertJob(job);
-    } catch (err) {
-      this.storeFault = (err as Error).message;
+      await this.tracked(() => this.jobs.create(job));
+    } catch {
       throw new ApiError(503, `the server cannot record new jobs now (${this.storeFault}); try again later`, 60);
     }
-    this.emit('event', { type: 'queued', jobId: row.id });
+    this.emit('event', { type: 'queued', jobId: job.jobId });
     this.pump();
-    return this.store.job(row.id)!;
+    return (await this.jobs.get(job.jobId))!;
   }
 
-  cancel(id: string): JobRow | undefined {
-    const job = this.store.job(id);
+  async cancel(id: string): Promise<LocalJob | undefined> {
+    const job = await this.jobs.get(id);
     if (!job) return undefined;
-    if (job.status === 'queued') {
-      this.write(id, { status: 'cancelled', message: 'cancelled before it started' });
-      this.emit('event', { type: 'cancelled', jobId: id });
-    } else if (job.status === 'running') {
-      this.running.get(id)?.abort(new Error('cancelled'));
-    }
-    return this.store.job(id);
+    const run = this.running.get(id);
+    if (run) run.abort(new Error('cancelled'));
+    else if (job.status === 'queued') await this.finish(id, { status: 'cancelled', message: 'cancelled before it started' });
+    return this.jobs.get(id);
   }
 
   /**
@@ -112,29 +110,37 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
   /** The last failure to write the job store (a full or read-only disk), until a write succeeds again. */
   storeFault: string | undefined;
 
-  /**
-   * Every job-state write: a storage fault (disk full, read-only) is recorded and reported, never
-   * thrown into a callback where it would take the whole server down.
-   */
-  private write(id: string, patch: Parameters<JobStore['update']>[1]): boolean {
+  /** A store write, with its fault recorded (and thrown). */
+  private async tracked(op: () => Promise<boolean>): Promise<boolean> {
     try {
-      const from = patch.status ? this.store.job(id)?.status : undefined;
-      if (from && patch.status && !canMove(from, patch.status)) {
-        this.log.info('a job that ended stays as it ended', { jobId: id, status: from, refused: patch.status });
-        return true;
-      }
-      this.store.update(id, patch);
+      const changed = await op();
       this.storeFault = undefined;
-      return true;
+      return changed;
     } catch (err) {
       this.storeFault = (err as Error).message;
-      this.log.warn('the job store could not be written', { jobId: id, error: this.storeFault });
-      return false;
+      this.log.warn('the job store could not be written', { error: this.storeFault });
+      throw err;
     }
   }
 
+  /** A store write whose fault is recorded and reported, never thrown into a callback where it would take the server down. */
+  private async record(op: () => Promise<boolean>): Promise<boolean> {
+    return this.tracked(op).catch(() => false);
+  }
+
+  /** Ends a job and tells listeners; a job that had already ended keeps its end, and nobody is told again. */
+  private async finish(jobId: string, how: JobEnd): Promise<void> {
+    if (!(await this.record(() => this.jobs.end(jobId, how)))) {
+      this.log.info('a job that ended stays as it ended', { jobId, refused: how.status });
+      return;
+    }
+    if (how.status === 'done') this.emit('event', { type: 'done', jobId, manifest: how.manifest });
+    else if (how.status === 'failed') this.emit('event', { type: 'failed', jobId, error: how.error });
+    else this.emit('event', { type: 'cancelled', jobId });
+  }
+
   get full(): boolean {
-    return this.store.count('queued') >= this.opts.backlog;
+    return this.jobs.count('queued') >= this.opts.backlog;
   }
 
   get active(): number {
@@ -144,94 +150,71 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
   private pump(): void {
     if (this.closed) return;
     while (this.running.size < this.opts.concurrency) {
-      const next = this.store.byStatus('queued')[0];
+      const next = this.jobs.byStatus('queued', this.opts.concurrency + this.running.size).find((j) => !this.running.has(j.jobId));
       if (!next) return;
-      this.start(next);
+      const controller = new AbortController();
+      this.running.set(next.jobId, controller);
+      const settled = this.run(next, controller).finally(() => {
+        this.running.delete(next.jobId);
+        this.settled.delete(next.jobId);
+        this.pump();
+      });
+      this.settled.set(next.jobId, settled);
     }
   }
 
-  private start(job: JobRow): void {
-    const controller = new AbortController();
-    this.running.set(job.id, controller);
-    this.write(job.id, { status: 'running', attempts: job.attempts + 1, error: null });
-    const stages = { ...job.stages };
-    let written = { stage: '', at: 0 };
+  private async run(job: LocalJob, controller: AbortController): Promise<void> {
+    if (!(await this.record(() => this.jobs.start(job.jobId)))) return; // cancelled meanwhile, or the store refused
     let storageFailure: string | undefined;
-    const progress: ProgressSink = {
-      emit: (e: ProgressEvent) => {
-        if (e.stage === 'failed' || this.closed) return; // the final message says it; or we are stopping
-        stages[e.stage] = { pct: e.pct, message: e.message };
-        // Listeners hear every event; the store is written on a new stage, at 100%, or every 0.5 s.
-        const now = Date.now();
-        if (e.stage !== written.stage || e.pct === 100 || now - written.at >= PROGRESS_STORE_MS) {
-          // A job whose state cannot be kept stops, with the reason, rather than run on unrecorded.
-          if (!this.write(job.id, { stage: e.stage, pct: e.pct, message: e.message, stages }) && !storageFailure) {
-            storageFailure = `the job store cannot be written (${this.storeFault}); free disk space in the data folder and submit the job again`;
-            controller.abort();
-          }
-          written = { stage: e.stage, at: now };
-        }
-        this.emit('event', { type: 'progress', jobId: job.id, stage: e.stage, pct: e.pct, message: e.message });
+    const publisher = new ProgressPublisher(
+      { progress: (id, u) => this.tracked(() => this.jobs.progress(id, u)) },
+      {
+        fanOut: (m) => m.type === 'progress' && this.emit('event', m),
+        log: this.log,
+        // A job whose state cannot be kept stops, with the reason, rather than run on unrecorded.
+        onStoreFault: () => {
+          storageFailure ??= `the job store cannot be written (${this.storeFault}); free disk space in the data folder and submit the job again`;
+          controller.abort();
+        },
       },
-    };
-    const run = this.opts.run ?? runLocalJob;
+    );
     let source: string;
     let captions: string | undefined;
     try {
       source = this.opts.resolveSource(job.source);
       captions = job.captions ? this.opts.resolveSource(job.captions) : undefined;
     } catch (err) {
-      this.running.delete(job.id);
-      const error = `bad input: ${(err as Error).message}`;
-      this.write(job.id, { status: 'failed', error, message: error });
-      this.emit('event', { type: 'failed', jobId: job.id, error });
-      return;
+      return this.finish(job.jobId, { status: 'failed', error: `bad input: ${(err as Error).message}` });
     }
     // An upload is named by its file name in messages and the manifest, never by where the server keeps it.
     const uploadName = (s: JobSource | null) => (s && 'uploadId' in s ? this.store.upload(s.uploadId)?.filename : undefined);
     const sourceName = uploadName(job.source);
     const captionsName = uploadName(job.captions);
-    const settled = run({
-      jobId: job.id,
-      source,
-      ...(captions ? { captions } : {}),
-      ...(sourceName ? { sourceName } : {}),
-      ...(captionsName ? { captionsName } : {}),
-      outDir: this.outDir(job.id),
-      options: job.options,
-      progress,
-      log: this.log,
-      signal: controller.signal,
-      urlAddresses: this.opts.urlAddresses ?? 'public',
-      ...(this.opts.jobPorts ? { ports: this.opts.jobPorts } : {}),
-    })
-      .then(
-        (manifest) => {
-          this.write(job.id, { status: 'done', manifest, pct: 100, message: `${manifest.clips.length} clips ready` });
-          this.emit('event', { type: 'done', jobId: job.id, manifest });
-        },
-        (err: unknown) => {
-          if (controller.signal.aborted && this.closed) return; // stays "running": recover() decides
-          if (storageFailure) {
-            this.write(job.id, { status: 'failed', error: storageFailure, message: storageFailure });
-            this.emit('event', { type: 'failed', jobId: job.id, error: storageFailure });
-            return;
-          }
-          if (controller.signal.aborted) {
-            this.write(job.id, { status: 'cancelled', message: 'cancelled' });
-            this.emit('event', { type: 'cancelled', jobId: job.id });
-            return;
-          }
-          const error = err instanceof JobFailedError ? `${err.kind === 'InputError' ? 'bad input: ' : ''}${err.message}` : String((err as Error)?.message ?? err);
-          this.write(job.id, { status: 'failed', error, message: error });
-          this.emit('event', { type: 'failed', jobId: job.id, error });
-        },
-      )
-      .finally(() => {
-        this.running.delete(job.id);
-        this.settled.delete(job.id);
-        this.pump();
+    let outcome: JobEnd;
+    try {
+      const manifest = await (this.opts.run ?? runLocalJob)({
+        jobId: job.jobId,
+        source,
+        ...(captions ? { captions } : {}),
+        ...(sourceName ? { sourceName } : {}),
+        ...(captionsName ? { captionsName } : {}),
+        outDir: this.outDir(job.jobId),
+        options: job.options,
+        // Once stopping, nothing more is reported: the job stays "running" for the next start.
+        progress: { emit: (e) => this.closed || publisher.emit(e) },
+        log: this.log,
+        signal: controller.signal,
+        urlAddresses: this.opts.urlAddresses ?? 'public',
+        ...(this.opts.jobPorts ? { ports: this.opts.jobPorts } : {}),
       });
-    this.settled.set(job.id, settled);
+      outcome = { status: 'done', manifest };
+    } catch (err) {
+      if (controller.signal.aborted && this.closed) return; // stays "running": recover() decides
+      if (storageFailure) outcome = { status: 'failed', error: storageFailure };
+      else if (controller.signal.aborted) outcome = { status: 'cancelled', message: 'cancelled' };
+      else outcome = { status: 'failed', error: err instanceof JobFailedError ? `${err.kind === 'InputError' ? 'bad input: ' : ''}${err.message}` : String((err as Error)?.message ?? err) };
+    }
+    await publisher.flush(); // every progress message goes out before the final one
+    await this.finish(job.jobId, outcome);
   }
 }

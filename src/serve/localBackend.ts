@@ -1,14 +1,14 @@
 // The jobs API on one machine: uploads land in the data folder, jobs go to the local queue,
 // clips are served from each job's output folder.
 import { basename, join } from 'node:path';
-import { ApiError } from '../api/apiError.ts';
 import { IDEMPOTENCY_TTL_SEC, requestFingerprint, reusedKey } from '../api/idempotency.ts';
 import type { JobsBackend } from '../api/routes.ts';
 import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, UploadTicket } from '../api/schemas.ts';
 import { newJobId } from '../core/jobId.ts';
-import type { JobQueue } from './jobQueue.ts';
-import { type JobRow, summary } from './jobStore.ts';
+import type { JobQueue, LocalJob } from './jobQueue.ts';
 import { newUploadId } from '../core/jobId.ts';
+import { summary } from '../jobs/summary.ts';
+import { sourceName } from '../jobs/sourceName.ts';
 import { resolveJobSource } from './jobSources.ts';
 import { checkPathSources, checkUploadSize } from '../jobs/requestRules.ts';
 
@@ -47,7 +47,7 @@ export class LocalBackend implements JobsBackend {
 
   private nameOf(s: JobSource): string {
     if ('uploadId' in s) return this.queue.store.upload(s.uploadId)?.filename ?? s.uploadId;
-    if ('url' in s) return basename(new URL(s.url).pathname) || s.url;
+    if ('url' in s) return sourceName(s.url);
     return basename(s.path);
   }
 
@@ -56,29 +56,29 @@ export class LocalBackend implements JobsBackend {
     // Looked up and recorded with no await between: one process, so no two requests interleave.
     const fingerprint = requestFingerprint(req);
     const prior = idempotencyKey ? this.queue.store.idempotent(idempotencyKey, IDEMPOTENCY_TTL_SEC) : undefined;
-    const earlier = prior && this.queue.store.job(prior.jobId);
+    const earlier = prior && (await this.queue.store.jobs.get(prior.jobId));
     if (prior && earlier) {
       if (prior.fingerprint !== fingerprint) throw reusedKey(idempotencyKey!);
       return summary(earlier);
     }
     resolveJobSource(this.queue.store, req.source); // refuse unknown uploads now, not when the job starts
     if (req.captions) resolveJobSource(this.queue.store, req.captions);
-    const job = this.queue.submit({ id: newJobId(), name: this.nameOf(req.source), source: req.source, captions: req.captions ?? null, options: req.options ?? {} });
-    if (idempotencyKey) this.queue.store.rememberIdempotent(idempotencyKey, fingerprint, job.id);
+    const job = await this.queue.submit({ jobId: newJobId(), name: this.nameOf(req.source), source: req.source, captions: req.captions ?? null, options: req.options ?? {} });
+    if (idempotencyKey) this.queue.store.rememberIdempotent(idempotencyKey, fingerprint, job.jobId);
     return summary(job);
   }
 
   async listJobs(): Promise<JobSummary[]> {
-    return this.queue.store.jobs().map(summary);
+    return (await this.queue.store.jobs.list()).map(summary);
   }
 
   async getJob(id: string, origin: string): Promise<JobDetail | undefined> {
-    const job = this.queue.store.job(id);
+    const job = await this.queue.store.jobs.get(id);
     return job && this.detail(job, origin);
   }
 
-  detail(job: JobRow, origin: string): JobDetail {
-    const link = (file: string) => `${origin}${this.opts.signLink(`/jobs/${job.id}/files/${encodeURIComponent(file)}`)}`;
+  detail(job: LocalJob, origin: string): JobDetail {
+    const link = (file: string) => `${origin}${this.opts.signLink(`/jobs/${job.jobId}/files/${encodeURIComponent(file)}`)}`;
     return {
       ...summary(job),
       stages: job.stages,
@@ -88,7 +88,7 @@ export class LocalBackend implements JobsBackend {
   }
 
   async cancelJob(id: string): Promise<JobSummary | undefined> {
-    const job = this.queue.cancel(id);
+    const job = await this.queue.cancel(id);
     return job && summary(job);
   }
 }

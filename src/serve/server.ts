@@ -94,7 +94,7 @@ function httpApp(opts: ServeOptions, parts: { store: JobStore; queue: JobQueue; 
   });
   // Unhealthy while the job store cannot be written: a load balancer or supervisor should know.
   app.get('/healthz', (c) =>
-    queue.storeFault ? c.json({ ok: false, error: `the job store cannot be written: ${queue.storeFault}` }, 503) : c.json({ ok: true, running: queue.active, queued: store.count('queued') }),
+    queue.storeFault ? c.json({ ok: false, error: `the job store cannot be written: ${queue.storeFault}` }, 503) : c.json({ ok: true, running: queue.active, queued: store.jobs.count('queued') }),
   );
   app.route('/', jobsApi(backend));
   app.put('/uploads/:id', async (c) => {
@@ -106,12 +106,12 @@ function httpApp(opts: ServeOptions, parts: { store: JobStore; queue: JobQueue; 
     return c.json({ uploadId: up.id, bytes });
   });
   app.get('/jobs/:id/files/:name', async (c) => {
-    const job = store.job(c.req.param('id'));
+    const job = await store.jobs.get(c.req.param('id'));
     if (!job) throw new ApiError(404, `no job ${c.req.param('id')}`);
     const name = c.req.param('name');
     const known = (job.manifest?.clips ?? []).flatMap((k) => [k.file, k.srt, k.vtt, k.thumbnail]);
-    if (!known.includes(name)) throw new ApiError(404, `job ${job.id} has no file ${name}`);
-    return fileResponse(join(queue.outDir(job.id), name), c.req.header('range'), { 'cache-control': 'private, max-age=3600' });
+    if (!known.includes(name)) throw new ApiError(404, `job ${job.jobId} has no file ${name}`);
+    return fileResponse(join(queue.outDir(job.jobId), name), c.req.header('range'), { 'cache-control': 'private, max-age=3600' });
   });
   for (const [path, file] of PAGE_FILES) app.get(path, () => fileResponse(join(WEB_DIR, file), undefined, { 'cache-control': 'no-cache' }));
   app.notFound(() => errorResponse(new ApiError(404, 'no such route')));
@@ -130,7 +130,7 @@ function inbox(opts: ServeOptions, store: JobStore, queue: JobQueue): () => void
       const id = newJobId();
       if (!store.claimInbox(key, id)) return false;
       const captions = sidecarOf(path);
-      queue.submit({ id, name: path.split('/').pop()!, source: { path }, captions: captions ? { path: captions } : null, options: {} });
+      queue.submit({ jobId: id, name: path.split('/').pop()!, source: { path }, captions: captions ? { path: captions } : null, options: {} }).catch((err: unknown) => opts.log.warn('an inbox file could not become a job', { key, error: String((err as Error).message ?? err) }));
       return true;
     },
   });
@@ -179,10 +179,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => (store.close(), unlock(), reject(err)));
+    server.once('error', (err) => {
+      store.close();
+      unlock();
+      reject(err);
+    });
     server.listen(opts.port, opts.host, () => resolve());
   });
-  queue.recover();
+  await queue.recover();
   const stopInbox = inbox(opts, store, queue);
   const address = server.address() as AddressInfo;
 

@@ -7,8 +7,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ClientMessageSchema } from '../api/schemas.ts';
 import { ALL_JOBS, catchUp, messages } from '../jobs/messages.ts';
 import { WS_PROTOCOL } from './access.ts';
-import type { QueueEvent } from './jobQueue.ts';
-import type { JobRow, JobStore } from './jobStore.ts';
+import type { LocalJob, QueueEvent } from './jobQueue.ts';
+import type { JobStore } from './jobStore.ts';
 
 /** A client message is a subscription of a few dozen bytes. */
 const MAX_MESSAGE_BYTES = 4096;
@@ -26,7 +26,7 @@ export class Subscriptions {
   constructor(
     private readonly store: JobStore,
     /** A job's detail with its links, relative to the page. */
-    private readonly detail: (job: JobRow) => unknown,
+    private readonly detail: (job: LocalJob) => unknown,
   ) {
     this.wss.on('connection', (ws: WebSocket) => this.attach(ws));
   }
@@ -42,7 +42,7 @@ export class Subscriptions {
     for (const [ws, wanted] of this.subs) {
       if (!wanted.has(e.jobId) && !wanted.has(ALL_JOBS)) continue;
       if (e.type === 'done') {
-        const j = this.store.job(e.jobId);
+        const j = this.store.jobs.getNow(e.jobId);
         payload ??= JSON.stringify(messages.done(e.jobId, e.manifest, j && this.detail(j)));
       } else {
         payload ??= JSON.stringify(e);
@@ -75,20 +75,22 @@ export class Subscriptions {
     try {
       msg = ClientMessageSchema.parse(JSON.parse(text));
     } catch {
-      return this.send(ws, JSON.stringify(messages.error('send {"subscribe": "<jobId>"} or {"subscribe": "*"}')));
+      this.send(ws, JSON.stringify(messages.error('send {"subscribe": "<jobId>"} or {"subscribe": "*"}')));
+      return;
     }
     const mine = this.subs.get(ws)!;
     if (!mine.has(msg.subscribe) && mine.size >= MAX_SUBSCRIPTIONS) {
-      return this.send(ws, JSON.stringify(messages.error(`at most ${MAX_SUBSCRIPTIONS} subscriptions per connection; subscribe to "*" for every job`)));
+      this.send(ws, JSON.stringify(messages.error(`at most ${MAX_SUBSCRIPTIONS} subscriptions per connection; subscribe to "*" for every job`)));
+      return;
     }
     mine.add(msg.subscribe);
     // Catch up: where the job is now, or how it ended. For "*" without manifests: each job's
     // detail is one GET /jobs/{id} away, and 50 manifests at every subscribe would be a flood.
     const all = msg.subscribe === ALL_JOBS;
-    const jobs = all ? this.store.jobs(CATCH_UP_JOBS).reverse() : [this.store.job(msg.subscribe)].filter((j) => j !== undefined);
+    const jobs = all ? this.store.jobs.recent(CATCH_UP_JOBS).reverse() : [this.store.jobs.getNow(msg.subscribe)].filter((j) => j !== undefined);
     if (!all && !jobs.length) this.send(ws, JSON.stringify(messages.error(`no job ${msg.subscribe}`, msg.subscribe)));
     for (const j of jobs) {
-      for (const m of catchUp({ ...j, jobId: j.id }, all ? { withManifest: false } : { withManifest: true, detail: this.detail(j) })) this.send(ws, JSON.stringify(m));
+      for (const m of catchUp(j, all ? { withManifest: false } : { withManifest: true, detail: this.detail(j) })) this.send(ws, JSON.stringify(m));
     }
   }
 }

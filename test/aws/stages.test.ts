@@ -5,7 +5,7 @@
 // Last, the ingest Lambda as the stack deploys it (bundle, bundled static FFmpeg, limits) runs
 // from a process, by host name, and a truncated upload fails as clean bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -103,7 +103,7 @@ test('finalize: the manifest is written to the outputs, the job is done with it,
   assert.deepEqual(ManifestSchema.parse(JSON.parse(await stored.Body!.transformToString())), manifest);
   const job = await world.job('job-fin');
   assert.equal(job?.status, 'done');
-  assert.equal(job?.outputPrefix, 'jobs/job-fin/');
+  assert.equal(job?.message, '2 clips ready');
   assert.deepEqual(ManifestSchema.parse(job?.manifest), manifest);
   const last = (world.ws.received.get('c2') as Array<{ type: string }>).at(-1) as { type: string; manifest: unknown };
   assert.equal(last.type, 'done');

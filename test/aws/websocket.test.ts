@@ -8,7 +8,8 @@ import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagem
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
-import { AwsProgress } from '../../src/aws/awsProgress.ts';
+import { DynamoJobRepository } from '../../src/adapters/aws/dynamoJobRepository.ts';
+import { awsProgress } from '../../src/aws/awsPorts.ts';
 import { Connections, push } from '../../src/aws/connections.ts';
 import { type AwsEmulator, createTable, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 import { type FakeManagementApi, startManagementApi } from '../helpers/wsManagementApi.ts';
@@ -97,7 +98,7 @@ test("stage progress updates the job's record and reaches subscribers in order; 
   mgmt.received.delete(viewer);
 
   const api = new ApiGatewayManagementApiClient({ ...aws.config, endpoint: mgmt.url });
-  const sink = new AwsProgress(ddb, tables.jobs, new Connections(ddb, tables.connections), api, undefined, 0);
+  const sink = awsProgress({ jobs: new DynamoJobRepository(ddb, tables.jobs), connections: new Connections(ddb, tables.connections), api }, jobId, undefined, 0);
   const events = [
     { jobId, stage: 'ingest' as const, pct: 0, message: 'reading' },
     { jobId, stage: 'ingest' as const, pct: 100, message: 'ready' },

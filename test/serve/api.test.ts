@@ -86,7 +86,7 @@ test('an uploaded video is followed over the WebSocket from queued to done, then
   assert.equal(created.status, 202, JSON.stringify(created.json));
   const job = JobSummarySchema.parse(created.json);
   assert.ok(['queued', 'running'].includes(job.status));
-  const ws = await follow(srv.url.replace('http', 'ws') + '/ws', job.jobId);
+  const ws = await follow(`${srv.url.replace('http', 'ws')}/ws`, job.jobId);
   const final = await ws.final;
   ws.close();
   assert.equal(final.type, 'done', JSON.stringify(final));
@@ -125,7 +125,7 @@ test('a full backlog answers 429 with Retry-After; a queued job can be cancelled
   assert.ok(refused, 'the backlog of 2 filled up');
   assert.ok(Number(refused.headers.get('retry-after')) > 0);
   assert.match(refused.json.error, /queue is full/);
-  const running = ids.find((id) => srv.store.job(id)?.status === 'running');
+  const running = ids.find((id) => srv.store.jobs.getNow(id)?.status === 'running');
   assert.ok(running, 'with one worker, the first job is running');
   for (const id of ids) {
     const r = await call(srv.url, 'DELETE', `/jobs/${id}`);
@@ -134,13 +134,13 @@ test('a full backlog answers 429 with Retry-After; a queued job can be cancelled
   const queued = (await call(srv.url, 'GET', '/jobs')).json.jobs.filter((j: { status: string }) => j.status === 'queued');
   assert.equal(queued.length, 0);
   // The running one stops and ends as cancelled (the catch-up says so if it already has).
-  const ws = await follow(srv.url.replace('http', 'ws') + '/ws', running);
+  const ws = await follow(`${srv.url.replace('http', 'ws')}/ws`, running);
   assert.equal((await ws.final).type, 'cancelled');
   ws.close();
 });
 
 test('a video dropped into the inbox becomes one job once it is completely written', async () => {
-  const before = new Set(srv.store.jobs().map((j) => j.id));
+  const before = new Set(srv.store.jobs.recent().map((j) => j.jobId));
   // A file still being written (growing between polls) must not start a job.
   const growing = join(inbox, 'growing.mp4');
   const talk = await readFile(await shortTalk());
@@ -149,7 +149,7 @@ test('a video dropped into the inbox becomes one job once it is completely writt
     await new Promise((r) => setTimeout(r, 250));
     await appendFile(growing, talk.subarray(i * 1000, (i + 1) * 1000));
   }
-  assert.equal(srv.store.jobs().filter((j) => !before.has(j.id)).length, 0, 'no job while the file grows');
+  assert.equal(srv.store.jobs.recent().filter((j) => !before.has(j.jobId)).length, 0, 'no job while the file grows');
   await rm(growing);
   // Its captions beside it, then the video written under a hidden name and renamed in, as a
   // careful copier does.
@@ -158,22 +158,22 @@ test('a video dropped into the inbox becomes one job once it is completely writt
   const tmp = join(inbox, '.incoming.mp4');
   await copyFile(await shortTalk(), tmp);
   await rename(tmp, join(inbox, 'dropped.mp4'));
-  let made = srv.store.jobs().filter((j) => !before.has(j.id));
+  let made = srv.store.jobs.recent().filter((j) => !before.has(j.jobId));
   for (let i = 0; i < 50 && !made.length; i++) {
     await new Promise((r) => setTimeout(r, 200));
-    made = srv.store.jobs().filter((j) => !before.has(j.id));
+    made = srv.store.jobs.recent().filter((j) => !before.has(j.jobId));
   }
-  const ws = await follow(srv.url.replace('http', 'ws') + '/ws', made[0]!.id);
+  const ws = await follow(`${srv.url.replace('http', 'ws')}/ws`, made[0]!.jobId);
   const final = await ws.final;
   ws.close();
   assert.equal(made.length, 1, 'one job for one file');
   assert.equal(made[0]!.name, 'dropped.mp4');
-  assert.equal(final.jobId, made[0]!.id);
+  assert.equal(final.jobId, made[0]!.jobId);
   assert.equal(final.type, 'done', JSON.stringify(final));
   assert.deepEqual(made[0]!.captions, { path: join(inbox, 'dropped.srt') }, 'the caption file beside it came along');
   assert.equal((final.manifest as { usage: { transcriber: string } }).usage.transcriber, 'captions');
   await new Promise((r) => setTimeout(r, 1000));
-  assert.equal(srv.store.jobs().filter((j) => !before.has(j.id)).length, 1, 'and no second job on later polls');
+  assert.equal(srv.store.jobs.recent().filter((j) => !before.has(j.jobId)).length, 1, 'and no second job on later polls');
 });
 
 test('with a token, the API and the WebSocket refuse requests without it', async () => {
@@ -189,8 +189,8 @@ test('with a token, the API and the WebSocket refuse requests without it', async
     assert.equal(byPath.status, 400);
     assert.match(byPath.json.error, /only when serving on loopback/);
     assert.equal((await call(s.url, 'GET', '/')).status, 200, 'the page itself is public; it asks for the token');
-    await assert.rejects(follow(s.url.replace('http', 'ws') + '/ws', '*'), /HTTP 401/);
-    const ok = await follow(s.url.replace('http', 'ws') + `/ws?token=${token}`, '*');
+    await assert.rejects(follow(`${s.url.replace('http', 'ws')}/ws`, '*'), /HTTP 401/);
+    const ok = await follow(`${s.url.replace('http', 'ws')}/ws?token=${token}`, '*');
     ok.close();
   } finally {
     await s.close();

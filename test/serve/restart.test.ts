@@ -21,7 +21,7 @@ test('a server killed mid-job is restarted and the job finishes', async () => {
   const created = await call(first.url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
   assert.equal(created.status, 202);
   const jobId = created.json.jobId as string;
-  const ws = await follow(first.url.replace('http', 'ws') + '/ws', jobId);
+  const ws = await follow(`${first.url.replace('http', 'ws')}/ws`, jobId);
   // Kill it once the job is well under way.
   for (let i = 0; i < 600 && !ws.messages.some((m) => m.stage === 'transcribe'); i++) await new Promise((r) => setTimeout(r, 100));
   assert.ok(ws.messages.some((m) => m.stage === 'transcribe'), 'the job got going');
@@ -31,7 +31,7 @@ test('a server killed mid-job is restarted and the job finishes', async () => {
 
   const second = await serve(data);
   try {
-    const again = await follow(second.url.replace('http', 'ws') + '/ws', jobId);
+    const again = await follow(`${second.url.replace('http', 'ws')}/ws`, jobId);
     const final = await again.final;
     again.close();
     assert.equal(final.type, 'done', JSON.stringify(final));
@@ -60,19 +60,20 @@ test('a job interrupted on every run is failed with the reason on the next start
       run: (req) => (runs.push(req.jobId!), new Promise(() => undefined)),
     }, { info: () => undefined, warn: () => undefined });
   const q1 = queue();
-  q1.submit({ id: 'job-a', name: 'a.mp4', source: { path: '/a.mp4' }, captions: null, options: {} });
-  assert.equal(store.job('job-a')!.status, 'running');
+  await q1.submit({ jobId: 'job-a', name: 'a.mp4', source: { path: '/a.mp4' }, captions: null, options: {} });
+  assert.equal(store.jobs.getNow('job-a')!.status, 'running');
   // Restart 1: retried. Restart 2: it has now been cut short twice, so it fails with the reason.
-  queue().recover();
+  await queue().recover();
+  await new Promise((r) => setImmediate(r)); // the run starts behind its store write
   assert.deepEqual(runs, ['job-a', 'job-a']);
-  assert.equal(store.job('job-a')!.attempts, 2);
+  assert.equal(store.jobs.getNow('job-a')!.attempts, 2);
   // What the cut-short runs left: a hidden partial clip in its output folder.
   const out = join(dir, 'jobs', 'job-a');
   await mkdir(out, { recursive: true });
   await writeFile(join(out, '.clip-1.mp4.partial-0a1b2c3d.mp4'), 'half a clip');
   const q3 = queue();
-  q3.recover();
-  const job = store.job('job-a')!;
+  await q3.recover();
+  const job = store.jobs.getNow('job-a')!;
   assert.equal(job.status, 'failed');
   assert.match(job.error ?? '', /interrupted by restarts 2 times \(last during start-up\); giving up/);
   assert.equal(runs.length, 2, 'not run a third time');
