@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { buildAss } from '../src/captions/ass.ts';
 import { clipWords, groupWords } from '../src/captions/groups.ts';
-import { type Transcript } from '../src/core/schemas.ts';
+import type { Transcript } from '../src/core/schemas.ts';
 import type { Transcriber } from '../src/core/ports.ts';
 import { PocketsphinxTranscriber } from '../src/adapters/pocketsphinx/pocketsphinxTranscriber.ts';
 import { CentreTracker } from '../src/adapters/face/centreTracker.ts';
@@ -32,7 +32,13 @@ const face = process.argv.includes('--face');
 const out = await mkdtemp(join(tmpdir(), 'clipforge-bench-'));
 const quiet = { emit: () => undefined, info: () => undefined, warn: (m: string) => console.error(m) };
 const t0 = performance.now();
-const manifest = await runLocalJob({ source: talk, outDir: out, progress: quiet, log: quiet, ports: { transcriber: keeping, ...(face ? {} : { tracker: new CentreTracker() }) } });
+const manifest = await runLocalJob({
+  source: talk,
+  outDir: out,
+  progress: quiet,
+  log: quiet,
+  ports: { transcriber: keeping, ...(face ? {} : { tracker: new CentreTracker() }) },
+});
 const total = (performance.now() - t0) / 1000;
 
 // Bare FFmpeg: the same clips, the same single-pass arguments, two at a time like the pipeline.
@@ -59,7 +65,9 @@ const bare = (performance.now() - b0) / 1000;
 
 const t = manifest.timings;
 const withoutTranscription = total - (t.transcribe ?? 0);
-console.log(`source: ${manifest.source.width}x${manifest.source.height}, ${(manifest.source.duration / 60).toFixed(1)} min; ${manifest.clips.length} clips, ${manifest.clips.reduce((s, c) => s + c.duration, 0).toFixed(1)} s in all`);
+console.log(
+  `source: ${manifest.source.width}x${manifest.source.height}, ${(manifest.source.duration / 60).toFixed(1)} min; ${manifest.clips.length} clips, ${manifest.clips.reduce((s, c) => s + c.duration, 0).toFixed(1)} s in all`,
+);
 console.log('wall time per stage (s):');
 for (const [stage, sec] of Object.entries(t)) console.log(`  ${stage.padEnd(11)} ${sec.toFixed(2).padStart(8)}`);
 console.log(`  ${'whole job'.padEnd(11)} ${total.toFixed(2).padStart(8)}`);

@@ -17,7 +17,7 @@ const BATCH = 4;
 function transcript(): Word[] {
   const words: Word[] = [];
   let t = 0.5;
-  for (let round = 0; t < TARGET_SEC; round++) {
+  for (let _round = 0; t < TARGET_SEC; _round++) {
     for (const section of TALK) {
       for (const sentence of section.sentences) {
         for (const w of sentence.split(/\s+/)) {
@@ -50,7 +50,10 @@ const windows = candidateWindows(words, { minSec: 20, maxSec: 60, mediaDuration:
 const all: ScoredCandidate[] = windows.map((w) => ({
   start: w.start,
   end: w.end,
-  text: words.slice(w.first, w.last + 1).map((x) => x.w).join(' '),
+  text: words
+    .slice(w.first, w.last + 1)
+    .map((x) => x.w)
+    .join(' '),
   score: 0,
   title: '',
   reason: '',
@@ -66,7 +69,15 @@ const every = tokensFor(all);
 const whole = tokensFor(tiled);
 const sent = tokensFor(picked);
 console.log(`transcript: ${(duration / 60).toFixed(1)} min, ${words.length} words, ${windows.length} candidate windows (20-60 s)`);
-console.log(`every window:   ${String(all.length).padStart(5)} candidates  ${String(every.requests).padStart(4)} requests  ${String(every.tokens).padStart(8)} tokens in`);
-console.log(`first pass (8): ${String(picked.length).padStart(5)} candidates  ${String(sent.requests).padStart(4)} requests  ${String(sent.tokens).padStart(8)} tokens in`);
-console.log(`whole transcript once: ${String(tiled.length).padStart(3)} candidates  ${String(whole.requests).padStart(4)} requests  ${String(whole.tokens).padStart(8)} tokens in`);
-console.log(`ratio to every window: ${(sent.tokens / every.tokens).toFixed(4)} (target <= 0.4); to the whole transcript once: ${(sent.tokens / whole.tokens).toFixed(3)}`);
+console.log(
+  `every window:   ${String(all.length).padStart(5)} candidates  ${String(every.requests).padStart(4)} requests  ${String(every.tokens).padStart(8)} tokens in`,
+);
+console.log(
+  `first pass (8): ${String(picked.length).padStart(5)} candidates  ${String(sent.requests).padStart(4)} requests  ${String(sent.tokens).padStart(8)} tokens in`,
+);
+console.log(
+  `whole transcript once: ${String(tiled.length).padStart(3)} candidates  ${String(whole.requests).padStart(4)} requests  ${String(whole.tokens).padStart(8)} tokens in`,
+);
+console.log(
+  `ratio to every window: ${(sent.tokens / every.tokens).toFixed(4)} (target <= 0.4); to the whole transcript once: ${(sent.tokens / whole.tokens).toFixed(3)}`,
+);

@@ -17,10 +17,15 @@ const talk = await benchTalk1080p();
 // Captions skip transcription, so both jobs reach the render stage within seconds.
 const srt = join(dir, 'talk-1080p.bench.srt');
 const t = (x: number) => new Date(x * 1000).toISOString().slice(11, 23).replace('.', ',');
-await writeFile(srt, Array.from({ length: 200 }, (_, i) => `${i + 1}\n${t(i * 3)} --> ${t(i * 3 + 2.5)}\nBenchmark sentence ${i} says something new and useful.\n`).join('\n'));
+await writeFile(
+  srt,
+  Array.from({ length: 200 }, (_, i) => `${i + 1}\n${t(i * 3)} --> ${t(i * 3 + 2.5)}\nBenchmark sentence ${i} says something new and useful.\n`).join('\n'),
+);
 
 const data = await mkdtemp(join(tmpdir(), 'clipforge-bench-serve-'));
-const child = spawn(process.execPath, ['bin/clipforge.js', 'serve', '--port', '0', '--data', data, '--concurrency', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['bin/clipforge.js', 'serve', '--port', '0', '--data', data, '--concurrency', '2'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url = await new Promise<string>((res, rej) => {
   let out = '';
   child.stdout!.on('data', (c: Buffer) => {
@@ -31,7 +36,10 @@ const url = await new Promise<string>((res, rej) => {
   child.on('exit', (code) => rej(new Error(`serve exited with ${code}`)));
 });
 
-const post = async (body: unknown) => (await fetch(`${url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<{ jobId: string }>;
+const post = async (body: unknown) =>
+  (await fetch(`${url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json() as Promise<{
+    jobId: string;
+  }>;
 const get = async (id: string) => (await fetch(`${url}/jobs/${id}`)).json() as Promise<{ status: string; stage: string | null }>;
 
 async function load(id: string): Promise<{ p50: number; p99: number; rps: number; errors: number }> {
@@ -55,10 +63,17 @@ try {
 
   console.log(`GET /jobs/{id} at ${RATE} req/s for ${SECONDS} s, 10 connections`);
   console.log('                      p50 ms   p99 ms   req/s   errors');
-  for (const [name, r] of [['idle', idle], ['2 renders running', busy]] as const) {
-    console.log(`${name.padEnd(20)} ${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(8)} ${r.rps.toFixed(0).padStart(7)} ${String(r.errors).padStart(8)}`);
+  for (const [name, r] of [
+    ['idle', idle],
+    ['2 renders running', busy],
+  ] as const) {
+    console.log(
+      `${name.padEnd(20)} ${r.p50.toFixed(1).padStart(7)} ${r.p99.toFixed(1).padStart(8)} ${r.rps.toFixed(0).padStart(7)} ${String(r.errors).padStart(8)}`,
+    );
   }
-  console.log(`p99 while rendering / idle: ${(busy.p99 / Math.max(idle.p99, 1)).toFixed(2)} (target: p99 < 50 ms and <= 3x idle)` + (stillRendering ? '' : '  [a render ended before the measurement did]'));
+  console.log(
+    `p99 while rendering / idle: ${(busy.p99 / Math.max(idle.p99, 1)).toFixed(2)} (target: p99 < 50 ms and <= 3x idle)${stillRendering ? '' : '  [a render ended before the measurement did]'}`,
+  );
 } finally {
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));

@@ -30,7 +30,12 @@ const frame = { width: 1280, height: 720 };
 console.log('clip          track s   render s   track/render   track s per clip s');
 let trackSum = 0;
 let renderSum = 0;
-for (const [start, end] of [[5, 35], [30, 60], [20, 80], [60, 90]] as const) {
+for (const [start, end] of [
+  [5, 35],
+  [30, 60],
+  [20, 80],
+  [60, 90],
+] as const) {
   const t0 = performance.now();
   const path = await tracker.track(video, { start, end });
   const track = (performance.now() - t0) / 1000;

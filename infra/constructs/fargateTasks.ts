@@ -63,7 +63,10 @@ export class FargateTasks extends Construct {
       environment: { ...stageEnvironment(r), AWS_REGION: Stack.of(this).region },
       logging: LogDrivers.awsLogs({ streamPrefix: stage, logGroup: logGroup(this, `${id}Logs`) }),
     });
-    Validations.of(def).acknowledge({ id: 'AwsSolutions-ECS2', reason: 'The environment holds resource names (buckets, tables, the WebSocket endpoint), no secrets; the OpenAI key is not used by these tasks.' });
+    Validations.of(def).acknowledge({
+      id: 'AwsSolutions-ECS2',
+      reason: 'The environment holds resource names (buckets, tables, the WebSocket endpoint), no secrets; the OpenAI key is not used by these tasks.',
+    });
     const pull = def.obtainExecutionRole().node.tryFindChild('DefaultPolicy');
     if (pull) acknowledgeWildcardResources(pull, ['*'], 'ecr:GetAuthorizationToken, which pulling the task image needs, has no resource-level permissions.');
     grantStageAccess(def.taskRole, r);

@@ -35,7 +35,8 @@ export class JobsApi extends Construct {
   constructor(scope: Construct, id: string, props: JobsApiProps) {
     super(scope, id);
     const maxUploadBytes = props.maxUploadBytes ?? S3_SINGLE_PUT_MAX_BYTES;
-    if (maxUploadBytes > S3_SINGLE_PUT_MAX_BYTES) throw new Error(`maxUploadBytes ${maxUploadBytes} is over the ${S3_SINGLE_PUT_MAX_BYTES} bytes S3 takes in one PUT`);
+    if (maxUploadBytes > S3_SINGLE_PUT_MAX_BYTES)
+      throw new Error(`maxUploadBytes ${maxUploadBytes} is over the ${S3_SINGLE_PUT_MAX_BYTES} bytes S3 takes in one PUT`);
     this.fn = nodeLambda(
       this,
       'Fn',
@@ -58,7 +59,10 @@ export class JobsApi extends Construct {
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.uploads.bucketArn], conditions: { StringLike: { 's3:prefix': ['uploads/*'] } } }),
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.outputs.arnForObjects('jobs/*')] }),
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], resources: [props.jobs.tableArn] }),
-      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], resources: [props.idempotency.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [props.idempotency.tableArn],
+      }),
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.intake.queueArn] }),
       new PolicyStatement({ actions: ['states:StopExecution'], resources: [`${executions}:*`] }),
     ]) {
@@ -68,8 +72,12 @@ export class JobsApi extends Construct {
     if (policy) {
       acknowledgeWildcardResources(
         policy,
-        [`${nagArnOf(props.uploads)}/uploads/*`, `${nagArnOf(props.outputs)}/jobs/*`, `${nagArnPrefix(this, 'states')}execution:${Stack.of(this).stackName}-pipeline:*`],
-        "Keys are made per upload and per job, and executions are named by job id, so these resources can only be named by prefix; each is scoped to its own prefix and no action is a wildcard.",
+        [
+          `${nagArnOf(props.uploads)}/uploads/*`,
+          `${nagArnOf(props.outputs)}/jobs/*`,
+          `${nagArnPrefix(this, 'states')}execution:${Stack.of(this).stackName}-pipeline:*`,
+        ],
+        'Keys are made per upload and per job, and executions are named by job id, so these resources can only be named by prefix; each is scoped to its own prefix and no action is a wildcard.',
       );
     }
 

@@ -69,7 +69,11 @@ export class Pipeline extends Construct {
       maxConcurrency: props.transcribeConcurrency ?? 2,
       requestsPerMinute: props.speechRequestsPerMinute ?? 10,
     });
-    this.tasks = new FargateTasks(this, 'Tasks', { ...props, ...(props.track ? { track: props.track } : {}), ...(props.render ? { render: props.render } : {}) });
+    this.tasks = new FargateTasks(this, 'Tasks', {
+      ...props,
+      ...(props.track ? { track: props.track } : {}),
+      ...(props.render ? { render: props.render } : {}),
+    });
 
     const subnets = this.tasks.vpc.publicSubnets.map((s) => s.subnetId);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
@@ -96,7 +100,10 @@ export class Pipeline extends Construct {
     });
     // The ${...} placeholders are DefinitionSubstitutions, which CloudFormation fills in itself:
     // cfn-lint's E1029 ("embedded parameter outside Fn::Sub") is a false positive here, and only here.
-    Validations.of(this.stateMachine).acknowledge({ id: 'CloudFormation-Validate::E1029', reason: 'The placeholders are filled by DefinitionSubstitutions, not Fn::Sub.' });
+    Validations.of(this.stateMachine).acknowledge({
+      id: 'CloudFormation-Validate::E1029',
+      reason: 'The placeholders are filled by DefinitionSubstitutions, not Fn::Sub.',
+    });
     (this.stateMachine.node.defaultChild as CfnResource).addMetadata('cfn-lint', { config: { ignore_checks: ['E1029'] } });
     this.grantOrchestration(props);
     this.watchExecutions();
@@ -108,11 +115,23 @@ export class Pipeline extends Construct {
     for (const fn of Object.values(this.stages)) fn.grantInvoke(sm);
     props.transcribeQueue.grantSendMessages(sm);
     for (const def of [this.tasks.track, this.tasks.render]) {
-      sm.addToRolePolicy(new PolicyStatement({ actions: ['ecs:RunTask'], resources: [def.taskDefinitionArn], conditions: { ArnEquals: { 'ecs:cluster': this.tasks.cluster.clusterArn } } }));
+      sm.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['ecs:RunTask'],
+          resources: [def.taskDefinitionArn],
+          conditions: { ArnEquals: { 'ecs:cluster': this.tasks.cluster.clusterArn } },
+        }),
+      );
       sm.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: [def.taskRole.roleArn, def.obtainExecutionRole().roleArn] }));
     }
     // RunTask with PropagateTags tags the new task: needed once the stack carries tags (cdk deploy --tags, organisation policies).
-    sm.addToRolePolicy(new PolicyStatement({ actions: ['ecs:TagResource'], resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.tasks.cluster.clusterName}/*` })], conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } }));
+    sm.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ecs:TagResource'],
+        resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task', resourceName: `${this.tasks.cluster.clusterName}/*` })],
+        conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+      }),
+    );
     // The clip tasks' inputs, written by the Save*Input states.
     sm.addToRolePolicy(new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.work.arnForObjects(`${TASK_INPUT_PREFIX}*`)] }));
     const policy = sm.role.node.tryFindChild('DefaultPolicy');
@@ -123,15 +142,30 @@ export class Pipeline extends Construct {
         Object.values(this.stages).map((fn) => `<${stack.resolve(stack.getLogicalId(fn.node.defaultChild as never))}.Arn>:*`),
         'Invoking any version of the stage functions, which aws-cdk-lib grants with the function itself.',
       );
-      acknowledgeWildcardResources(policy, ['*'], 'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) has no resource-level permissions.');
-      acknowledgeWildcardResources(policy, [`${nagArnPrefix(this, 'ecs')}task/<${stack.resolve(stack.getLogicalId(this.tasks.cluster.node.defaultChild as never))}>/*`], 'Task ids are made by RunTask; tagging is allowed on this cluster\'s tasks only, when RunTask creates them.');
-      acknowledgeWildcardResources(policy, [`${nagArnOf(props.work)}/${TASK_INPUT_PREFIX}*`], 'Clip task inputs are written per job and clip under one prefix of the work bucket.');
+      acknowledgeWildcardResources(
+        policy,
+        ['*'],
+        'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSampling*) has no resource-level permissions.',
+      );
+      acknowledgeWildcardResources(
+        policy,
+        [`${nagArnPrefix(this, 'ecs')}task/<${stack.resolve(stack.getLogicalId(this.tasks.cluster.node.defaultChild as never))}>/*`],
+        "Task ids are made by RunTask; tagging is allowed on this cluster's tasks only, when RunTask creates them.",
+      );
+      acknowledgeWildcardResources(
+        policy,
+        [`${nagArnOf(props.work)}/${TASK_INPUT_PREFIX}*`],
+        'Clip task inputs are written per job and clip under one prefix of the work bucket.',
+      );
     }
   }
 
   private watchExecutions(): void {
     this.failedEvents = new Queue(this, 'ExecutionEndedDlq', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
-    Validations.of(this.failedEvents).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the execution-ended rule and of the JobFailed function.' });
+    Validations.of(this.failedEvents).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the execution-ended rule and of the JobFailed function.',
+    });
     // The function itself, invoked asynchronously: its own failures after Lambda's retries go to the same queue.
     this.stages.jobFailed.configureAsyncInvoke({ onFailure: new SqsDestination(this.failedEvents), retryAttempts: 2 });
     new Rule(this, 'ExecutionEnded', {

@@ -39,7 +39,11 @@ export class ProgressSocket extends Construct {
     // WebSocket APIs authorise only $connect; later messages ride on that authorised connection.
     for (const route of ['$disconnect-Route', '$default-Route', 'subscribe-Route']) {
       const r = this.api.node.tryFindChild(route);
-      if (r) Validations.of(r).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'API Gateway WebSocket APIs authorise the $connect route only; this route runs on a connection that $connect (IAM) already authorised.' });
+      if (r)
+        Validations.of(r).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: 'API Gateway WebSocket APIs authorise the $connect route only; this route runs on a connection that $connect (IAM) already authorised.',
+        });
     }
     this.fn.addEnvironment('WS_CALLBACK_URL', this.stage.callbackUrl);
     for (const s of [

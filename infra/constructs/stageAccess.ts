@@ -33,9 +33,15 @@ export function grantStageAccess(role: IRole, r: StageResources): void {
     // HEAD on a missing object answers 404 (not 403) only with ListBucket.
     new PolicyStatement({ actions: ['s3:ListBucket'], resources: [r.uploads.bucketArn, r.work.bucketArn, r.outputs.bucketArn] }),
     new PolicyStatement({ actions: ['s3:GetObject'], resources: [r.uploads.arnForObjects('*')] }),
-    new PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], resources: [r.work.arnForObjects('jobs/*'), r.outputs.arnForObjects('jobs/*')] }),
+    new PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [r.work.arnForObjects('jobs/*'), r.outputs.arnForObjects('jobs/*')],
+    }),
     new PolicyStatement({ actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem'], resources: [r.jobs.tableArn] }),
-    new PolicyStatement({ actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'], resources: [r.connections.tableArn, `${r.connections.tableArn}/index/${CONNECTIONS_BY_JOB}`] }),
+    new PolicyStatement({
+      actions: ['dynamodb:Query', 'dynamodb:BatchWriteItem'],
+      resources: [r.connections.tableArn, `${r.connections.tableArn}/index/${CONNECTIONS_BY_JOB}`],
+    }),
   ]) {
     role.addToPrincipalPolicy(s);
   }
@@ -45,7 +51,11 @@ export function grantStageAccess(role: IRole, r: StageResources): void {
 }
 
 function acknowledgeStageWildcards(policy: IConstruct, r: StageResources): void {
-  acknowledgeWildcardResources(policy, [`${nagArnOf(r.uploads)}/*`], 'Any object in the uploads bucket can be a job source (the upload trigger takes every new object); read-only.');
+  acknowledgeWildcardResources(
+    policy,
+    [`${nagArnOf(r.uploads)}/*`],
+    'Any object in the uploads bucket can be a job source (the upload trigger takes every new object); read-only.',
+  );
   acknowledgeWildcardResources(
     policy,
     [`${nagArnOf(r.work)}/jobs/*`, `${nagArnOf(r.outputs)}/jobs/*`],
@@ -55,7 +65,14 @@ function acknowledgeStageWildcards(policy: IConstruct, r: StageResources): void 
 
 /** Lets a worker answer Step Functions task tokens (the token itself is the credential). */
 export function allowTaskTokenAnswers(role: IRole): void {
-  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: ['*'] }));
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'], resources: ['*'] }),
+  );
   const policy = role.node.tryFindChild('DefaultPolicy');
-  if (policy) acknowledgeWildcardResources(policy, ['*'], 'SendTaskSuccess/Failure/Heartbeat do not support resource-level permissions; the task token itself authorises the call.');
+  if (policy)
+    acknowledgeWildcardResources(
+      policy,
+      ['*'],
+      'SendTaskSuccess/Failure/Heartbeat do not support resource-level permissions; the task token itself authorises the call.',
+    );
 }

@@ -35,5 +35,10 @@ export function pipelineName(scope: Construct): string {
 }
 
 export function pipelineArn(scope: Construct): string {
-  return Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: pipelineName(scope), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  return Stack.of(scope).formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: pipelineName(scope),
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }

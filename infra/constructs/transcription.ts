@@ -59,5 +59,8 @@ export class Transcription extends Construct {
 }
 
 export function acknowledgeOpenAiKeySecret(secret: Construct): void {
-  Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason: "An OpenAI API key is issued and rotated in OpenAI's dashboard; there is no rotation Lambda that could do it." });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason: "An OpenAI API key is issued and rotated in OpenAI's dashboard; there is no rotation Lambda that could do it.",
+  });
 }

@@ -30,7 +30,9 @@ const processor = new BatchProcessor(EventType.SQS);
 async function transcriber() {
   await loadOpenAiKey();
   const config = openAiConfigFromEnv();
-  return config ? new CachingTranscriber(new WhisperTranscriber(openAi(config), log), cache, { log }) : missingKeyTranscriber(process.env.OPENAI_SECRET_ARN ?? 'OPENAI_API_KEY');
+  return config
+    ? new CachingTranscriber(new WhisperTranscriber(openAi(config), log), cache, { log })
+    : missingKeyTranscriber(process.env.OPENAI_SECRET_ARN ?? 'OPENAI_API_KEY');
 }
 
 async function onRecord(record: SQSRecord): Promise<void> {

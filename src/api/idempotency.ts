@@ -19,8 +19,18 @@ export function idempotencyKey(header: string | undefined): string | undefined {
 /** The same request, whatever the order of its fields. */
 export function requestFingerprint(value: unknown): string {
   const sorted = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sorted) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sorted(x)])) : v;
-  return createHash('sha256').update(JSON.stringify(sorted(value))).digest('hex');
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, x]) => [k, sorted(x)]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(sorted(value)))
+    .digest('hex');
 }
 
 export const reusedKey = (key: string) => new ApiError(422, `Idempotency-Key ${key} was already used for a different request`);

@@ -4,7 +4,15 @@ import { JobOptionsSchema, ManifestSchema } from '../core/schemas.ts';
 import { ID_PATTERN } from '../core/jobId.ts';
 import { JOB_STATUSES } from '../jobs/status.ts';
 
-export const VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/webm', 'video/x-matroska', 'video/x-msvideo', 'video/mpeg', 'application/octet-stream'] as const;
+export const VIDEO_TYPES = [
+  'video/mp4',
+  'video/quicktime',
+  'video/webm',
+  'video/x-matroska',
+  'video/x-msvideo',
+  'video/mpeg',
+  'application/octet-stream',
+] as const;
 /** Caption files (SRT, WebVTT) uploaded beside a video. */
 export const CAPTION_TYPES = ['application/x-subrip', 'text/vtt', 'text/plain'] as const;
 const UPLOAD_TYPES = [...VIDEO_TYPES, ...CAPTION_TYPES] as const;
@@ -32,7 +40,9 @@ export const MAX_PATH_CHARS = 4096;
 
 export const JobSourceSchema = z.union([
   z.object({ uploadId: z.string().regex(ID_PATTERN, 'uploadId is not one this server gave out') }),
-  z.object({ url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }).max(MAX_URL_CHARS, `url must be at most ${MAX_URL_CHARS} characters`) }),
+  z.object({
+    url: z.url({ protocol: /^https?$/, message: 'url must be an http(s) URL' }).max(MAX_URL_CHARS, `url must be at most ${MAX_URL_CHARS} characters`),
+  }),
   /** A file on the server's machine (local server only). */
   z.object({ path: z.string().min(1).max(MAX_PATH_CHARS, `path must be at most ${MAX_PATH_CHARS} characters`) }),
 ]);

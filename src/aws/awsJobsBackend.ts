@@ -11,7 +11,7 @@ import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValida
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ApiError } from '../api/apiError.ts';
 import { IDEMPOTENCY_TTL_SEC, reusedKey } from '../api/idempotency.ts';
-import { INBOX_PREFIX, } from './s3Limits.ts';
+import { INBOX_PREFIX } from './s3Limits.ts';
 import type { JobsBackend } from '../api/routes.ts';
 import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, UploadTicket } from '../api/schemas.ts';
 import { ManifestSchema } from '../core/schemas.ts';
@@ -63,10 +63,23 @@ export class AwsJobsBackend implements JobsBackend {
 
   async createUpload(req: CreateUpload): Promise<UploadTicket> {
     // One presigned PUT carries at most 5 GiB; larger files have the inbox.
-    checkUploadSize(req, this.d.maxUploadBytes, `copy a larger video into the uploads bucket's ${INBOX_PREFIX} folder instead (aws s3 cp) and it becomes a job`);
+    checkUploadSize(
+      req,
+      this.d.maxUploadBytes,
+      `copy a larger video into the uploads bucket's ${INBOX_PREFIX} folder instead (aws s3 cp) and it becomes a job`,
+    );
     const uploadId = newUploadId();
-    const name = req.filename.split('/').pop()!.replace(/[^\w.-]/g, '_') || 'video';
-    const command = new PutObjectCommand({ Bucket: this.d.uploadsBucket, Key: `uploads/${uploadId}/${name}`, ContentType: req.contentType, ContentLength: req.size });
+    const name =
+      req.filename
+        .split('/')
+        .pop()!
+        .replace(/[^\w.-]/g, '_') || 'video';
+    const command = new PutObjectCommand({
+      Bucket: this.d.uploadsBucket,
+      Key: `uploads/${uploadId}/${name}`,
+      ContentType: req.contentType,
+      ContentLength: req.size,
+    });
     const uploadUrl = await getSignedUrl(this.d.s3, command, { expiresIn: this.ttl, signableHeaders: new Set(['content-type', 'content-length']) });
     return { uploadId, uploadUrl, method: 'PUT', maxBytes: this.d.maxUploadBytes, expiresAt: new Date(Date.now() + this.ttl * 1000).toISOString() };
   }
@@ -86,7 +99,8 @@ export class AwsJobsBackend implements JobsBackend {
       return await this.createOnce({ key: idempotencyKey, req });
     } catch (err) {
       if (err instanceof IdempotencyValidationError) throw reusedKey(idempotencyKey);
-      if (err instanceof IdempotencyAlreadyInProgressError) throw new ApiError(409, `a request with Idempotency-Key ${idempotencyKey} is still being handled; retry in a moment`, 1);
+      if (err instanceof IdempotencyAlreadyInProgressError)
+        throw new ApiError(409, `a request with Idempotency-Key ${idempotencyKey} is still being handled; retry in a moment`, 1);
       throw err;
     }
   }
@@ -110,9 +124,13 @@ export class AwsJobsBackend implements JobsBackend {
     if (!job) return undefined;
     const manifest = job.manifest ? ManifestSchema.parse(job.manifest) : null;
     const prefix = outputPrefix(job.jobId);
-    const link = (file: string) => getSignedUrl(this.d.s3, new GetObjectCommand({ Bucket: this.d.outputsBucket, Key: `${prefix}${file}` }), { expiresIn: this.ttl });
+    const link = (file: string) =>
+      getSignedUrl(this.d.s3, new GetObjectCommand({ Bucket: this.d.outputsBucket, Key: `${prefix}${file}` }), { expiresIn: this.ttl });
     const clips = await Promise.all(
-      (manifest?.clips ?? []).map(async (c) => ({ ...c, urls: { video: await link(c.file), srt: await link(c.srt), vtt: await link(c.vtt), thumbnail: await link(c.thumbnail) } })),
+      (manifest?.clips ?? []).map(async (c) => ({
+        ...c,
+        urls: { video: await link(c.file), srt: await link(c.srt), vtt: await link(c.vtt), thumbnail: await link(c.thumbnail) },
+      })),
     );
     return { ...summary(job), stages: job.stages, manifest, clips };
   }
@@ -123,7 +141,12 @@ export class AwsJobsBackend implements JobsBackend {
     // The record first: the execution's end (reported as ABORTED) then finds the job cancelled, not failed.
     if (isOpen(job.status) && (await this.jobs.end(id, { status: 'cancelled', message: 'cancelled' }))) {
       try {
-        await this.d.sfn.send(new StopExecutionCommand({ executionArn: `${this.d.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`, cause: 'cancelled through the API' }));
+        await this.d.sfn.send(
+          new StopExecutionCommand({
+            executionArn: `${this.d.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`,
+            cause: 'cancelled through the API',
+          }),
+        );
       } catch (err) {
         if (!(err instanceof ExecutionDoesNotExist)) throw err; // not started yet: the starter skips a job that ended
       }

@@ -32,7 +32,13 @@ export class Connections {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await this.doc.send(
-          new QueryCommand({ TableName: this.table, IndexName: this.index, KeyConditionExpression: 'jobId = :j', ExpressionAttributeValues: { ':j': key }, ExclusiveStartKey: start }),
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: this.index,
+            KeyConditionExpression: 'jobId = :j',
+            ExpressionAttributeValues: { ':j': key },
+            ExclusiveStartKey: start,
+          }),
         );
         for (const item of page.Items ?? []) ids.add(String(item.connectionId));
         start = page.LastEvaluatedKey;
@@ -43,14 +49,21 @@ export class Connections {
 
   /** Every subscription of a connection (on $disconnect, or when it is gone). */
   async remove(connectionId: string): Promise<void> {
-    const { Items } = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'connectionId = :c', ExpressionAttributeValues: { ':c': connectionId } }));
+    const { Items } = await this.doc.send(
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'connectionId = :c', ExpressionAttributeValues: { ':c': connectionId } }),
+    );
     const keys = (Items ?? []).map((i) => ({ DeleteRequest: { Key: { connectionId: i.connectionId, jobId: i.jobId } } }));
     for (let i = 0; i < keys.length; i += 25) await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: keys.slice(i, i + 25) } }));
   }
 }
 
 /** Sends one message to every subscriber of its job; returns how many got it and how many were gone. */
-export async function push(connections: Connections, api: ApiGatewayManagementApiClient, jobId: string, message: ServerMessage): Promise<{ sent: number; gone: number }> {
+export async function push(
+  connections: Connections,
+  api: ApiGatewayManagementApiClient,
+  jobId: string,
+  message: ServerMessage,
+): Promise<{ sent: number; gone: number }> {
   const data = new TextEncoder().encode(JSON.stringify(message));
   let sent = 0;
   let gone = 0;

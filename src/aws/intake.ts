@@ -27,7 +27,10 @@ const S3EventSchema = z.object({
       z.object({
         eventSource: z.literal('aws:s3'),
         eventName: z.string().startsWith('ObjectCreated:'),
-        s3: z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string(), size: z.number(), eTag: z.string().optional(), sequencer: z.string().optional() }) }),
+        s3: z.object({
+          bucket: z.object({ name: z.string() }),
+          object: z.object({ key: z.string(), size: z.number(), eTag: z.string().optional(), sequencer: z.string().optional() }),
+        }),
       }),
     )
     .min(1),
@@ -71,14 +74,25 @@ export interface IntakeDeps {
  * and no execution when the job ended before it started (cancelled while it waited in the queue).
  */
 export async function startJob(job: QueuedJob, deps: IntakeDeps): Promise<{ created: boolean; executionArn?: string }> {
-  const created = await deps.jobs.create({ jobId: job.jobId, name: sourceName(job.source), source: job.source, captions: job.captions ?? null, options: job.options ?? {} });
+  const created = await deps.jobs.create({
+    jobId: job.jobId,
+    name: sourceName(job.source),
+    source: job.source,
+    captions: job.captions ?? null,
+    options: job.options ?? {},
+  });
   if (!created) {
     const status = (await deps.jobs.get(job.jobId))?.status;
     if (status && !isOpen(status)) return { created };
   }
   // The input is built from the message alone, so a redelivery sends identical input and Step
   // Functions treats the start as the same request.
-  const input = { jobId: job.jobId, source: job.source, ...(job.captions ? { captions: job.captions } : {}), options: JobOptionsSchema.parse(job.options ?? {}) };
+  const input = {
+    jobId: job.jobId,
+    source: job.source,
+    ...(job.captions ? { captions: job.captions } : {}),
+    options: JobOptionsSchema.parse(job.options ?? {}),
+  };
   try {
     const res = await deps.sfn.send(new StartExecutionCommand({ stateMachineArn: deps.stateMachineArn, name: job.jobId, input: JSON.stringify(input) }));
     return { created, executionArn: res.executionArn! };

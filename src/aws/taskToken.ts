@@ -2,7 +2,15 @@
 // named like the error (so the state machine's Retry/Catch rules match as they do for Lambda
 // errors), with heartbeats while the work runs so a task that dies is noticed within the state's
 // HeartbeatSeconds instead of its whole timeout.
-import { InvalidToken, type SFNClient, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  InvalidToken,
+  type SFNClient,
+  SendTaskFailureCommand,
+  SendTaskHeartbeatCommand,
+  SendTaskSuccessCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import type { Logger } from '../core/ports.ts';
 
 export interface AnswerOptions {

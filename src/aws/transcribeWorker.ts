@@ -23,7 +23,10 @@ export interface WorkerDeps {
 /** Runs one task and reports its outcome to Step Functions; throws only if the message is malformed or reporting fails. */
 export async function runTranscribeTask(body: string, deps: WorkerDeps): Promise<TaskOutcome> {
   const task = TranscribeTaskSchema.parse(JSON.parse(body));
-  return answerTask(deps.sfn, task.taskToken, () => deps.run(task.input), { heartbeatMs: deps.heartbeatMs ?? TRANSCRIBE_HEARTBEAT_MS, ...(deps.log ? { log: deps.log } : {}) });
+  return answerTask(deps.sfn, task.taskToken, () => deps.run(task.input), {
+    heartbeatMs: deps.heartbeatMs ?? TRANSCRIBE_HEARTBEAT_MS,
+    ...(deps.log ? { log: deps.log } : {}),
+  });
 }
 
 /** Not a fault of the input and not transient: the deployment lacks a setting. Never retried. */

@@ -35,7 +35,10 @@ export function assTime(seconds: number): string {
 
 /** Text as libass shows it literally: no override blocks, no line-break escapes. */
 export function assEscape(text: string): string {
-  return text.replace(/\\/g, '\u29F5').replace(/[{}]/g, (c) => (c === '{' ? '(' : ')')).replace(/\n/g, ' ');
+  return text
+    .replace(/\\/g, '\u29F5')
+    .replace(/[{}]/g, (c) => (c === '{' ? '(' : ')'))
+    .replace(/\n/g, ' ');
 }
 
 export function buildAss(groups: CaptionGroup[], frame: { width: number; height: number }, style: CaptionStyle = DEFAULT_STYLE): string {
@@ -63,9 +66,7 @@ export function buildAss(groups: CaptionGroup[], frame: { width: number; height:
       if (end <= start) return;
       const text = group.words
         .map((w, k) =>
-          k === i
-            ? `{\\c${style.active}\\fscx${style.pop}\\fscy${style.pop}}${assEscape(w.w.toUpperCase())}{\\r}`
-            : assEscape(w.w.toUpperCase()),
+          k === i ? `{\\c${style.active}\\fscx${style.pop}\\fscy${style.pop}}${assEscape(w.w.toUpperCase())}{\\r}` : assEscape(w.w.toUpperCase()),
         )
         .join(' ');
       events.push(`Dialogue: 0,${assTime(start)},${assTime(end)},Caption,,0,0,0,,${text}`);

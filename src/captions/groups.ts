@@ -54,4 +54,3 @@ export function groupWords(words: Word[], clipDuration: number, opts: GroupOptio
     return { start: ws[0]!.start, end: round3(Math.min(limit, last.end + opts.holdSec)), words: ws };
   });
 }
-

@@ -24,7 +24,10 @@ export class CaptionParseError extends Error {
 
 export function parseCues(text: string): Cue[] {
   const cues: Cue[] = [];
-  const blocks = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split(/\n{2,}/);
+  const blocks = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n{2,}/);
   for (const block of blocks) {
     const lines = block.split('\n');
     const at = lines.findIndex((l) => ARROW.test(l));
@@ -38,7 +41,14 @@ export function parseCues(text: string): Cue[] {
   return cues;
 }
 
-const stripTags = (s: string) => s.replace(/<[^>]*>/g, '').replace(/\{\\[^}]*\}/g, '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&nbsp;/g, ' ');
+const stripTags = (s: string) =>
+  s
+    .replace(/<[^>]*>/g, '')
+    .replace(/\{\\[^}]*\}/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&nbsp;/g, ' ');
 
 /** Words of one line; inline <hh:mm:ss.mmm> marks give the time each following word starts. */
 function lineWords(line: string, start: number, end: number): Word[] {
@@ -74,7 +84,6 @@ function spreadWords(text: string, start: number, end: number): Word[] {
   });
 }
 
-
 export function captionWords(text: string): Word[] {
   const cues = parseCues(text);
   if (!cues.length) throw new CaptionParseError('no caption cues found (expected SRT or WebVTT with "00:00:01,000 --> 00:00:02,000" timings)');
@@ -86,7 +95,7 @@ export function captionWords(text: string): Word[] {
     const fresh = cue.lines.filter((_, i) => !previous.includes(plain[i]!) && plain[i] !== '');
     previous = plain;
     const share = (cue.end - cue.start) / Math.max(1, fresh.length);
-    fresh.forEach((line, i) => words.push(...lineWords(line, cue.start + i * share, cue.start + (i + 1) * share)));
+    for (const [i, line] of fresh.entries()) words.push(...lineWords(line, cue.start + i * share, cue.start + (i + 1) * share));
   }
   words.sort((a, b) => a.start - b.start);
   return words;

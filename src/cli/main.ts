@@ -25,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
       case '-h':
       case '--help':
       case 'help':
-        process.stdout.write(USAGE + '\n');
+        process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
       default:
         throw new UsageError(`unknown command "${command}"\n${USAGE}`);

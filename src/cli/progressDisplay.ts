@@ -14,7 +14,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   );
   const bars = new Map<string, cliProgress.SingleBar>();
   const line = (level: string, message: string, fields?: Record<string, unknown>) =>
-    multi.log(`${level}: ${message}${fields ? ' ' + JSON.stringify(fields) : ''}\n`);
+    multi.log(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
   return {
     emit(e: ProgressEvent) {
       const payload = { stage: e.stage.padEnd(10), message: e.message.slice(0, 60) };
@@ -31,7 +31,7 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): P
   };
 }
 
-export function lineProgress(write: (line: string) => void = (l) => process.stderr.write(l + '\n')): ProgressDisplay {
+export function lineProgress(write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): ProgressDisplay {
   const last = new Map<string, { pct: number; message: string }>();
   return {
     emit(e: ProgressEvent) {
@@ -41,8 +41,8 @@ export function lineProgress(write: (line: string) => void = (l) => process.stde
       last.set(e.stage, { pct: e.pct, message: e.message });
       write(`[${e.stage}] ${String(e.pct).padStart(3)}% ${e.message}`);
     },
-    info: (m, f) => write(`info: ${m}${f ? ' ' + JSON.stringify(f) : ''}`),
-    warn: (m, f) => write(`warning: ${m}${f ? ' ' + JSON.stringify(f) : ''}`),
+    info: (m, f) => write(`info: ${m}${f ? ` ${JSON.stringify(f)}` : ''}`),
+    warn: (m, f) => write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}`),
     stop: () => undefined,
   };
 }

@@ -22,15 +22,18 @@ OPENAI_API_KEY switches transcription and scoring to OpenAI (OPENAI_BASE_URL for
 compatible server); see the README for every setting.`;
 
 const numberArg = (name: string) =>
-  z.string().optional().transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) {
-      ctx.addIssue({ code: 'custom', message: `--${name} must be a number, got "${v}"` });
-      return z.NEVER;
-    }
-    return n;
-  });
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n)) {
+        ctx.addIssue({ code: 'custom', message: `--${name} must be a number, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
 
 const RunArgsSchema = z.object({
   out: z.string().optional(),
@@ -97,7 +100,6 @@ export function parseRunArgs(argv: string[]) {
   return { input, captions, outDir, options: options.data, json: a.json ?? false };
 }
 
-
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const display = process.stderr.isTTY && !args.json ? terminalProgress() : lineProgress();
@@ -115,10 +117,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     });
     display.stop();
     if (args.json) {
-      process.stdout.write(JSON.stringify(manifest, null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
     } else {
       const rel = relative(process.cwd(), args.outDir) || '.';
-      process.stdout.write(`${manifest.clips.length} clip${manifest.clips.length === 1 ? "" : "s"} in ${rel}/\n`);
+      process.stdout.write(`${manifest.clips.length} clip${manifest.clips.length === 1 ? '' : 's'} in ${rel}/\n`);
       for (const c of manifest.clips) process.stdout.write(`  #${c.rank} ${c.score.toFixed(0).padStart(3)}  ${join(rel, c.file)}  ${c.title}\n`);
       process.stdout.write(`manifest: ${join(rel, MANIFEST_FILE)}\nreport:   ${join(rel, REPORT_FILE)}\n`);
     }

@@ -40,7 +40,8 @@ function startupError(err: unknown, a: { port: number; host: string; data: strin
   if (e.code === 'EACCES' && e.syscall === 'listen') return new UsageError(`not allowed to listen on port ${a.port}; choose a port above 1023`);
   if (e.code === 'EADDRNOTAVAIL') return new UsageError(`--host ${a.host} is not an address of this machine`);
   if (e.code === 'ENOTDIR' || e.code === 'EEXIST') return new UsageError(`--data ${a.data} is not a folder`);
-  if (/not a database|malformed|SQLITE/i.test(e.message ?? '')) return new UsageError(`the job store in --data ${a.data} cannot be opened (${e.message}); move clipforge.db aside to start afresh`);
+  if (/not a database|malformed|SQLITE/i.test(e.message ?? ''))
+    return new UsageError(`the job store in --data ${a.data} cannot be opened (${e.message}); move clipforge.db aside to start afresh`);
   return err;
 }
 

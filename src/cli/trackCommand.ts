@@ -30,6 +30,6 @@ export async function trackCommand(argv: string[]): Promise<number> {
   const fps = num('fps', values.fps);
   const tracker = new MediapipeTracker(fps ? { sampleFps: fps } : {});
   const out = await tracker.run(positionals[0]!, end !== undefined ? { start, end } : { start });
-  process.stdout.write(JSON.stringify(out, null, values.json ? 2 : 0) + '\n');
+  process.stdout.write(`${JSON.stringify(out, null, values.json ? 2 : 0)}\n`);
   return 0;
 }

@@ -34,7 +34,10 @@ export const JobOptionsSchema = z
     clips: z.number().int().min(1).max(50).default(3),
     minSec: z.number().min(3).default(20),
     maxSec: z.number().max(600).default(60),
-    maxDurationSec: z.number().positive().default(4 * 3600),
+    maxDurationSec: z
+      .number()
+      .positive()
+      .default(4 * 3600),
     concurrency: z.number().int().min(1).max(16).default(2),
     /** How many first-pass candidates go to the Scorer (the model, when one is set). */
     shortlist: z.number().int().min(1).max(50).default(8),
@@ -134,7 +137,13 @@ export const ManifestSchema = z.object({
     cacheHits: z.number().int(),
     models: z.record(
       z.string(),
-      z.object({ requests: z.number().int(), audioMinutes: z.number(), tokensIn: z.number().int(), tokensOut: z.number().int(), costUsd: z.number().nullable() }),
+      z.object({
+        requests: z.number().int(),
+        audioMinutes: z.number(),
+        tokensIn: z.number().int(),
+        tokensOut: z.number().int(),
+        costUsd: z.number().nullable(),
+      }),
     ),
     estimatedCostUsd: z.number(),
     /** Models the price table does not list (their cost is not in the estimate). */

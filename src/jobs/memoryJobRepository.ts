@@ -16,7 +16,19 @@ export class MemoryJobRepository<S = unknown> implements JobRepository<S> {
   async create(job: NewJob<S>): Promise<boolean> {
     if (this.jobs.has(job.jobId)) return false;
     const at = this.now();
-    this.jobs.set(job.jobId, { ...structuredClone(job), status: 'queued', attempts: 0, createdAt: at, updatedAt: at, stage: null, pct: 0, message: null, error: null, stages: {}, manifest: null });
+    this.jobs.set(job.jobId, {
+      ...structuredClone(job),
+      status: 'queued',
+      attempts: 0,
+      createdAt: at,
+      updatedAt: at,
+      stage: null,
+      pct: 0,
+      message: null,
+      error: null,
+      stages: {},
+      manifest: null,
+    });
     return true;
   }
 
@@ -26,7 +38,10 @@ export class MemoryJobRepository<S = unknown> implements JobRepository<S> {
   }
 
   async list(limit = DEFAULT_LIST_LIMIT): Promise<JobRecord<S>[]> {
-    return [...this.jobs.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit).map((j) => ({ ...structuredClone(j), manifest: null, stages: {} }));
+    return [...this.jobs.values()]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit)
+      .map((j) => ({ ...structuredClone(j), manifest: null, stages: {} }));
   }
 
   async start(jobId: string): Promise<boolean> {
@@ -34,7 +49,12 @@ export class MemoryJobRepository<S = unknown> implements JobRepository<S> {
   }
 
   async progress(jobId: string, u: ProgressUpdate): Promise<boolean> {
-    return this.move(jobId, 'running', (j) => ({ stage: u.stage, pct: u.pct, message: u.message, stages: { ...j.stages, [u.stage]: { pct: u.pct, message: u.message } } }));
+    return this.move(jobId, 'running', (j) => ({
+      stage: u.stage,
+      pct: u.pct,
+      message: u.message,
+      stages: { ...j.stages, [u.stage]: { pct: u.pct, message: u.message } },
+    }));
   }
 
   async end(jobId: string, how: JobEnd): Promise<boolean> {

@@ -17,7 +17,13 @@ export const DoneMessageSchema = z.object({
 export const FailedMessageSchema = z.object({ type: z.literal('failed'), jobId: z.string(), error: z.string() });
 export const CancelledMessageSchema = z.object({ type: z.literal('cancelled'), jobId: z.string() });
 export const ErrorMessageSchema = z.object({ type: z.literal('error'), jobId: z.string().optional(), error: z.string() });
-export const ServerMessageSchema = z.discriminatedUnion('type', [ProgressMessageSchema, DoneMessageSchema, FailedMessageSchema, CancelledMessageSchema, ErrorMessageSchema]);
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  ProgressMessageSchema,
+  DoneMessageSchema,
+  FailedMessageSchema,
+  CancelledMessageSchema,
+  ErrorMessageSchema,
+]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 /** "*": every job. */
@@ -28,7 +34,12 @@ export const PROGRESS_STORE_MS = 500;
 
 export const messages = {
   progress: (jobId: string, stage: string, pct: number, message: string): ServerMessage => ({ type: 'progress', jobId, stage, pct, message }),
-  done: (jobId: string, manifest?: z.infer<typeof ManifestSchema>, job?: unknown): ServerMessage => ({ type: 'done', jobId, ...(manifest ? { manifest } : {}), ...(job ? { job } : {}) }),
+  done: (jobId: string, manifest?: z.infer<typeof ManifestSchema>, job?: unknown): ServerMessage => ({
+    type: 'done',
+    jobId,
+    ...(manifest ? { manifest } : {}),
+    ...(job ? { job } : {}),
+  }),
   failed: (jobId: string, error: string): ServerMessage => ({ type: 'failed', jobId, error }),
   cancelled: (jobId: string): ServerMessage => ({ type: 'cancelled', jobId }),
   error: (error: string, jobId?: string): ServerMessage => ({ type: 'error', ...(jobId ? { jobId } : {}), error }),

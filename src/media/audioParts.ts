@@ -20,9 +20,7 @@ export function planParts(duration: number, pauses: Pause[], maxSec: number): { 
   let start = 0;
   while (duration - start > maxSec) {
     const limit = start + maxSec;
-    const usable = pauses
-      .map((p) => ({ p, mid: (p.start + p.end) / 2 }))
-      .filter(({ mid }) => mid > start + maxSec / 2 && mid < limit);
+    const usable = pauses.map((p) => ({ p, mid: (p.start + p.end) / 2 })).filter(({ mid }) => mid > start + maxSec / 2 && mid < limit);
     let cut: number;
     if (usable.length) {
       cut = usable.reduce((best, c) => (c.p.end - c.p.start > best.p.end - best.p.start ? c : best)).mid;

@@ -65,7 +65,11 @@ export async function startLoopbackProxy(): Promise<LoopbackProxy> {
   server.unref();
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 

@@ -39,8 +39,16 @@ export function parseProbe(json: string): ProbeResult {
   return {
     formatName: data.format?.format_name ?? 'unknown',
     duration: Number.isFinite(duration) ? duration : 0,
-    ...(v && v.width && v.height
-      ? { video: { codec: v.codec_name ?? '?', width: v.width, height: v.height, fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate), ...(v.nb_frames ? { frames: v.nb_frames } : {}) } }
+    ...(v?.width && v.height
+      ? {
+          video: {
+            codec: v.codec_name ?? '?',
+            width: v.width,
+            height: v.height,
+            fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate),
+            ...(v.nb_frames ? { frames: v.nb_frames } : {}),
+          },
+        }
       : {}),
     ...(a ? { audio: { codec: a.codec_name ?? '?', channels: a.channels ?? 0, sampleRate: a.sample_rate ?? 0 } } : {}),
   };

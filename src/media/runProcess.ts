@@ -58,7 +58,12 @@ export function runProcess(command: string, args: string[], opts: RunOptions = {
       errBuf = lines(errBuf, chunk, opts.onStderrLine);
     });
     const kill = () => child.kill('SIGKILL');
-    const timer = opts.timeoutMs ? setTimeout(() => ((timedOut = true), kill()), opts.timeoutMs) : undefined;
+    const timer = opts.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          kill();
+        }, opts.timeoutMs)
+      : undefined;
     opts.signal?.addEventListener('abort', kill, { once: true });
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -71,7 +76,14 @@ export function runProcess(command: string, args: string[], opts: RunOptions = {
       if (code === 0) return resolve({ stdout, stderrTail });
       // setpriv could not start the command: as if spawn had failed.
       if (code === 127 && /^setpriv: failed to execute/m.test(stderrTail)) {
-        return reject(new ProcessError(command, null, null, /No such file/.test(stderrTail) ? `${command} was not found (is it installed and on PATH?)` : stderrTail.trim()));
+        return reject(
+          new ProcessError(
+            command,
+            null,
+            null,
+            /No such file/.test(stderrTail) ? `${command} was not found (is it installed and on PATH?)` : stderrTail.trim(),
+          ),
+        );
       }
       const tail = timedOut ? `timed out after ${opts.timeoutMs} ms\n${stderrTail}` : stderrTail;
       reject(new ProcessError(command.split('/').pop() ?? command, code, signal, tail));

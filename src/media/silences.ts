@@ -12,7 +12,20 @@ export async function findPauses(audio: string, opts: { noiseDb?: number; minSec
   let open: number | undefined;
   await runProcess(
     mediaBinaries().ffmpeg,
-    ['-hide_banner', '-nostdin', '-v', 'info', '-i', audio, '-vn', '-af', `silencedetect=noise=${opts.noiseDb ?? -35}dB:d=${opts.minSec ?? 0.3}`, '-f', 'null', '-'],
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'info',
+      '-i',
+      audio,
+      '-vn',
+      '-af',
+      `silencedetect=noise=${opts.noiseDb ?? -35}dB:d=${opts.minSec ?? 0.3}`,
+      '-f',
+      'null',
+      '-',
+    ],
     {
       captureStdout: false,
       timeoutMs: 3600_000,

@@ -81,8 +81,6 @@ export const TALK: TalkSection[] = [
 
 /** The talk as SSML for espeak-ng: short breaks between sentences, longer ones between sections. */
 export function talkSsml(sections: TalkSection[] = TALK): string {
-  const body = sections
-    .map((s) => s.sentences.map((t) => `${t}<break time="450ms"/>`).join(' '))
-    .join('<break time="1100ms"/>\n');
+  const body = sections.map((s) => s.sentences.map((t) => `${t}<break time="450ms"/>`).join(' ')).join('<break time="1100ms"/>\n');
   return `<speak>${body}</speak>`;
 }

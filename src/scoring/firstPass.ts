@@ -69,11 +69,7 @@ export function features(words: Word[], win: Window): Features {
 export function combine(f: Features): number {
   if (f.density === 0) return 0;
   const sum =
-    WEIGHTS.hook * f.hook +
-    WEIGHTS.completeness * f.completeness +
-    WEIGHTS.density * f.density +
-    WEIGHTS.richness * f.richness +
-    WEIGHTS.payoff * f.payoff;
+    WEIGHTS.hook * f.hook + WEIGHTS.completeness * f.completeness + WEIGHTS.density * f.density + WEIGHTS.richness * f.richness + WEIGHTS.payoff * f.payoff;
   return Math.round(sum * 1000) / 10;
 }
 
@@ -85,7 +81,7 @@ export function reasonFrom(f: Features, opening: string): string {
   if (f.richness >= 0.6) parts.push('dense with distinct ideas');
   parts.push(`${f.wordsPerSec.toFixed(1)} words/s`);
   const text = parts.join(', ');
-  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+  return `${text.charAt(0).toUpperCase() + text.slice(1)}.`;
 }
 
 /** Scores every window; windows outside 1–5 words/s are dropped. */
@@ -97,7 +93,20 @@ export function firstPass(words: Word[], windows: Window[]): ScoredCandidate[] {
     if (score === 0) continue;
     const inside = words.slice(win.first, win.last + 1);
     const text = inside.map((w) => w.w).join(' ');
-    out.push({ start: win.start, end: win.end, text, score, title: titleFrom(inside), reason: reasonFrom(f, inside.slice(0, 6).map((w) => w.w).join(' ')) });
+    out.push({
+      start: win.start,
+      end: win.end,
+      text,
+      score,
+      title: titleFrom(inside),
+      reason: reasonFrom(
+        f,
+        inside
+          .slice(0, 6)
+          .map((w) => w.w)
+          .join(' '),
+      ),
+    });
   }
   return out;
 }

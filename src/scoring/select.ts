@@ -1,7 +1,6 @@
 import type { ScoredCandidate } from '../core/ports.ts';
 
-const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) =>
-  Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
+const overlap = (a: { start: number; end: number }, b: { start: number; end: number }) => Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
 
 /** Deterministic order: higher score first, then earlier, then shorter. */
 export function byRank(a: ScoredCandidate, b: ScoredCandidate): number {

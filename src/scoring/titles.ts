@@ -12,7 +12,7 @@ export function titleFrom(words: Word[]): string {
   }
   let title = opening.join(' ').replace(/[.,;:]+$/, '');
   if (title.length > MAX_TITLE_CHARS) {
-    title = title.slice(0, MAX_TITLE_CHARS - 1).replace(/\s+\S*$/, '') + '…';
+    title = `${title.slice(0, MAX_TITLE_CHARS - 1).replace(/\s+\S*$/, '')}…`;
   }
   return title.charAt(0).toUpperCase() + title.slice(1);
 }

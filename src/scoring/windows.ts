@@ -80,4 +80,3 @@ export function candidateWindows(words: Word[], options: WindowOptions): Window[
   }
   return [];
 }
-

@@ -36,7 +36,9 @@ export function httpAllowed(req: HttpRequestInfo, token: string | undefined, lin
 /** Browsers cannot set headers on a WebSocket: the page sends ("clipforge", TOKEN) as subprotocols, which stay out of URLs and logs. */
 export function wsAllowed(req: IncomingMessage, url: URL, token: string | undefined): boolean {
   if (!token) return true;
-  const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
   const given = (protocols[0] === WS_PROTOCOL ? protocols[1] : undefined) ?? url.searchParams.get('token') ?? bearer(req.headers.authorization);
   return tokenMatches(given, token);
 }

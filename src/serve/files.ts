@@ -30,7 +30,10 @@ export async function fileResponse(path: string, rangeHeader: string | undefined
     end = Math.min(end, info.size - 1);
     if (start > end) return new Response(null, { status: 416, headers: { 'content-range': `bytes */${info.size}` } });
     const stream = Readable.toWeb(createReadStream(path, { start, end })) as ReadableStream;
-    return new Response(stream, { status: 206, headers: { ...headers, 'content-range': `bytes ${start}-${end}/${info.size}`, 'content-length': String(end - start + 1) } });
+    return new Response(stream, {
+      status: 206,
+      headers: { ...headers, 'content-range': `bytes ${start}-${end}/${info.size}`, 'content-length': String(end - start + 1) },
+    });
   }
   return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, { headers: { ...headers, 'content-length': String(info.size) } });
 }

@@ -63,7 +63,10 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
         await this.record(() => this.jobs.requeue(job.jobId, `interrupted by a restart during ${job.stage ?? 'start-up'}; retrying`));
         this.log.info('requeued an interrupted job', { jobId: job.jobId });
       } else {
-        await this.finish(job.jobId, { status: 'failed', error: `interrupted by restarts ${job.attempts} times (last during ${job.stage ?? 'start-up'}); giving up` });
+        await this.finish(job.jobId, {
+          status: 'failed',
+          error: `interrupted by restarts ${job.attempts} times (last during ${job.stage ?? 'start-up'}); giving up`,
+        });
         // What its runs left: partial clips (never listed: there is no manifest) and its work folder.
         rmSync(this.outDir(job.jobId), { recursive: true, force: true });
         rmSync(join(DEFAULT_WORK_ROOT, job.jobId), { recursive: true, force: true });
@@ -212,7 +215,11 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
       if (controller.signal.aborted && this.closed) return; // stays "running": recover() decides
       if (storageFailure) outcome = { status: 'failed', error: storageFailure };
       else if (controller.signal.aborted) outcome = { status: 'cancelled', message: 'cancelled' };
-      else outcome = { status: 'failed', error: err instanceof JobFailedError ? `${err.kind === 'InputError' ? 'bad input: ' : ''}${err.message}` : String((err as Error)?.message ?? err) };
+      else
+        outcome = {
+          status: 'failed',
+          error: err instanceof JobFailedError ? `${err.kind === 'InputError' ? 'bad input: ' : ''}${err.message}` : String((err as Error)?.message ?? err),
+        };
     }
     await publisher.flush(); // every progress message goes out before the final one
     await this.finish(job.jobId, outcome);

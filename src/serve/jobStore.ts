@@ -43,23 +43,37 @@ export class JobStore {
   /** The job an Idempotency-Key made within `ttlSec`, with the fingerprint of its request. */
   idempotent(key: string, ttlSec: number): { fingerprint: string; jobId: string } | undefined {
     const since = new Date(Date.now() - ttlSec * 1000).toISOString();
-    const r = this.db.prepare('SELECT fingerprint, job_id FROM idempotency WHERE key = ? AND created_at > ?').get(key, since) as { fingerprint: string; job_id: string } | undefined;
+    const r = this.db.prepare('SELECT fingerprint, job_id FROM idempotency WHERE key = ? AND created_at > ?').get(key, since) as
+      | { fingerprint: string; job_id: string }
+      | undefined;
     return r && { fingerprint: r.fingerprint, jobId: r.job_id };
   }
 
   rememberIdempotent(key: string, fingerprint: string, jobId: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO idempotency (key, fingerprint, job_id, created_at) VALUES (?, ?, ?, ?)').run(key, fingerprint, jobId, new Date().toISOString());
+    this.db
+      .prepare('INSERT OR REPLACE INTO idempotency (key, fingerprint, job_id, created_at) VALUES (?, ?, ?, ?)')
+      .run(key, fingerprint, jobId, new Date().toISOString());
   }
 
   insertUpload(u: Omit<UploadRow, 'createdAt' | 'received'>): UploadRow {
-    this.db.prepare('INSERT INTO uploads (id, filename, size, content_type, path, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(u.id, u.filename, u.size, u.contentType, u.path, new Date().toISOString());
+    this.db
+      .prepare('INSERT INTO uploads (id, filename, size, content_type, path, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(u.id, u.filename, u.size, u.contentType, u.path, new Date().toISOString());
     return this.upload(u.id)!;
   }
 
   upload(id: string): UploadRow | undefined {
     const r = this.db.prepare('SELECT * FROM uploads WHERE id = ?').get(id) as Raw | undefined;
     if (!r) return undefined;
-    return { id: String(r.id), filename: String(r.filename), size: Number(r.size), contentType: String(r.content_type), path: String(r.path), createdAt: String(r.created_at), received: Number(r.received) === 1 };
+    return {
+      id: String(r.id),
+      filename: String(r.filename),
+      size: Number(r.size),
+      contentType: String(r.content_type),
+      path: String(r.path),
+      createdAt: String(r.created_at),
+      received: Number(r.received) === 1,
+    };
   }
 
   markReceived(id: string): void {

@@ -44,7 +44,6 @@ export class LocalBackend implements JobsBackend {
     };
   }
 
-
   private nameOf(s: JobSource): string {
     if ('uploadId' in s) return this.queue.store.upload(s.uploadId)?.filename ?? s.uploadId;
     if ('url' in s) return sourceName(s.url);
@@ -63,7 +62,13 @@ export class LocalBackend implements JobsBackend {
     }
     resolveJobSource(this.queue.store, req.source); // refuse unknown uploads now, not when the job starts
     if (req.captions) resolveJobSource(this.queue.store, req.captions);
-    const job = await this.queue.submit({ jobId: newJobId(), name: this.nameOf(req.source), source: req.source, captions: req.captions ?? null, options: req.options ?? {} });
+    const job = await this.queue.submit({
+      jobId: newJobId(),
+      name: this.nameOf(req.source),
+      source: req.source,
+      captions: req.captions ?? null,
+      options: req.options ?? {},
+    });
     if (idempotencyKey) this.queue.store.rememberIdempotent(idempotencyKey, fingerprint, job.jobId);
     return summary(job);
   }
@@ -83,7 +88,10 @@ export class LocalBackend implements JobsBackend {
       ...summary(job),
       stages: job.stages,
       manifest: job.manifest,
-      clips: (job.manifest?.clips ?? []).map((c) => ({ ...c, urls: { video: link(c.file), srt: link(c.srt), vtt: link(c.vtt), thumbnail: link(c.thumbnail) } })),
+      clips: (job.manifest?.clips ?? []).map((c) => ({
+        ...c,
+        urls: { video: link(c.file), srt: link(c.srt), vtt: link(c.vtt), thumbnail: link(c.thumbnail) },
+      })),
     };
   }
 

@@ -11,7 +11,8 @@ const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
 
 /** On every response: the page loads only its own script, style and media, is never framed, leaks no URL. */
 export const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -49,8 +50,12 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 }
 
 /** Why a request is refused (403), or undefined when it may go on. */
-export function refusal(req: { method: string; host: string | undefined; origin: string | undefined; upgrade?: boolean }, opts: GuardOptions): string | undefined {
-  if (!hostAllowed(req.host, opts)) return `this server does not answer to the host name ${JSON.stringify(req.host ?? '')}; start serve with --public-host NAME to allow a name`;
+export function refusal(
+  req: { method: string; host: string | undefined; origin: string | undefined; upgrade?: boolean },
+  opts: GuardOptions,
+): string | undefined {
+  if (!hostAllowed(req.host, opts))
+    return `this server does not answer to the host name ${JSON.stringify(req.host ?? '')}; start serve with --public-host NAME to allow a name`;
   if ((req.upgrade || !SAFE_METHODS.has(req.method)) && !originAllowed(req.origin, req.host)) return `requests from pages of ${req.origin} are not accepted`;
   return undefined;
 }

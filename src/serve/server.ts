@@ -54,7 +54,12 @@ export interface RunningServer {
 }
 
 const WEB_DIR = join(PROJECT_ROOT, 'src', 'web');
-const PAGE_FILES = [['/', 'index.html'], ['/index.html', 'index.html'], ['/app.js', 'app.js'], ['/style.css', 'style.css']] as const;
+const PAGE_FILES = [
+  ['/', 'index.html'],
+  ['/index.html', 'index.html'],
+  ['/app.js', 'app.js'],
+  ['/style.css', 'style.css'],
+] as const;
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -73,7 +78,10 @@ function openStore(dataDir: string): { store: JobStore; unlock: () => void } {
 }
 
 /** The HTTP side: request checks first (host, origin, then access), the shared jobs API, uploads, clip files, the page. */
-function httpApp(opts: ServeOptions, parts: { store: JobStore; queue: JobQueue; backend: LocalBackend; links: LinkSigner; guard: GuardOptions }): Hono<{ Bindings: HttpBindings }> {
+function httpApp(
+  opts: ServeOptions,
+  parts: { store: JobStore; queue: JobQueue; backend: LocalBackend; links: LinkSigner; guard: GuardOptions },
+): Hono<{ Bindings: HttpBindings }> {
   const { store, queue, backend, links, guard } = parts;
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.onError((err) => {
@@ -94,7 +102,9 @@ function httpApp(opts: ServeOptions, parts: { store: JobStore; queue: JobQueue; 
   });
   // Unhealthy while the job store cannot be written: a load balancer or supervisor should know.
   app.get('/healthz', (c) =>
-    queue.storeFault ? c.json({ ok: false, error: `the job store cannot be written: ${queue.storeFault}` }, 503) : c.json({ ok: true, running: queue.active, queued: store.jobs.count('queued') }),
+    queue.storeFault
+      ? c.json({ ok: false, error: `the job store cannot be written: ${queue.storeFault}` }, 503)
+      : c.json({ ok: true, running: queue.active, queued: store.jobs.count('queued') }),
   );
   app.route('/', jobsApi(backend));
   app.put('/uploads/:id', async (c) => {
@@ -130,7 +140,9 @@ function inbox(opts: ServeOptions, store: JobStore, queue: JobQueue): () => void
       const id = newJobId();
       if (!store.claimInbox(key, id)) return false;
       const captions = sidecarOf(path);
-      queue.submit({ jobId: id, name: path.split('/').pop()!, source: { path }, captions: captions ? { path: captions } : null, options: {} }).catch((err: unknown) => opts.log.warn('an inbox file could not become a job', { key, error: String((err as Error).message ?? err) }));
+      queue
+        .submit({ jobId: id, name: path.split('/').pop()!, source: { path }, captions: captions ? { path: captions } : null, options: {} })
+        .catch((err: unknown) => opts.log.warn('an inbox file could not become a job', { key, error: String((err as Error).message ?? err) }));
       return true;
     },
   });

@@ -20,7 +20,11 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const CATCH_UP_JOBS = 50;
 
 export class Subscriptions {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false) });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
   private readonly subs = new Map<WebSocket, Set<string>>();
 
   constructor(

@@ -19,7 +19,6 @@ export const FinalizeInputSchema = z.object({
 export const MANIFEST_FILE = 'clips.json';
 export const REPORT_FILE = 'report.html';
 
-
 function usageOf(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable): Manifest['usage'] {
   const all = mergeUsage(input.transcript.usage, input.scoreUsage);
   const models: Manifest['usage']['models'] = {};
@@ -29,7 +28,13 @@ function usageOf(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable)
     const c = costOf(model, u, prices);
     if (c === undefined) unpriced.push(model);
     cost += c ?? 0;
-    models[model] = { requests: u.requests, audioMinutes: round(u.audioSeconds / 60), tokensIn: u.tokensIn, tokensOut: u.tokensOut, costUsd: c === undefined ? null : round(c * 1e3) / 1e3 };
+    models[model] = {
+      requests: u.requests,
+      audioMinutes: round(u.audioSeconds / 60),
+      tokensIn: u.tokensIn,
+      tokensOut: u.tokensOut,
+      costUsd: c === undefined ? null : round(c * 1e3) / 1e3,
+    };
   }
   const sum = (f: (u: { requests: number; tokensIn: number; tokensOut: number }) => number) => Object.values(all.models).reduce((a, u) => a + f(u), 0);
   return {
@@ -64,7 +69,7 @@ export async function finalize(raw: unknown, ports: Pick<StagePorts, 'outputs' |
   const input = FinalizeInputSchema.parse(raw);
   const manifest = buildManifest(input, ports.prices);
   await ports.outputs.writeText(REPORT_FILE, reportHtml(manifest));
-  await ports.outputs.writeText(MANIFEST_FILE, JSON.stringify(manifest, null, 2) + '\n');
-  reporter(ports, input.jobId, 'finalize')(100, `${manifest.clips.length} clip${manifest.clips.length === 1 ? "" : "s"} ready`);
+  await ports.outputs.writeText(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
+  reporter(ports, input.jobId, 'finalize')(100, `${manifest.clips.length} clip${manifest.clips.length === 1 ? '' : 's'} ready`);
   return manifest;
 }

@@ -17,16 +17,23 @@ export function formatDuration(sec: number): string {
 }
 
 /** Throws an InputError naming what is wrong with the probed media. */
-export function checkProbe(probe: ProbeResult, name: string, maxDurationSec: number): asserts probe is ProbeResult & { video: NonNullable<ProbeResult['video']> } {
+export function checkProbe(
+  probe: ProbeResult,
+  name: string,
+  maxDurationSec: number,
+): asserts probe is ProbeResult & { video: NonNullable<ProbeResult['video']> } {
   if (STILL_IMAGE_FORMATS.test(probe.formatName)) throw new InputError(`${name} is a still image, not a video`);
   // Told by content (FFmpeg's format detection), whatever the file is called.
-  if (CAPTION_FORMATS.test(probe.formatName)) throw new InputError(`${name} is a caption file (SRT/WebVTT), not a video: give it as the job's captions, beside its video`);
+  if (CAPTION_FORMATS.test(probe.formatName))
+    throw new InputError(`${name} is a caption file (SRT/WebVTT), not a video: give it as the job's captions, beside its video`);
   // An empty container lists no streams at all: its length is what is wrong, not a missing stream.
   if (!(probe.duration > 0.5)) throw new InputError(`${name} has zero length (duration ${probe.duration.toFixed(2)} s)`);
   if (!probe.video) throw new InputError(`${name} has no video stream (audio-only files cannot be reframed)`);
   if (!probe.audio) throw new InputError(`${name} has no audio stream, so there is no speech to transcribe`);
   if (probe.duration > maxDurationSec) {
-    throw new InputError(`${name} is ${formatDuration(probe.duration)} long, over the ${formatDuration(maxDurationSec)} cap (raise it with ${option('maxDurationSec')})`);
+    throw new InputError(
+      `${name} is ${formatDuration(probe.duration)} long, over the ${formatDuration(maxDurationSec)} cap (raise it with ${option('maxDurationSec')})`,
+    );
   }
 }
 
@@ -62,11 +69,13 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
 
   const audioKey = `${input.jobId}/speech.wav`;
   let audioSeconds = 0;
-  await ports.work.writeFile(audioKey, async (tmp) => {
-    audioSeconds = await ports.encoder.extractSpeech(path, tmp, (f) => say(10 + f * 85, 'extracting speech audio'));
-  }).catch((err: unknown) => {
-    throw asInputError(name, err);
-  });
+  await ports.work
+    .writeFile(audioKey, async (tmp) => {
+      audioSeconds = await ports.encoder.extractSpeech(path, tmp, (f) => say(10 + f * 85, 'extracting speech audio'));
+    })
+    .catch((err: unknown) => {
+      throw asInputError(name, err);
+    });
   // A file cut short still probes with its full length; its audio stops early.
   const missing = probe.duration - audioSeconds;
   if (missing > Math.max(2, probe.duration * 0.05)) {

@@ -2,8 +2,8 @@
 // non-overlapping clips, ranked.
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { type ClipPlan, ClipPlanSchema, JobOptionsSchema, TranscriptSchema } from '../core/schemas.ts';
-import { UsageMeter, UsageSnapshotSchema, type UsageSnapshot } from '../core/usage.ts';
+import { ClipPlanSchema, JobOptionsSchema, TranscriptSchema } from '../core/schemas.ts';
+import { UsageMeter, UsageSnapshotSchema } from '../core/usage.ts';
 import { firstPass } from '../scoring/firstPass.ts';
 import { selectNonOverlapping, shortlist } from '../scoring/select.ts';
 import { candidateWindows } from '../scoring/windows.ts';

@@ -31,7 +31,12 @@ export async function captionsTranscript(input: TranscribeInput & { captionsKey:
 }
 
 /** Keeps the transcript with the job's work; what the next stages are handed. */
-export async function storeTranscript(jobId: string, transcript: Transcript, usage: UsageSnapshot, ports: Pick<StagePorts, 'work' | 'progress'>): Promise<TranscribeOutput> {
+export async function storeTranscript(
+  jobId: string,
+  transcript: Transcript,
+  usage: UsageSnapshot,
+  ports: Pick<StagePorts, 'work' | 'progress'>,
+): Promise<TranscribeOutput> {
   const transcriptKey = `${jobId}/transcript.json`;
   await ports.work.writeText(transcriptKey, JSON.stringify(transcript));
   reporter(ports, jobId, 'transcribe')(100, `${transcript.words.length} words${usage.cacheHits ? ' (from cache)' : ''}`);
@@ -50,7 +55,9 @@ export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 
     const doing = `transcribing with ${ports.transcriber.name} (${ports.transcriber.model})`;
     say(0, doing);
     const audio = await ports.work.localPath(input.audioKey);
-    transcript = TranscriptSchema.parse(await ports.transcriber.transcribe(audio, { onProgress: (f, m) => say(f * 99, m ?? doing), meter, signal: ports.signal }));
+    transcript = TranscriptSchema.parse(
+      await ports.transcriber.transcribe(audio, { onProgress: (f, m) => say(f * 99, m ?? doing), meter, signal: ports.signal }),
+    );
   }
   return storeTranscript(input.jobId, transcript, meter.snapshot(), ports);
 }

@@ -23,13 +23,23 @@ export const PlanOutputSchema = z.object({ spans: z.array(SpanSchema) });
 export type PlanOutput = z.infer<typeof PlanOutputSchema>;
 
 export const SpanInputSchema = z.object({ jobId: z.string(), audioKey: z.string(), span: SpanSchema });
-const SpanOutputSchema = z.object({ wordsKey: z.string(), provider: z.string(), model: z.string(), language: z.string().optional(), usage: UsageSnapshotSchema });
+const SpanOutputSchema = z.object({
+  wordsKey: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  language: z.string().optional(),
+  usage: UsageSnapshotSchema,
+});
 export type SpanOutput = z.infer<typeof SpanOutputSchema>;
 
 export const JoinInputSchema = TranscribeInputSchema.extend({ spans: z.array(SpanOutputSchema) });
 
 /** The spans to transcribe: none when a caption file came with the video (join uses it). */
-export async function planTranscript(raw: unknown, ports: Pick<StagePorts, 'work' | 'encoder' | 'progress'>, opts: { spanSec?: number | undefined } = {}): Promise<PlanOutput> {
+export async function planTranscript(
+  raw: unknown,
+  ports: Pick<StagePorts, 'work' | 'encoder' | 'progress'>,
+  opts: { spanSec?: number | undefined } = {},
+): Promise<PlanOutput> {
   const input = TranscribeInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'transcribe');
   if (input.captionsKey) {
@@ -45,7 +55,10 @@ export async function planTranscript(raw: unknown, ports: Pick<StagePorts, 'work
 }
 
 /** One span's words (times in the whole audio), kept with the job's work. */
-export async function transcribeSpan(raw: unknown, ports: Pick<StagePorts, 'work' | 'encoder' | 'transcriber' | 'progress' | 'signal'> & { scratch: string }): Promise<SpanOutput> {
+export async function transcribeSpan(
+  raw: unknown,
+  ports: Pick<StagePorts, 'work' | 'encoder' | 'transcriber' | 'progress' | 'signal'> & { scratch: string },
+): Promise<SpanOutput> {
   const { jobId, audioKey, span } = SpanInputSchema.parse(raw);
   const audio = await ports.work.localPath(audioKey);
   const part = joinPath(ports.scratch, `span-${span.index}.wav`);
@@ -62,7 +75,8 @@ export async function transcribeSpan(raw: unknown, ports: Pick<StagePorts, 'work
 /** The spans' words in order, as one transcript; or the caption file's. */
 export async function joinTranscript(raw: unknown, ports: Pick<StagePorts, 'work' | 'progress'>): Promise<TranscribeOutput> {
   const input = JoinInputSchema.parse(raw);
-  if (input.captionsKey) return storeTranscript(input.jobId, await captionsTranscript({ ...input, captionsKey: input.captionsKey }, ports), mergeUsage(), ports);
+  if (input.captionsKey)
+    return storeTranscript(input.jobId, await captionsTranscript({ ...input, captionsKey: input.captionsKey }, ports), mergeUsage(), ports);
   const parts = await Promise.all(input.spans.map(async (s) => z.array(WordSchema).parse(JSON.parse(await ports.work.readText(s.wordsKey)))));
   const [first] = input.spans;
   const transcript = {

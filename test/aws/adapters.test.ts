@@ -46,7 +46,10 @@ test('S3 storage: a large object goes up in parts and comes back identical; text
   await store.writeText('jobs/j2/keep.txt', 'other job');
   await store.removePrefix('jobs/j1/');
   const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-  assert.deepEqual((left.Contents ?? []).map((o) => o.Key), ['jobs/j2/keep.txt']);
+  assert.deepEqual(
+    (left.Contents ?? []).map((o) => o.Key),
+    ['jobs/j2/keep.txt'],
+  );
   assert.equal(await store.exists('jobs/j1/speech.wav'), false);
 });
 

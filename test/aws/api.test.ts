@@ -40,7 +40,8 @@ before(async () => {
   await createTable(ddb, 'idempotency', names.idempotency);
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `intake-${id}` }))).QueueUrl!;
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
-  stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: `pipeline-${id}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }))).stateMachineArn!;
+  stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: `pipeline-${id}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' })))
+    .stateMachineArn!;
   lambdaEnv(aws, {
     UPLOADS_BUCKET: names.uploads,
     OUTPUTS_BUCKET: names.outputs,
@@ -106,7 +107,10 @@ test('upload by presigned URL, create a job (queued for the starter), read it, c
   assert.equal(job.name, 'my_talk.mp4');
   const msgs = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }))).Messages ?? [];
   const queued = msgs.map((m) => JSON.parse(m.Body!)).find((m) => m.jobId === job.jobId);
-  assert.deepEqual({ ...queued, options: undefined }, { kind: 'job', jobId: job.jobId, source: `s3://${names.uploads}/uploads/${ticket.uploadId}/my_talk.mp4`, options: undefined });
+  assert.deepEqual(
+    { ...queued, options: undefined },
+    { kind: 'job', jobId: job.jobId, source: `s3://${names.uploads}/uploads/${ticket.uploadId}/my_talk.mp4`, options: undefined },
+  );
   assert.equal(queued.options.clips, 2);
 
   const got = await call('GET', `/jobs/${job.jobId}`);
@@ -129,14 +133,48 @@ test('a finished job lists its clips with presigned download URLs', async () => 
   const manifest = {
     jobId,
     source: { path: 'https://example.com/talk.mp4', duration: 100, width: 1920, height: 1080 },
-    clips: [{ rank: 1, start: 10, end: 40, score: 80, title: 'T', reason: 'R', text: 'words', duration: 30, file: 'clip-1.mp4', srt: 'clip-1.srt', vtt: 'clip-1.vtt', thumbnail: 'clip-1.jpg', crop: { fallback: null } }],
+    clips: [
+      {
+        rank: 1,
+        start: 10,
+        end: 40,
+        score: 80,
+        title: 'T',
+        reason: 'R',
+        text: 'words',
+        duration: 30,
+        file: 'clip-1.mp4',
+        srt: 'clip-1.srt',
+        vtt: 'clip-1.vtt',
+        thumbnail: 'clip-1.jpg',
+        crop: { fallback: null },
+      },
+    ],
     timings: {},
-    usage: { audioMinutes: 1.7, transcriber: 'openai', scorer: 'openai:gpt-4o', requests: 2, llmRequests: 1, tokensIn: 100, tokensOut: 50, cacheHits: 0, models: {}, estimatedCostUsd: 0.01, unpriced: [] },
+    usage: {
+      audioMinutes: 1.7,
+      transcriber: 'openai',
+      scorer: 'openai:gpt-4o',
+      requests: 2,
+      llmRequests: 1,
+      tokensIn: 100,
+      tokensOut: 50,
+      cacheHits: 0,
+      models: {},
+      estimatedCostUsd: 0.01,
+      unpriced: [],
+    },
     createdAt: new Date().toISOString(),
   };
   await s3.send(new PutObjectCommand({ Bucket: names.outputs, Key: `jobs/${jobId}/clip-1.mp4`, Body: 'mp4 bytes' }));
   await DynamoDBDocumentClient.from(ddb).send(
-    new UpdateCommand({ TableName: names.jobs, Key: { jobId }, UpdateExpression: 'SET #s = :d, manifest = :m', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':d': 'done', ':m': manifest } }),
+    new UpdateCommand({
+      TableName: names.jobs,
+      Key: { jobId },
+      UpdateExpression: 'SET #s = :d, manifest = :m',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':d': 'done', ':m': manifest },
+    }),
   );
   const detail = JobDetailSchema.parse((await call('GET', `/jobs/${jobId}`)).json);
   assert.equal(detail.status, 'done');
@@ -192,7 +230,15 @@ test('the API Lambda as deployed takes uploads up to what one presigned PUT can 
   after(functions.remove);
   const fn = functions.get('JobsApi/Fn');
   assert.equal(Number(fn.env.MAX_UPLOAD_BYTES), 5 * 1024 ** 3);
-  const env = { ...emulatorEnv(aws), UPLOADS_BUCKET: names.uploads, OUTPUTS_BUCKET: names.outputs, JOBS_TABLE: names.jobs, INTAKE_QUEUE_URL: queueUrl, STATE_MACHINE_ARN: stateMachineArn, IDEMPOTENCY_TABLE: names.idempotency };
+  const env = {
+    ...emulatorEnv(aws),
+    UPLOADS_BUCKET: names.uploads,
+    OUTPUTS_BUCKET: names.outputs,
+    JOBS_TABLE: names.jobs,
+    INTAKE_QUEUE_URL: queueUrl,
+    STATE_MACHINE_ARN: stateMachineArn,
+    IDEMPOTENCY_TABLE: names.idempotency,
+  };
   const ok = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'four-gigs.mp4', size: 4 * 1024 ** 3 }), env);
   assert.equal(ok.statusCode, 201, ok.body);
   const big = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'six-gigs.mp4', size: 6 * 1024 ** 3 }), env);

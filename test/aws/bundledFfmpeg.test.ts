@@ -31,8 +31,13 @@ function serveFile(file: string) {
     const size = statSync(file).size;
     const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
     const start = m ? Number(m[1]) : 0;
-    const end = m && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
-    res.writeHead(m ? 206 : 200, { 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'content-length': end - start + 1, ...(m ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}) });
+    const end = m?.[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
+    res.writeHead(m ? 206 : 200, {
+      'content-type': 'video/mp4',
+      'accept-ranges': 'bytes',
+      'content-length': end - start + 1,
+      ...(m ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
+    });
     createReadStream(file, { start, end }).pipe(res);
   };
 }
@@ -45,7 +50,11 @@ before(async () => {
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   httpUrl = `http://localhost:${(http.address() as AddressInfo).port}/talk.mp4`;
   const dir = mkdtempSync(join(tmpdir(), 'cf-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+    { stdio: 'ignore' },
+  );
   const https = createHttps({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, serveFile(talk));
   await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
   httpsUrl = `https://localhost:${(https.address() as AddressInfo).port}/talk.mp4`;
@@ -69,7 +78,10 @@ test('each bundled ffprobe and ffmpeg opens http:// and https:// URLs by host na
       const probed = await withEnv(env, () => encoder.probe(url));
       assert.ok(probed.duration > 60 && probed.video?.width === 1280, `${f.path} ${url}: ${JSON.stringify(probed)}`);
       // A seek into the middle: the range request goes through the proxy too.
-      const { stderrTail } = await runProcess(f.env.CLIPFORGE_FFMPEG!, ['-v', 'error', '-ss', '30', '-i', url, '-t', '2', '-f', 'null', '-'], { env, timeoutMs: 60_000 });
+      const { stderrTail } = await runProcess(f.env.CLIPFORGE_FFMPEG!, ['-v', 'error', '-ss', '30', '-i', url, '-t', '2', '-f', 'null', '-'], {
+        env,
+        timeoutMs: 60_000,
+      });
       assert.equal(stderrTail.trim(), '', `${f.path} ffmpeg ${url}`);
     }
   }
@@ -77,7 +89,10 @@ test('each bundled ffprobe and ffmpeg opens http:// and https:// URLs by host na
 
 test('without the proxy the shipped static ffprobe crashes on the host name (why the proxy exists)', async () => {
   const [f] = withFfmpeg;
-  await assert.rejects(runProcess(f!.env.CLIPFORGE_FFPROBE!, ['-v', 'error', '-show_format', httpUrl], { env: { PATH: process.env.PATH }, timeoutMs: 60_000 }), { message: /SIGSEGV/ });
+  await assert.rejects(
+    runProcess(f!.env.CLIPFORGE_FFPROBE!, ['-v', 'error', '-show_format', httpUrl], { env: { PATH: process.env.PATH }, timeoutMs: 60_000 }),
+    { message: /SIGSEGV/ },
+  );
 });
 
 /** ffmpegEnv reads CLIPFORGE_FFMPEG_PROXY from the process environment, as in the function. */

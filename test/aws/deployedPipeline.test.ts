@@ -40,10 +40,16 @@ let queueUrl: string;
 let definition: StateMachineDefinition;
 let functions: DeployedFunctions;
 let lambdaEnv: Record<string, string>;
-const stage = (path: string, env: Record<string, string> = {}) => (input: unknown) => call(functions.get(path), input, { ...lambdaEnv, ...env });
+const stage =
+  (path: string, env: Record<string, string> = {}) =>
+  (input: unknown) =>
+    call(functions.get(path), input, { ...lambdaEnv, ...env });
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:clipforge-${name}`;
-const TASK_DEF = { track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1', render: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1' };
+const TASK_DEF = {
+  track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1',
+  render: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1',
+};
 
 before(async () => {
   world = await startAwsWorld();
@@ -149,7 +155,21 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
       const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: params.QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 }));
       assert.equal(Messages?.length, 1);
       const m = Messages![0]!;
-      const event = { Records: [{ messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, attributes: {}, messageAttributes: {}, md5OfBody: m.MD5OfBody!, eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:transcribe', awsRegion: 'us-east-1' }] } as unknown as SQSEvent;
+      const event = {
+        Records: [
+          {
+            messageId: m.MessageId!,
+            receiptHandle: m.ReceiptHandle!,
+            body: m.Body!,
+            attributes: {},
+            messageAttributes: {},
+            md5OfBody: m.MD5OfBody!,
+            eventSource: 'aws:sqs',
+            eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:transcribe',
+            awsRegion: 'us-east-1',
+          },
+        ],
+      } as unknown as SQSEvent;
       const res = await stage('Pipeline/Transcription/Fn')(event);
       assert.deepEqual(res.batchItemFailures, []);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: params.QueueUrl, ReceiptHandle: m.ReceiptHandle! }));
@@ -172,7 +192,11 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
   await world.addJob('sm-happy');
   await world.subscribe('watcher', 'sm-happy');
   const h = harness({ failFirstRender: true });
-  const output = await runStateMachine({ jobId: 'sm-happy', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 });
+  const output = await runStateMachine({ jobId: 'sm-happy', source, options }, h.handlers, {
+    definition,
+    context: { Task: { Token: INTERPRETER_TOKEN } },
+    retryDelayMs: 10,
+  });
   const manifest = ManifestSchema.parse(output);
 
   assert.equal(manifest.clips.length, 2);
@@ -185,9 +209,16 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
   assert.equal(fake.transcriptions.length >= h.calls.TranscribeSpan!, true, 'each worker run called the speech API');
   const stored = await world.s3.send(new GetObjectCommand({ Bucket: world.names.work, Key: 'jobs/sm-happy/transcript.json' }));
   const words = (JSON.parse(await stored.Body!.transformToString()) as { words: Array<{ start: number }> }).words.map((w) => w.start);
-  assert.deepEqual(words, [...words].sort((a, b) => a - b), 'the spans joined in order');
+  assert.deepEqual(
+    words,
+    [...words].sort((a, b) => a - b),
+    'the spans joined in order',
+  );
   assert.ok(words.at(-1)! > manifest.source.duration - 15, `words from the last span too (last at ${words.at(-1)} s of ${manifest.source.duration})`);
-  assert.ok(manifest.clips.every((c) => c.crop.fallback === null), 'faces tracked in the Fargate task');
+  assert.ok(
+    manifest.clips.every((c) => c.crop.fallback === null),
+    'faces tracked in the Fargate task',
+  );
 
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/sm-happy/' }));
   const keys = (listed.Contents ?? []).map((o) => o.Key!.replace('jobs/sm-happy/', '')).sort();
@@ -199,7 +230,10 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
   for (const stage of ['ingest', 'transcribe', 'score', 'track', 'render', 'finalize']) assert.equal(job?.stages[stage]?.pct, 100, `${stage} reached 100%`);
   const pushed = world.ws.received.get('watcher') as Array<{ type: string; stage?: string }>;
   const firstOf = (stage: string) => pushed.findIndex((m) => m.stage === stage);
-  assert.ok(firstOf('ingest') < firstOf('transcribe') && firstOf('transcribe') < firstOf('score') && firstOf('score') < firstOf('track'), 'stages pushed in order');
+  assert.ok(
+    firstOf('ingest') < firstOf('transcribe') && firstOf('transcribe') < firstOf('score') && firstOf('score') < firstOf('track'),
+    'stages pushed in order',
+  );
   assert.equal(pushed.at(-1)!.type, 'done');
 });
 
@@ -210,7 +244,10 @@ test('a permanent failure (an upload that is not a video) is not retried, is cau
   await world.addJob('sm-bad');
   await world.subscribe('watcher-bad', 'sm-bad');
   const h = harness();
-  await assert.rejects(runStateMachine({ jobId: 'sm-bad', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }), /InputError|not a media file/);
+  await assert.rejects(
+    runStateMachine({ jobId: 'sm-bad', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }),
+    /InputError|not a media file/,
+  );
   assert.equal(h.calls.Ingest, 1, 'InputError is not retried');
   assert.equal(h.calls.JobFailed, 1);
   assert.equal(h.calls.PlanTranscript, undefined);
@@ -233,7 +270,9 @@ test('a URL source (by host name) is fetched once into the work bucket and becom
   // As deployed, a URL on loopback is refused (next test); this rehearsal's server is on loopback.
   await world.addJob('sm-url');
   const h = harness({ ingestEnv: { CLIPFORGE_URL_ADDRESSES: 'any' } });
-  const manifest = ManifestSchema.parse(await runStateMachine({ jobId: 'sm-url', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }));
+  const manifest = ManifestSchema.parse(
+    await runStateMachine({ jobId: 'sm-url', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }),
+  );
   assert.equal(manifest.clips.length, 2);
   assert.equal(manifest.source.path, source);
   const work = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.work, Prefix: 'jobs/sm-url/download-' }));
@@ -241,7 +280,7 @@ test('a URL source (by host name) is fetched once into the work bucket and becom
   assert.equal((await world.job('sm-url'))?.status, 'done');
 });
 
-test('as deployed, a URL source on the function\'s own network (loopback) is refused as bad input, never fetched', async () => {
+test("as deployed, a URL source on the function's own network (loopback) is refused as bad input, never fetched", async () => {
   let hits = 0;
   const server = createServer((_req, res) => void (hits++, res.writeHead(200).end('secret')));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -249,7 +288,10 @@ test('as deployed, a URL source on the function\'s own network (loopback) is ref
   await world.addJob('sm-ssrf');
   const h = harness();
   const source = `http://localhost:${(server.address() as AddressInfo).port}/latest/meta-data`;
-  await assert.rejects(runStateMachine({ jobId: 'sm-ssrf', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }), /InputError|cannot be reached/);
+  await assert.rejects(
+    runStateMachine({ jobId: 'sm-ssrf', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }),
+    /InputError|cannot be reached/,
+  );
   assert.equal(h.calls.Ingest, 1, 'not retried');
   assert.equal(hits, 0);
   assert.match((await world.job('sm-ssrf'))?.error, /^InputError: could not download .*: it cannot be reached from this server$/);
@@ -259,7 +301,10 @@ test('a truncated upload is bad input: Ingest runs once, the job fails with the 
   const source = await world.upload('uploads/sm/cut.mp4', await truncatedCopy(await faceTalk(), 0.5));
   await world.addJob('sm-cut');
   const h = harness();
-  await assert.rejects(runStateMachine({ jobId: 'sm-cut', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }), /InputError|truncated/);
+  await assert.rejects(
+    runStateMachine({ jobId: 'sm-cut', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }),
+    /InputError|truncated/,
+  );
   assert.equal(h.calls.Ingest, 1, 'InputError is not retried');
   const job = await world.job('sm-cut');
   assert.equal(job?.status, 'failed');

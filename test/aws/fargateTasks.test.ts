@@ -69,10 +69,16 @@ test('track, then render, as Fargate runs them: answers with the crop path and t
   const done = world.sfn.calls.find((c) => c.body.taskToken === TOK_RENDER && c.action !== 'SendTaskHeartbeat')!;
   assert.equal(done.action, 'SendTaskSuccess', done.body.cause);
   assert.deepEqual(JSON.parse(done.body.output!), { file: 'clip-1.mp4', srt: 'clip-1.srt', vtt: 'clip-1.vtt', thumbnail: 'clip-1.jpg' });
-  assert.ok(world.sfn.calls.some((c) => c.body.taskToken === TOK_RENDER && c.action === 'SendTaskHeartbeat'), 'heartbeats while encoding');
+  assert.ok(
+    world.sfn.calls.some((c) => c.body.taskToken === TOK_RENDER && c.action === 'SendTaskHeartbeat'),
+    'heartbeats while encoding',
+  );
 
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/job-f/' }));
-  assert.deepEqual(listed.Contents?.map((o) => o.Key).sort(), ['clip-1.jpg', 'clip-1.mp4', 'clip-1.srt', 'clip-1.vtt'].map((f) => `jobs/job-f/${f}`));
+  assert.deepEqual(
+    listed.Contents?.map((o) => o.Key).sort(),
+    ['clip-1.jpg', 'clip-1.mp4', 'clip-1.srt', 'clip-1.vtt'].map((f) => `jobs/job-f/${f}`),
+  );
   const mp4 = join(mkdtempSync(join(tmpdir(), 'cf-fargate-')), 'clip.mp4');
   const obj = await world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: 'jobs/job-f/clip-1.mp4' }));
   await writeFile(mp4, await obj.Body!.transformToByteArray());
@@ -88,7 +94,10 @@ test('track, then render, as Fargate runs them: answers with the crop path and t
 });
 
 test('a task whose stage fails answers SendTaskFailure named like the error, exits 0, and publishes nothing', async () => {
-  const res = await fargate('render', TOK_FAIL, { ...clipTask('job-missing'), crop: { crop: { w: 404, h: 720 }, path: [{ t: 4, cx: 0.5, cy: 0.5 }], fallback: null } });
+  const res = await fargate('render', TOK_FAIL, {
+    ...clipTask('job-missing'),
+    crop: { crop: { w: 404, h: 720 }, path: [{ t: 4, cx: 0.5, cy: 0.5 }], fallback: null },
+  });
   assert.equal(res.code, 0, res.stderr);
   const answer = world.sfn.calls.find((c) => c.body.taskToken === TOK_FAIL && c.action !== 'SendTaskHeartbeat')!;
   assert.equal(answer.action, 'SendTaskFailure');

@@ -5,7 +5,7 @@
 // Last, the ingest Lambda as the stack deploys it (bundle, bundled static FFmpeg, limits) runs
 // from a process, by host name, and a truncated upload fails as clean bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -57,7 +57,11 @@ test('ingest: an uploaded video is probed through a presigned URL and its speech
   assert.equal(job?.stages.ingest.pct, 100);
   const pushed = world.ws.received.get('c1') as Array<{ type: string; stage: string; pct: number }>;
   assert.ok(pushed.length >= 2 && pushed.every((m) => m.type === 'progress' && m.stage === 'ingest'));
-  assert.deepEqual(pushed.map((m) => m.pct), [...pushed.map((m) => m.pct)].sort((a, b) => a - b), 'in order');
+  assert.deepEqual(
+    pushed.map((m) => m.pct),
+    [...pushed.map((m) => m.pct)].sort((a, b) => a - b),
+    'in order',
+  );
   assert.equal(pushed.at(-1)!.pct, 100);
 });
 
@@ -88,7 +92,13 @@ function finalizeInput(jobId: string) {
   return {
     jobId,
     source: { path: 's3://u/talk.mp4', duration: 80, width: 1280, height: 720, fps: 30 },
-    transcript: { transcriptKey: `${jobId}/transcript.json`, audioSeconds: 80, provider: 'openai', words: 200, usage: { models: { 'whisper-1': { requests: 1, audioSeconds: 80, tokensIn: 0, tokensOut: 0 } }, cacheHits: 0 } },
+    transcript: {
+      transcriptKey: `${jobId}/transcript.json`,
+      audioSeconds: 80,
+      provider: 'openai',
+      words: 200,
+      usage: { models: { 'whisper-1': { requests: 1, audioSeconds: 80, tokensIn: 0, tokensOut: 0 } }, cacheHits: 0 },
+    },
     scorer: 'first-pass',
     clips: [clip(2, 40), clip(1, 5)],
   };
@@ -98,7 +108,10 @@ test('finalize: the manifest is written to the outputs, the job is done with it,
   await world.addJob('job-fin', 'running');
   await world.subscribe('c2', 'job-fin');
   const manifest = ManifestSchema.parse(await stages.finalize(finalizeInput('job-fin')));
-  assert.deepEqual(manifest.clips.map((c) => c.rank), [1, 2]);
+  assert.deepEqual(
+    manifest.clips.map((c) => c.rank),
+    [1, 2],
+  );
   const stored = await world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: 'jobs/job-fin/clips.json' }));
   assert.deepEqual(ManifestSchema.parse(JSON.parse(await stored.Body!.transformToString())), manifest);
   const job = await world.job('job-fin');
@@ -142,7 +155,10 @@ test('the ingest Lambda as deployed (its bundle in its own process, read-only co
   const out = await call(fn, { jobId: 'job-bundled', source, options }, world.env);
   assert.ok(out.source.duration > 60);
   const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.work, Prefix: 'jobs/job-bundled/' }));
-  assert.deepEqual(listed.Contents?.map((o) => o.Key), ['jobs/job-bundled/speech.wav']);
+  assert.deepEqual(
+    listed.Contents?.map((o) => o.Key),
+    ['jobs/job-bundled/speech.wav'],
+  );
 
   // A truncated upload through the deployed bundle: bad input, named by its upload, no credential in the message.
   const cut = await truncatedCopy(talk);

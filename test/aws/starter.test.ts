@@ -28,7 +28,9 @@ before(async () => {
   await createTable(ddb, 'jobs', jobsTable);
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
   stateMachineArn = (
-    await sfn.send(new CreateStateMachineCommand({ name: `clipforge-${randomBytes(3).toString('hex')}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }))
+    await sfn.send(
+      new CreateStateMachineCommand({ name: `clipforge-${randomBytes(3).toString('hex')}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }),
+    )
   ).stateMachineArn!;
   lambdaEnv(aws, { JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn });
   ({ handler } = await import('../../lambdas/starter/handler.ts'));
@@ -44,7 +46,12 @@ function record(body: unknown): SQSRecord {
     messageId: randomUUID(),
     receiptHandle: randomBytes(16).toString('base64'),
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'AIDAEXAMPLE', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -62,7 +69,11 @@ const s3Upload = (key: string, eTag: string) => ({
       awsRegion: 'us-east-1',
       eventTime: new Date().toISOString(),
       eventName: 'ObjectCreated:CompleteMultipartUpload',
-      s3: { s3SchemaVersion: '1.0', bucket: { name: 'uploads-bucket', arn: 'arn:aws:s3:::uploads-bucket' }, object: { key, size: 123456, eTag, sequencer: '0065' } },
+      s3: {
+        s3SchemaVersion: '1.0',
+        bucket: { name: 'uploads-bucket', arn: 'arn:aws:s3:::uploads-bucket' },
+        object: { key, size: 123456, eTag, sequencer: '0065' },
+      },
     },
   ],
 });

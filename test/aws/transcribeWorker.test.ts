@@ -21,7 +21,9 @@ before(async () => {
   world = await startAwsWorld();
   fake = await startFakeOpenAi();
   s3 = world.s3;
-  const wav = await cached('tones-12s.wav', (p) => ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='0.5*sin(2*PI*440*t)*lt(mod(t\\,2)\\,1.2)':s=16000:d=12", '-ac', '1', '-c:a', 'pcm_s16le', p]));
+  const wav = await cached('tones-12s.wav', (p) =>
+    ffmpeg(['-f', 'lavfi', '-i', "aevalsrc='0.5*sin(2*PI*440*t)*lt(mod(t\\,2)\\,1.2)':s=16000:d=12", '-ac', '1', '-c:a', 'pcm_s16le', p]),
+  );
   await s3.send(new PutObjectCommand({ Bucket: world.names.work, Key: 'jobs/j1/speech.wav', Body: await readFile(wav) }));
   await world.addJob('j1', 'running');
   await world.subscribe('listener', 'j1');
@@ -64,18 +66,28 @@ test('each task is answered: success with the stage output, failure named like t
 
   const success = answer('token-ok');
   assert.equal(success.action, 'SendTaskSuccess');
-  assert.equal(world.sfn.calls.find((c) => c.body.taskToken === 'token-ok')!.action, 'SendTaskHeartbeat', 'a heartbeat as the work starts: the step fails within minutes if the worker dies');
+  assert.equal(
+    world.sfn.calls.find((c) => c.body.taskToken === 'token-ok')!.action,
+    'SendTaskHeartbeat',
+    'a heartbeat as the work starts: the step fails within minutes if the worker dies',
+  );
   const output = JSON.parse(success.body.output!);
   assert.equal(output.wordsKey, 'j1/transcript-span-001.json');
   assert.equal(output.provider, 'openai');
   assert.equal(output.usage.models['whisper-1'].requests, 1);
   const stored = await s3.send(new GetObjectCommand({ Bucket: world.names.work, Key: 'jobs/j1/transcript-span-001.json' }));
   const words = JSON.parse(await stored.Body!.transformToString()) as Array<{ start: number; end: number }>;
-  assert.ok(words.length > 0, 'the span\'s words are in the work bucket under jobs/');
-  assert.ok(words.every((w) => w.start >= SPAN.start - 0.01 && w.end <= SPAN.end + 0.25), `times in the whole audio, inside the span (MP3 framing aside): ${JSON.stringify(words.at(-1))}`);
+  assert.ok(words.length > 0, "the span's words are in the work bucket under jobs/");
+  assert.ok(
+    words.every((w) => w.start >= SPAN.start - 0.01 && w.end <= SPAN.end + 0.25),
+    `times in the whole audio, inside the span (MP3 framing aside): ${JSON.stringify(words.at(-1))}`,
+  );
   assert.equal(fake.transcriptions.length, 1);
   const pushed = world.ws.received.get('listener') as Array<{ stage: string; message: string }>;
-  assert.ok(pushed.some((m) => m.stage === 'transcribe' && /transcribed 4-10 s/.test(m.message)), 'the worker pushes the job\'s transcribe progress');
+  assert.ok(
+    pushed.some((m) => m.stage === 'transcribe' && /transcribed 4-10 s/.test(m.message)),
+    "the worker pushes the job's transcribe progress",
+  );
 
   const failure = answer('token-missing');
   assert.equal(failure.action, 'SendTaskFailure');
@@ -92,5 +104,8 @@ test('a task whose execution no longer waits (a redelivered, already answered me
   const stale = record({ taskToken: 'token-stale', input: { jobId: 'j1', audioKey: 'j1/speech.wav', span: SPAN } });
   const res = await handler({ Records: [stale] }, context);
   assert.deepEqual(res.batchItemFailures, [], 'no redelivery into the dead-letter queue');
-  assert.equal(world.sfn.calls.some((c) => c.body.taskToken === 'token-stale'), false);
+  assert.equal(
+    world.sfn.calls.some((c) => c.body.taskToken === 'token-stale'),
+    false,
+  );
 });

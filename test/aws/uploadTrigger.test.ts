@@ -30,10 +30,16 @@ after(async () => {
 /** The uploads bucket's notification configuration from the synthesized template, aimed at `queueArn`. */
 function deployedNotifications(queueArn: string) {
   const stack = new ClipforgeStack(new App(), 'TriggerTest', { env: { account: '123456789012', region: 'us-east-1' } });
-  const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::S3BucketNotifications')) as Array<{ Properties: { NotificationConfiguration: { QueueConfigurations: any[] } } }>;
+  const [resource] = Object.values(Template.fromStack(stack).findResources('Custom::S3BucketNotifications')) as Array<{
+    Properties: { NotificationConfiguration: { QueueConfigurations: any[] } };
+  }>;
   const queues = resource!.Properties.NotificationConfiguration.QueueConfigurations;
   return {
-    QueueConfigurations: queues.map((q) => ({ QueueArn: queueArn, Events: q.Events, Filter: { Key: { FilterRules: q.Filter.Key.FilterRules.map((r: any) => ({ Name: r.Name, Value: r.Value })) } } })),
+    QueueConfigurations: queues.map((q) => ({
+      QueueArn: queueArn,
+      Events: q.Events,
+      Filter: { Key: { FilterRules: q.Filter.Key.FilterRules.map((r: any) => ({ Name: r.Name, Value: r.Value })) } },
+    })),
   };
 }
 
@@ -45,7 +51,15 @@ test('only videos dropped under inbox/ notify the intake queue', async () => {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await s3.send(new PutBucketNotificationConfigurationCommand({ Bucket: bucket, NotificationConfiguration: deployedNotifications(queueArn) }));
 
-  const keys = ['uploads/u1/talk.mp4', 'uploads/u1/talk.srt', 'uploads/u2/talk.vtt', 'inbox/talk.srt', 'inbox/notes.txt', 'inbox/talk.mp4', 'inbox/phone/IMG_0001.MOV'];
+  const keys = [
+    'uploads/u1/talk.mp4',
+    'uploads/u1/talk.srt',
+    'uploads/u2/talk.vtt',
+    'inbox/talk.srt',
+    'inbox/notes.txt',
+    'inbox/talk.mp4',
+    'inbox/phone/IMG_0001.MOV',
+  ];
   for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x' }));
 
   const notified: string[] = [];

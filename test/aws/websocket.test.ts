@@ -61,7 +61,9 @@ function wsEvent(routeKey: string, connectionId: string, body?: unknown): APIGat
 
 test('subscribe with catch-up, push to job and "*" subscribers, drop a gone connection, disconnect', async () => {
   const jobId = 'job-ws-1';
-  await DynamoDBDocumentClient.from(ddb).send(new PutCommand({ TableName: tables.jobs, Item: { jobId, status: 'running', stage: 'render', pct: 40, message: 'rendering clip 1' } }));
+  await DynamoDBDocumentClient.from(ddb).send(
+    new PutCommand({ TableName: tables.jobs, Item: { jobId, status: 'running', stage: 'render', pct: 40, message: 'rendering clip 1' } }),
+  );
   const [a, b] = ['conn-a=', 'conn-b=']; // API Gateway ids end in '=' and must be URL-encoded
   assert.equal(((await handler(wsEvent('$connect', a))) as { statusCode: number }).statusCode, 200);
   await handler(wsEvent('$connect', b));
@@ -78,7 +80,11 @@ test('subscribe with catch-up, push to job and "*" subscribers, drop a gone conn
   const event = messages.progress(jobId, 'render', 60, 'rendering clip 2');
   assert.deepEqual(await push(connections, api, jobId, event), { sent: 2, gone: 0 });
   assert.deepEqual(mgmt.received.get(b), [event]);
-  assert.deepEqual(await push(connections, api, 'other-job', messages.progress('other-job', 'ingest', 5, 'reading')), { sent: 1, gone: 0 }, 'only "*" hears other jobs');
+  assert.deepEqual(
+    await push(connections, api, 'other-job', messages.progress('other-job', 'ingest', 5, 'reading')),
+    { sent: 1, gone: 0 },
+    'only "*" hears other jobs',
+  );
 
   mgmt.gone.add(a); // the client went away without a clean disconnect
   assert.deepEqual(await push(connections, api, jobId, event), { sent: 1, gone: 1 });
@@ -98,7 +104,12 @@ test("stage progress updates the job's record and reaches subscribers in order; 
   mgmt.received.delete(viewer);
 
   const api = new ApiGatewayManagementApiClient({ ...aws.config, endpoint: mgmt.url });
-  const sink = awsProgress({ jobs: new DynamoJobRepository(ddb, tables.jobs), connections: new Connections(ddb, tables.connections), api }, jobId, undefined, 0);
+  const sink = awsProgress(
+    { jobs: new DynamoJobRepository(ddb, tables.jobs), connections: new Connections(ddb, tables.connections), api },
+    jobId,
+    undefined,
+    0,
+  );
   const events = [
     { jobId, stage: 'ingest' as const, pct: 0, message: 'reading' },
     { jobId, stage: 'ingest' as const, pct: 100, message: 'ready' },
@@ -107,14 +118,25 @@ test("stage progress updates the job's record and reaches subscribers in order; 
   ];
   for (const e of events) sink.emit(e);
   await sink.flush();
-  assert.deepEqual(mgmt.received.get(viewer), events.map((e) => ({ type: 'progress', ...e })));
+  assert.deepEqual(
+    mgmt.received.get(viewer),
+    events.map((e) => ({ type: 'progress', ...e })),
+  );
   const { Item } = await doc.send(new GetCommand({ TableName: tables.jobs, Key: { jobId } }));
   assert.equal(Item!.status, 'running');
   assert.equal(Item!.stage, 'transcribe');
   assert.equal(Item!.pct, 55);
   assert.deepEqual(Item!.stages, { ingest: { pct: 100, message: 'ready' }, transcribe: { pct: 55, message: 'transcribing' } });
 
-  await doc.send(new UpdateCommand({ TableName: tables.jobs, Key: { jobId }, UpdateExpression: 'SET #s = :c', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':c': 'cancelled' } }));
+  await doc.send(
+    new UpdateCommand({
+      TableName: tables.jobs,
+      Key: { jobId },
+      UpdateExpression: 'SET #s = :c',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':c': 'cancelled' },
+    }),
+  );
   sink.emit({ jobId, stage: 'render', pct: 5, message: 'rendering' });
   await sink.flush();
   assert.equal(mgmt.received.get(viewer)!.length, events.length, 'nothing pushed for a cancelled job');

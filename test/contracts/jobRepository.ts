@@ -9,12 +9,30 @@ const manifest = (jobId: string, clips = 2): Manifest =>
   ({
     jobId,
     source: { path: 'talk.mp4', duration: 600, width: 1920, height: 1080 },
-    clips: Array.from({ length: clips }, (_, i) => ({ rank: i + 1, start: i * 30, end: i * 30 + 20, score: 0.9 - i / 10, title: `clip ${i + 1}`, reason: 'test', file: `clip-${i + 1}.mp4`, srt: `clip-${i + 1}.srt`, vtt: `clip-${i + 1}.vtt`, thumbnail: `clip-${i + 1}.jpg` })),
+    clips: Array.from({ length: clips }, (_, i) => ({
+      rank: i + 1,
+      start: i * 30,
+      end: i * 30 + 20,
+      score: 0.9 - i / 10,
+      title: `clip ${i + 1}`,
+      reason: 'test',
+      file: `clip-${i + 1}.mp4`,
+      srt: `clip-${i + 1}.srt`,
+      vtt: `clip-${i + 1}.vtt`,
+      thumbnail: `clip-${i + 1}.jpg`,
+    })),
   }) as unknown as Manifest;
 
 export function jobRepositoryContract(name: string, make: () => Promise<JobRepository<string>>): void {
   let n = 0;
-  const job = (over: Partial<NewJob<string>> = {}): NewJob<string> => ({ jobId: `${name.replace(/\W/g, '')}-${Date.now()}-${n++}`, name: 'talk.mp4', source: 's3://in/talk.mp4', captions: null, options: { clips: 2 }, ...over });
+  const job = (over: Partial<NewJob<string>> = {}): NewJob<string> => ({
+    jobId: `${name.replace(/\W/g, '')}-${Date.now()}-${n++}`,
+    name: 'talk.mp4',
+    source: 's3://in/talk.mp4',
+    captions: null,
+    options: { clips: 2 },
+    ...over,
+  });
 
   test(`${name}: a new job is queued, once per id`, async () => {
     const repo = await make();

@@ -1,7 +1,7 @@
 // Every kind of unusable input: a clear message, exit code 2, nothing in the output folder.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -38,7 +38,8 @@ const CASES: Array<{ name: string; make: () => Promise<string>; args?: string[];
   },
   {
     name: 'no audio stream',
-    make: () => cached('video-only.mp4', (p) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', p])),
+    make: () =>
+      cached('video-only.mp4', (p) => ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', p])),
     message: /has no audio stream/,
   },
   {

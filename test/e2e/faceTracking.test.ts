@@ -17,7 +17,8 @@ const quiet = { emit: () => undefined, info: () => undefined, warn: () => undefi
 const OPTIONS = { clips: 1, minSec: 10, maxSec: 30 };
 
 async function facesInImage(path: string): Promise<number> {
-  const code = 'import sys, cv2\nfrom facetrack.detect import Detector\nimg = cv2.cvtColor(cv2.imread(sys.argv[1]), cv2.COLOR_BGR2RGB)\nprint(len(Detector().faces(img)))';
+  const code =
+    'import sys, cv2\nfrom facetrack.detect import Detector\nimg = cv2.cvtColor(cv2.imread(sys.argv[1]), cv2.COLOR_BGR2RGB)\nprint(len(Detector().faces(img)))';
   const { stdout } = await run(projectPython(), ['-c', code, path], { env: { ...process.env, PYTHONPATH: TRACKER_DIR } });
   return Number(stdout.trim().split('\n').pop());
 }
@@ -65,7 +66,10 @@ test('a tracker killed by a signal mid-run gives a centre crop with the reason, 
     });
     assert.ok(killed, 'the tracker process was found and killed');
     assert.match(manifest.clips[0]!.crop.fallback ?? '', /mediapipe tracker failed: python\S* was killed by SIGKILL/);
-    assert.ok(warnings.some((w) => /"signal":"SIGKILL"/.test(w)), 'the signal is logged');
+    assert.ok(
+      warnings.some((w) => /"signal":"SIGKILL"/.test(w)),
+      'the signal is logged',
+    );
   } finally {
     clearInterval(watcher);
     tracker.close();

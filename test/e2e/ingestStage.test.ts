@@ -23,7 +23,25 @@ class StarvedEncoder extends FfmpegEncoder {
 
 const video = () =>
   cached('ingest-five-seconds.mp4', (p) =>
-    ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25', '-f', 'lavfi', '-i', 'sine=f=300', '-t', '5', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', p]),
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=s=640x360:r=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=f=300',
+      '-t',
+      '5',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'aac',
+      p,
+    ]),
   );
 
 async function ports(encoder: FfmpegEncoder) {

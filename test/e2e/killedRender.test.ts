@@ -49,7 +49,11 @@ test('a render killed midway leaves no partial output, and a retry completes cle
   assert.equal(retry.code, 0, retry.stderr);
   const files = await readdir(out);
   assert.ok(files.includes('clips.json') && files.includes('clip-1.mp4'));
-  assert.deepEqual(files.filter((f) => f.includes('.partial-')), [], 'the killed run’s temporary was cleaned up');
+  assert.deepEqual(
+    files.filter((f) => f.includes('.partial-')),
+    [],
+    'the killed run’s temporary was cleaned up',
+  );
   const info = await probe(join(out, 'clip-1.mp4'));
   assert.equal(info.video?.height, 1920);
   assert.ok(!existsSync(join(out, 'clip-2.mp4')));

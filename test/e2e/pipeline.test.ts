@@ -18,7 +18,10 @@ test('clipforge run: ranked 1080x1920 H.264/AAC clips with captions on time, a m
   const manifest = ManifestSchema.parse(JSON.parse(res.stdout));
   assert.deepEqual(manifest, ManifestSchema.parse(JSON.parse(await readFile(join(out, 'clips.json'), 'utf8'))));
   assert.equal(manifest.clips.length, 2);
-  assert.deepEqual(manifest.clips.map((c) => c.rank), [1, 2]);
+  assert.deepEqual(
+    manifest.clips.map((c) => c.rank),
+    [1, 2],
+  );
   assert.ok(manifest.clips[0]!.score >= manifest.clips[1]!.score);
   const [a, b] = manifest.clips;
   assert.ok(a!.end <= b!.start || b!.end <= a!.start, 'clips do not overlap');

@@ -16,13 +16,39 @@ test("captions load from a work folder named with : ' , [ ] and spaces", async (
   const dir = join(await mkdtemp(join(tmpdir(), 'clipforge-esc-')), "a b:c,d'e[f]");
   await mkdir(dir);
   const source = join(dir, 'source.mp4');
-  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25', '-f', 'lavfi', '-i', 'sine=f=300', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', source]);
+  await ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=s=640x360:r=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=f=300',
+    '-t',
+    '3',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'aac',
+    source,
+  ]);
   const ass = join(dir, 'clip-1.ass');
   await writeFile(ass, buildAss(groupWords(timedWords('hello there world'), 3), OUTPUT_FRAME));
   const out = join(dir, 'clip.mp4');
   const encoder = new FfmpegEncoder();
   await encoder.render(
-    { input: source, start: 0.5, duration: 2, source: { width: 640, height: 360 }, crop: centreCrop({ width: 640, height: 360 }), assFile: ass, output: OUTPUT_FRAME },
+    {
+      input: source,
+      start: 0.5,
+      duration: 2,
+      source: { width: 640, height: 360 },
+      crop: centreCrop({ width: 640, height: 360 }),
+      assFile: ass,
+      output: OUTPUT_FRAME,
+    },
     out,
   );
   const info = await encoder.probe(out);

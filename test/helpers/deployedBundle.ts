@@ -92,7 +92,9 @@ const RUNNER = join(PROJECT_ROOT, 'test', 'helpers', 'lambdaRunner.mjs');
 /** The memory cgroup (v1) this process is in, where the machine lets us make child groups. */
 function memoryCgroup(): string | undefined {
   try {
-    const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => /^\d+:memory:/.test(l));
+    const line = readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .find((l) => /^\d+:memory:/.test(l));
     const dir = line && join('/sys/fs/cgroup/memory', line.split(':')[2]!);
     return dir && existsSync(join(dir, 'cgroup.procs')) ? dir : undefined;
   } catch {
@@ -149,7 +151,9 @@ export async function invoke(fn: DeployedFunction, event: unknown, env: Record<s
   if (cgroup) rmSync(cgroup, { recursive: true, force: true });
   if (!answer) return { ok: false, errorType: 'Runtime.ExitError', errorMessage: `exited with ${code} without an answer: ${stderr.slice(-2000)}`, stderr };
   const parsed = JSON.parse(answer) as { result?: unknown; errorType?: string; errorMessage?: string };
-  return parsed.errorType ? { ok: false, errorType: parsed.errorType, errorMessage: parsed.errorMessage ?? '', stderr } : { ok: true, result: parsed.result, stderr };
+  return parsed.errorType
+    ? { ok: false, errorType: parsed.errorType, errorMessage: parsed.errorMessage ?? '', stderr }
+    : { ok: true, result: parsed.result, stderr };
 }
 
 /** `invoke` that returns the result, or throws the error as the state machine would see it (name = errorType). */

@@ -150,7 +150,11 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       if (fake.delayMs) await new Promise((r) => setTimeout(r, fake.delayMs));
       if (req.headers.authorization !== 'Bearer test-key') return send(res, 401, { error: { message: 'bad key', type: 'invalid_request_error' } });
       if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
-        const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': req.headers['content-type']! }, body: new Uint8Array(raw) }).formData();
+        const form = await new Request('http://x/', {
+          method: 'POST',
+          headers: { 'content-type': req.headers['content-type']! },
+          body: new Uint8Array(raw),
+        }).formData();
         const file = form.get('file') as File;
         const audio = Buffer.from(await file.arrayBuffer());
         const record: TranscriptionRequest = {
@@ -166,7 +170,13 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         };
         fake.transcriptions.push(record);
         const failure = fake.failures.shift();
-        if (failure) return send(res, failure.status, failure.body ?? { error: { message: `scripted ${failure.status}` } }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+        if (failure)
+          return send(
+            res,
+            failure.status,
+            failure.body ?? { error: { message: `scripted ${failure.status}` } },
+            failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+          );
         const answer = await fake.transcribe(record);
         return send(res, 200, { task: 'transcribe', language: 'english', text: answer.segments.map((s) => s.text).join(''), ...answer });
       }
@@ -176,7 +186,13 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
         const record: ChatRequest = { at, body: parsed, tokensIn };
         fake.chats.push(record);
         const failure = fake.failures.shift();
-        if (failure) return send(res, failure.status, failure.body ?? { error: { message: `scripted ${failure.status}` } }, failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+        if (failure)
+          return send(
+            res,
+            failure.status,
+            failure.body ?? { error: { message: `scripted ${failure.status}` } },
+            failure.retryAfter ? { 'retry-after': failure.retryAfter } : {},
+          );
         const content = fake.chat(record);
         return send(res, 200, {
           id: `chatcmpl-${fake.chats.length}`,

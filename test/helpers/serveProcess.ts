@@ -12,10 +12,14 @@ export interface ServeProcess {
 
 export function serveProcess(data: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ServeProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'clipforge.js'), 'serve', '--port', '0', '--data', data, '--concurrency', '1', ...extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, 'bin', 'clipforge.js'), 'serve', '--port', '0', '--data', data, '--concurrency', '1', ...extraArgs],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...env },
+      },
+    );
     let out = '';
     const onData = (chunk: Buffer) => {
       out += chunk.toString();

@@ -56,7 +56,7 @@ test('one serve per data folder: a second one is refused in words while the firs
   first.child.kill('SIGKILL'); // its lock file stays behind
   await new Promise((r) => first.child.once('exit', r));
   const third = await serveProcess(data);
-  assert.equal((await fetch(`${third.url}/healthz`)).status, 200, 'a dead holder\'s lock is taken over');
+  assert.equal((await fetch(`${third.url}/healthz`)).status, 200, "a dead holder's lock is taken over");
   await third.stop();
 });
 
@@ -95,14 +95,18 @@ test('a full disk under --out: the run fails saying the disk is full, and leaves
   const out = await mkdtemp(join(tmpdir(), 'cf-full-'));
   const talk = await shortTalk();
   const cli = `'${process.execPath}' '${join(PROJECT_ROOT, 'bin', 'clipforge.js')}'`;
-  const res = await onSmallDisk(out, '600k', `${cli} run '${talk}' --out '${out}' --clips 2 --min-sec 10 --max-sec 20; echo "exit=$?"; echo "left:"; ls -A '${out}'`);
+  const res = await onSmallDisk(
+    out,
+    '600k',
+    `${cli} run '${talk}' --out '${out}' --clips 2 --min-sec 10 --max-sec 20; echo "exit=$?"; echo "left:"; ls -A '${out}'`,
+  );
   const exit = Number(/exit=(\d+)/.exec(res.out)?.[1]);
   assert.equal(exit, 1, res.out);
   assert.match(res.out, /clipforge: the disk is full/);
   assert.equal(res.out.split('left:')[1]!.trim(), '', 'nothing left in --out');
 });
 
-test('a full disk under serve\'s data folder fails the job with the reason and never the server', async () => {
+test("a full disk under serve's data folder fails the job with the reason and never the server", async () => {
   const data = await mkdtemp(join(tmpdir(), 'cf-full-serve-'));
   const talk = await shortTalk();
   const script = [

@@ -65,8 +65,31 @@ after(() => {
 
 test('addresses a server may fetch from: public unicast only', () => {
   for (const a of ['93.184.216.34', '8.8.8.8', '2606:4700:4700::1111', '::ffff:93.184.216.34']) assert.ok(isPublicAddress(a), a);
-  for (const a of ['127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '169.254.170.2', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255',
-    '::', '::1', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe', 'not-an-ip']) {
+  for (const a of [
+    '127.0.0.1',
+    '127.9.9.9',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '169.254.170.2',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::',
+    '::1',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:a9fe:a9fe',
+    '64:ff9b::a9fe:a9fe',
+    'not-an-ip',
+  ]) {
     assert.equal(isPublicAddress(a), false, a);
   }
 });
@@ -96,7 +119,9 @@ test('a server refuses loopback, private and metadata targets in every spelling,
 test('a refused address and a closed port read the same: no port scanning through error messages', async () => {
   const onlyFirstLoopback: DownloadLimits = { ...DEFAULT_DOWNLOAD_LIMITS, addresses: (ip) => ip === '127.0.0.1' };
   const closed = await downloadToFile('http://127.0.0.1:1/x', dest(), onlyFirstLoopback).catch((e: Error) => e.message.replace(/could not download \S+/, ''));
-  const refused = await downloadToFile(`http://127.0.0.2:${port}/x`, dest(), onlyFirstLoopback).catch((e: Error) => e.message.replace(/could not download \S+/, ''));
+  const refused = await downloadToFile(`http://127.0.0.2:${port}/x`, dest(), onlyFirstLoopback).catch((e: Error) =>
+    e.message.replace(/could not download \S+/, ''),
+  );
   assert.equal(closed, refused);
 });
 
@@ -114,7 +139,11 @@ test('a peer that stalls or cuts the body short fails the download and leaves no
   const t0 = Date.now();
   await assert.rejects(downloadToFile(`http://127.0.0.1:${redirectorPort}/stall`, stalled, mine), { message: /stalled: less than 256 bytes a second/ });
   const trickled = dest();
-  await assert.rejects(downloadToFile(`http://127.0.0.1:${redirectorPort}/trickle`, trickled, mine), { message: /stalled: less than 256 bytes a second/ }, 'a byte now and then is no download');
+  await assert.rejects(
+    downloadToFile(`http://127.0.0.1:${redirectorPort}/trickle`, trickled, mine),
+    { message: /stalled: less than 256 bytes a second/ },
+    'a byte now and then is no download',
+  );
   assert.equal(existsSync(trickled), false);
   assert.ok(Date.now() - t0 < 5000);
   assert.equal(existsSync(stalled), false);

@@ -53,13 +53,19 @@ test('a SIGKILLed serve leaves no FFmpeg or speech process running', async () =>
   srv.child.kill('SIGKILL');
   await new Promise((r) => srv.child.once('exit', r));
   for (let i = 0; i < 40 && workers.some((w) => alive(w.pid)); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(workers.filter((w) => alive(w.pid)).map((w) => w.cmd), [], 'every worker died with the server');
+  assert.deepEqual(
+    workers.filter((w) => alive(w.pid)).map((w) => w.cmd),
+    [],
+    'every worker died with the server',
+  );
 });
 
 test('a serve whose starter is killed stops by itself and frees its port', async () => {
   const data = await mkdtemp(join(tmpdir(), 'cf-parent-'));
   // A shell between, as npx or a terminal would be; "; true" keeps it from exec-ing node.
-  const shell = spawn('sh', ['-c', `'${process.execPath}' '${join(PROJECT_ROOT, 'bin', 'clipforge.js')}' serve --port 0 --data '${data}'; true`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const shell = spawn('sh', ['-c', `'${process.execPath}' '${join(PROJECT_ROOT, 'bin', 'clipforge.js')}' serve --port 0 --data '${data}'; true`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     shell.stdout!.on('data', (c: Buffer) => {
@@ -74,7 +80,10 @@ test('a serve whose starter is killed stops by itself and frees its port', async
   let up = true;
   for (let i = 0; i < 100 && up; i++) {
     await new Promise((r) => setTimeout(r, 100));
-    up = await fetch(`${url}/healthz`).then(() => true, () => false);
+    up = await fetch(`${url}/healthz`).then(
+      () => true,
+      () => false,
+    );
   }
   assert.equal(up, false, 'the orphaned server stopped');
 });

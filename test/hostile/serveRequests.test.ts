@@ -26,11 +26,14 @@ after(() => srv?.stop());
 /** One raw request: every header as given (fetch would not let a test set Host). */
 function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, headers: { ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -64,16 +67,36 @@ test('a page of another site may not start, cancel or upload even with the right
   const before = await jobCount();
   const res = await raw('POST', '/jobs', { host: `127.0.0.1:${port}`, origin: 'http://evil.example', 'content-type': 'application/json' }, jobBody);
   assert.equal(res.status, 403);
-  assert.equal((await raw('POST', '/uploads', { host: `localhost:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' }, '{"filename":"a.mp4","size":10}')).status, 403);
+  assert.equal(
+    (
+      await raw(
+        'POST',
+        '/uploads',
+        { host: `localhost:${port}`, origin: 'https://evil.example', 'content-type': 'application/json' },
+        '{"filename":"a.mp4","size":10}',
+      )
+    ).status,
+    403,
+  );
   assert.equal((await raw('DELETE', '/jobs/x', { host: `localhost:${port}`, origin: 'null' })).status, 403, 'a sandboxed page');
   assert.equal(await jobCount(), before);
   // The server's own page (same origin as the Host it used) is served as before.
-  const own = await raw('POST', '/uploads', { host: `localhost:${port}`, origin: `http://localhost:${port}`, 'content-type': 'application/json' }, '{"filename":"a.mp4","size":10}');
+  const own = await raw(
+    'POST',
+    '/uploads',
+    { host: `localhost:${port}`, origin: `http://localhost:${port}`, 'content-type': 'application/json' },
+    '{"filename":"a.mp4","size":10}',
+  );
   assert.equal(own.status, 201, own.body);
 });
 
 test('DNS rebinding: a request naming another host is refused, on every route; loopback names, IPs and --public-host are answered', async () => {
-  for (const [path, method] of [['/jobs', 'GET'], ['/', 'GET'], ['/healthz', 'GET'], ['/jobs', 'POST']] as const) {
+  for (const [path, method] of [
+    ['/jobs', 'GET'],
+    ['/', 'GET'],
+    ['/healthz', 'GET'],
+    ['/jobs', 'POST'],
+  ] as const) {
     const res = await raw(method, path, { host: `rebind.evil.example:${port}`, 'content-type': 'application/json' }, method === 'POST' ? jobBody : undefined);
     assert.equal(res.status, 403, `${method} ${path}`);
   }
@@ -82,7 +105,7 @@ test('DNS rebinding: a request naming another host is refused, on every route; l
   }
 });
 
-test('a WebSocket from a foreign Origin or Host is refused before it can subscribe; the page\'s own is accepted', async () => {
+test("a WebSocket from a foreign Origin or Host is refused before it can subscribe; the page's own is accepted", async () => {
   const open = (headers: Record<string, string>) =>
     new Promise<number>((resolve) => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/ws`, { headers });
@@ -105,7 +128,7 @@ test('floods: a 200 KB body and over-long fields are refused before they reach t
   assert.equal(await jobCount(), before);
 });
 
-test('SSRF: a URL source into the server\'s own network fails as unreachable and is never requested', async () => {
+test("SSRF: a URL source into the server's own network fails as unreachable and is never requested", async () => {
   let hits = 0;
   const internal = createServer((_req, res) => void (hits++, res.writeHead(200).end('secret')));
   await new Promise<void>((r) => internal.listen(0, '127.0.0.1', r));
@@ -154,7 +177,10 @@ test('upload races: one writer per upload (a second concurrent PUT gets 409); a 
   const path = new URL(ticket.uploadUrl, srv.url).pathname;
   // The first writer sends slowly; the second arrives meanwhile.
   const first = new Promise<number>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'PUT', path, headers: { 'content-length': String(size) } }, (res) => (res.resume(), resolve(res.statusCode!)));
+    const req = request(
+      { host: '127.0.0.1', port, method: 'PUT', path, headers: { 'content-length': String(size) } },
+      (res) => (res.resume(), resolve(res.statusCode!)),
+    );
     req.on('error', reject);
     req.write(Buffer.alloc(1024 * 1024, 1));
     setTimeout(() => req.end(Buffer.alloc(size - 1024 * 1024, 1)), 500);
@@ -172,7 +198,7 @@ test('upload races: one writer per upload (a second concurrent PUT gets 409); a 
   assert.equal(job.status, 409, 'the short upload was not taken as received');
 });
 
-test('no token in any URL the server hands out: uploads and downloads go by signed links that expire; the page\'s WebSocket sends the token as a subprotocol', async () => {
+test("no token in any URL the server hands out: uploads and downloads go by signed links that expire; the page's WebSocket sends the token as a subprotocol", async () => {
   const token = 'hostile-test-token-0123456789';
   const withToken = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-token-')), ['--token', token]);
   after(() => withToken.stop());
@@ -185,9 +211,9 @@ test('no token in any URL the server hands out: uploads and downloads go by sign
   assert.equal((await put(tampered)).status, 401, 'a changed signature');
   assert.equal((await put(ticket.uploadUrl.replace(/\/uploads\/[^?]+/, '/uploads/someone-else'))).status, 401, 'a signature for another path');
   assert.equal((await put(ticket.uploadUrl)).status, 200, 'the signed link needs no token');
-  const refused = new WebSocket(withToken.url.replace('http', 'ws') + '/ws', ['clipforge', 'wrong-token-wrong-token']);
+  const refused = new WebSocket(`${withToken.url.replace('http', 'ws')}/ws`, ['clipforge', 'wrong-token-wrong-token']);
   assert.equal(await new Promise((r) => (refused.on('unexpected-response', (_q, res) => r(res.statusCode)), refused.on('open', () => r(101)))), 401);
-  const ws = new WebSocket(withToken.url.replace('http', 'ws') + '/ws', ['clipforge', token]);
+  const ws = new WebSocket(`${withToken.url.replace('http', 'ws')}/ws`, ['clipforge', token]);
   assert.equal(await new Promise((r) => (ws.on('open', () => r(ws.protocol)), ws.on('unexpected-response', (_q, res) => r(res.statusCode)))), 'clipforge');
   ws.close();
 });

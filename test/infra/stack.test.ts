@@ -35,11 +35,17 @@ test('every bucket is private, encrypted and TLS-only', () => {
   assert.equal(Object.keys(buckets).length, 4);
   for (const [id, b] of Object.entries(buckets)) {
     const p = (b as { Properties: Record<string, any> }).Properties;
-    assert.deepEqual(p.PublicAccessBlockConfiguration, { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true }, id);
+    assert.deepEqual(
+      p.PublicAccessBlockConfiguration,
+      { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      id,
+    );
     assert.equal(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, 'AES256', id);
   }
   const policies = Object.values(template.findResources('AWS::S3::BucketPolicy')) as Array<{ Properties: { PolicyDocument: { Statement: any[] } } }>;
-  const tlsOnly = policies.filter((p) => p.Properties.PolicyDocument.Statement.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'));
+  const tlsOnly = policies.filter((p) =>
+    p.Properties.PolicyDocument.Statement.some((s) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+  );
   assert.equal(tlsOnly.length, 4, 'a deny-without-TLS statement on each bucket');
 });
 
@@ -57,14 +63,25 @@ test('work objects under temporary prefixes expire after a day; incomplete multi
 
 test('tables: jobs, connections indexed by job, transcript cache and idempotency records with TTL', () => {
   template.resourceCountIs('AWS::DynamoDB::Table', 4);
-  template.hasResourceProperties('AWS::DynamoDB::Table', { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true } });
+  template.hasResourceProperties('AWS::DynamoDB::Table', {
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+  });
   template.hasResourceProperties('AWS::DynamoDB::Table', {
     KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
     TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     BillingMode: 'PAY_PER_REQUEST',
   });
   template.hasResourceProperties('AWS::DynamoDB::Table', {
-    GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byJob', KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }, { AttributeName: 'connectionId', KeyType: 'RANGE' }] })],
+    GlobalSecondaryIndexes: [
+      Match.objectLike({
+        IndexName: 'byJob',
+        KeySchema: [
+          { AttributeName: 'jobId', KeyType: 'HASH' },
+          { AttributeName: 'connectionId', KeyType: 'RANGE' },
+        ],
+      }),
+    ],
   });
 });
 
@@ -73,7 +90,9 @@ test('queues have dead-letter queues; only videos under inbox/ notify the intake
   const withDlq = Object.values(queues).filter((q) => (q as { Properties: { RedrivePolicy?: unknown } }).Properties.RedrivePolicy);
   assert.equal(withDlq.length, 2);
   const [n] = Object.values(template.findResources('Custom::S3BucketNotifications')) as Resource[];
-  const configs = n!.Properties.NotificationConfiguration.QueueConfigurations as Array<{ Filter?: { Key: { FilterRules: Array<{ Name: string; Value: string }> } } }>;
+  const configs = n!.Properties.NotificationConfiguration.QueueConfigurations as Array<{
+    Filter?: { Key: { FilterRules: Array<{ Name: string; Value: string }> } };
+  }>;
   assert.ok(configs.length > 0);
   for (const c of configs) {
     const rules = Object.fromEntries((c.Filter?.Key.FilterRules ?? []).map((r) => [r.Name.toLowerCase(), r.Value]));
@@ -83,7 +102,10 @@ test('queues have dead-letter queues; only videos under inbox/ notify the intake
 });
 
 test('the starter Lambda: current Node runtime, bounded concurrency on the intake queue, partial batch failures', () => {
-  template.hasResourceProperties('AWS::Lambda::Function', { Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'), Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: Match.anyValue() }) } });
+  template.hasResourceProperties('AWS::Lambda::Function', {
+    Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'),
+    Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: Match.anyValue() }) },
+  });
   template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
     ScalingConfig: { MaximumConcurrency: 2 },
     FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -95,9 +117,18 @@ test('the starter Lambda: current Node runtime, bounded concurrency on the intak
 
 test('the HTTP API: every route IAM-authorised, access-logged and throttled', () => {
   const [httpApiId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'HTTP' } }));
-  const all = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { ApiId: unknown; RouteKey: string; AuthorizationType: string } }>;
+  const all = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{
+    Properties: { ApiId: unknown; RouteKey: string; AuthorizationType: string };
+  }>;
   const routes = all.filter((r) => JSON.stringify(r.Properties.ApiId).includes(httpApiId!));
-  assert.deepEqual(routes.map((r) => r.Properties.RouteKey).sort(), ['$default', 'DELETE /jobs/{id}', 'GET /jobs', 'GET /jobs/{id}', 'POST /jobs', 'POST /uploads']);
+  assert.deepEqual(routes.map((r) => r.Properties.RouteKey).sort(), [
+    '$default',
+    'DELETE /jobs/{id}',
+    'GET /jobs',
+    'GET /jobs/{id}',
+    'POST /jobs',
+    'POST /uploads',
+  ]);
   for (const r of routes) assert.equal(r.Properties.AuthorizationType, 'AWS_IAM', r.Properties.RouteKey);
   template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
     StageName: '$default',
@@ -111,8 +142,12 @@ test('the HTTP API: every route IAM-authorised, access-logged and throttled', ()
 test('the WebSocket API: $connect IAM-authorised, $default (the local message, no "action"), subscribe and $disconnect routes, access-logged stage', () => {
   const apis = template.findResources('AWS::ApiGatewayV2::Api', { Properties: { ProtocolType: 'WEBSOCKET' } });
   const [wsApiId] = Object.keys(apis);
-  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{ Properties: { ApiId: unknown; RouteKey: string; AuthorizationType?: string } }>;
-  const ws = Object.fromEntries(routes.filter((r) => JSON.stringify(r.Properties.ApiId).includes(wsApiId!)).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]));
+  const routes = Object.values(template.findResources('AWS::ApiGatewayV2::Route')) as Array<{
+    Properties: { ApiId: unknown; RouteKey: string; AuthorizationType?: string };
+  }>;
+  const ws = Object.fromEntries(
+    routes.filter((r) => JSON.stringify(r.Properties.ApiId).includes(wsApiId!)).map((r) => [r.Properties.RouteKey, r.Properties.AuthorizationType]),
+  );
   assert.deepEqual(Object.keys(ws).sort(), ['$connect', '$default', '$disconnect', 'subscribe']);
   assert.equal(ws.$connect, 'AWS_IAM');
   template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: 'prod', AccessLogSettings: Match.objectLike({ DestinationArn: Match.anyValue() }) });
@@ -120,16 +155,25 @@ test('the WebSocket API: $connect IAM-authorised, $default (the local message, n
 });
 
 test('the transcription worker: one task at a time per instance, at most 2 at once, OpenAI key from Secrets Manager', () => {
-  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, ScalingConfig: { MaximumConcurrency: 2 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    BatchSize: 1,
+    ScalingConfig: { MaximumConcurrency: 2 },
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+  });
   template.resourceCountIs('AWS::SecretsManager::Secret', 1);
-  const fns = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{ Properties: { Timeout?: number; Environment?: { Variables?: Record<string, unknown> } } }>;
+  const fns = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{
+    Properties: { Timeout?: number; Environment?: { Variables?: Record<string, unknown> } };
+  }>;
   const worker = fns.find((f) => f.Properties.Environment?.Variables?.CACHE_TABLE)!;
   assert.ok(worker.Properties.Environment?.Variables?.OPENAI_SECRET_ARN, 'the worker gets the secret by ARN, not the key itself');
   assert.equal(worker.Properties.Environment?.Variables?.OPENAI_API_KEY, undefined);
   // 10 speech requests a minute across the account by default: each of the 2 workers limits itself to 5.
   assert.equal(worker.Properties.Environment?.Variables?.CLIPFORGE_OPENAI_RPM, '5');
   const queues = Object.values(template.findResources('AWS::SQS::Queue')) as Array<{ Properties: { VisibilityTimeout?: number } }>;
-  assert.ok(queues.some((q) => (q.Properties.VisibilityTimeout ?? 0) >= worker.Properties.Timeout!), 'the queue hides a message at least as long as the worker may take');
+  assert.ok(
+    queues.some((q) => (q.Properties.VisibilityTimeout ?? 0) >= worker.Properties.Timeout!),
+    'the queue hides a message at least as long as the worker may take',
+  );
 });
 
 type Resource = { Properties: Record<string, any> };
@@ -142,7 +186,11 @@ test('the state machine: the shared definition, named after the stack, transcrib
   const text = JSON.stringify(sm!.Properties.DefinitionString);
   const definition = JSON.parse(typeof sm!.Properties.DefinitionString === 'string' ? sm!.Properties.DefinitionString : '{}');
   const placeholders = new Set([...text.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!));
-  assert.deepEqual([...placeholders].filter((p) => !(p in sm!.Properties.DefinitionSubstitutions)), [], 'every placeholder has a substitution');
+  assert.deepEqual(
+    [...placeholders].filter((p) => !(p in sm!.Properties.DefinitionSubstitutions)),
+    [],
+    'every placeholder has a substitution',
+  );
   // Transcription in spans, one worker run each (no run grows with the source): plan, a Map over spans, join.
   assert.equal(definition.States.Ingest.Next, 'PlanTranscript');
   assert.equal(definition.States.Transcribe, undefined);
@@ -158,9 +206,15 @@ test('the state machine: the shared definition, named after the stack, transcrib
     const st = definition.States.Clips.ItemProcessor.States[name];
     assert.equal(st.Resource, 'arn:aws:states:::ecs:runTask.waitForTaskToken', name);
     assert.ok(st.HeartbeatSeconds > 0 && st.HeartbeatSeconds < st.TimeoutSeconds, `${name} heartbeats`);
-    assert.deepEqual(st.Parameters.Overrides.ContainerOverrides[0].Environment.map((e: { Name: string }) => e.Name), ['TASK_TOKEN', 'TASK_INPUT_KEY'], 'the input by reference');
+    assert.deepEqual(
+      st.Parameters.Overrides.ContainerOverrides[0].Environment.map((e: { Name: string }) => e.Name),
+      ['TASK_TOKEN', 'TASK_INPUT_KEY'],
+      'the input by reference',
+    );
     // With a 2 KB token (real ones are 1-2 KB) and the longest key, the overrides stay far below ECS's 8,192 characters.
-    const filled = JSON.stringify(st.Parameters.Overrides).replace('$$.Task.Token', 'x'.repeat(2048)).replace(/States\.Format\([^)]*\)/, `jobs/${'j'.repeat(64)}/tasks/clip-99-render.json`);
+    const filled = JSON.stringify(st.Parameters.Overrides)
+      .replace('$$.Task.Token', 'x'.repeat(2048))
+      .replace(/States\.Format\([^)]*\)/, `jobs/${'j'.repeat(64)}/tasks/clip-99-render.json`);
     assert.ok(filled.length < 4000, `${filled.length} characters`);
   }
   const inner = definition.States.Clips.ItemProcessor;
@@ -173,11 +227,18 @@ test('the state machine: the shared definition, named after the stack, transcrib
   assert.ok(span.HeartbeatSeconds > 0 && span.HeartbeatSeconds <= 300, 'TranscribeSpan heartbeats');
   assert.ok(span.TimeoutSeconds <= 3600, 'a span is bounded');
   assert.equal(definition.States.Clips.MaxConcurrencyPath, '$.options.concurrency');
-  template.hasResourceProperties('AWS::StepFunctions::StateMachine', { TracingConfiguration: { Enabled: true }, LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }) });
+  template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+    TracingConfiguration: { Enabled: true },
+    LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+  });
 });
 
 test('stage Lambdas: one per Lambda state, FFmpeg bundled where media is read, a current Node runtime everywhere', () => {
-  const byHandler: Record<string, Record<string, any>> = Object.fromEntries(lambdas().filter((f) => /^index\.(ingest|score|finalize|jobFailed)$/.test(handlerOf(f))).map((f) => [handlerOf(f), f.Properties]));
+  const byHandler: Record<string, Record<string, any>> = Object.fromEntries(
+    lambdas()
+      .filter((f) => /^index\.(ingest|score|finalize|jobFailed)$/.test(handlerOf(f)))
+      .map((f) => [handlerOf(f), f.Properties]),
+  );
   assert.deepEqual(Object.keys(byHandler).sort(), ['index.finalize', 'index.ingest', 'index.jobFailed', 'index.score']);
   const worker = lambdas().find((f) => f.Properties.Environment?.Variables?.CACHE_TABLE)!.Properties;
   for (const fn of [byHandler['index.ingest']!, worker]) {
@@ -188,8 +249,10 @@ test('stage Lambdas: one per Lambda state, FFmpeg bundled where media is read, a
   assert.ok(byHandler['index.ingest']!.EphemeralStorage.Size >= 10240, 'room for a downloaded URL source');
   assert.equal(byHandler['index.ingest']!.Timeout, 900);
   assert.ok(byHandler['index.score']!.Environment.Variables.OPENAI_SECRET_ARN);
-  for (const f of lambdas().filter((x) => x.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)) assert.match(f.Properties.Runtime, /^nodejs(2[2-9]|[3-9]\d)\.x$/);
-  for (const fn of Object.values(byHandler)) for (const v of ['WORK_BUCKET', 'OUTPUTS_BUCKET', 'JOBS_TABLE', 'CONNECTIONS_TABLE', 'WS_CALLBACK_URL']) assert.ok(fn.Environment.Variables[v], v);
+  for (const f of lambdas().filter((x) => x.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME))
+    assert.match(f.Properties.Runtime, /^nodejs(2[2-9]|[3-9]\d)\.x$/);
+  for (const fn of Object.values(byHandler))
+    for (const v of ['WORK_BUCKET', 'OUTPUTS_BUCKET', 'JOBS_TABLE', 'CONNECTIONS_TABLE', 'WS_CALLBACK_URL']) assert.ok(fn.Environment.Variables[v], v);
 });
 
 test('Fargate: track and render task definitions built from containers/ as image assets, in public subnets with no NAT gateway', () => {
@@ -201,8 +264,12 @@ test('Fargate: track and render task definitions built from containers/ as image
     assert.equal(d.Properties.ContainerDefinitions[0].Name, 'task');
     assert.equal(d.Properties.ContainerDefinitions[0].LogConfiguration.LogDriver, 'awslogs');
   }
-  const assets = JSON.parse(readFileSync(join(outdir, 'Test.assets.json'), 'utf8')) as { dockerImages: Record<string, { source: { dockerFile: string; dockerBuildTarget: string; platform?: string } }> };
-  const images = Object.values(assets.dockerImages).map((a) => `${a.source.dockerFile}#${a.source.dockerBuildTarget}`).sort();
+  const assets = JSON.parse(readFileSync(join(outdir, 'Test.assets.json'), 'utf8')) as {
+    dockerImages: Record<string, { source: { dockerFile: string; dockerBuildTarget: string; platform?: string } }>;
+  };
+  const images = Object.values(assets.dockerImages)
+    .map((a) => `${a.source.dockerFile}#${a.source.dockerBuildTarget}`)
+    .sort();
   assert.deepEqual(images, ['containers/Dockerfile#render', 'containers/Dockerfile#track']);
   // Built for the architecture the task definitions declare, whatever the host (Apple Silicon builds arm64 otherwise).
   for (const d of defs) assert.equal(d.Properties.RuntimePlatform.CpuArchitecture, 'X86_64');
@@ -215,13 +282,19 @@ test('Fargate: track and render task definitions built from containers/ as image
   assert.match(smPolicy, /iam:PassRole/);
   assert.match(smPolicy, /sqs:SendMessage/);
   assert.match(smPolicy, /ecs:TagResource/, 'RunTask propagates tags: needed once the stack is tagged');
-  assert.match(smPolicy, /s3:PutObject/, 'the clip tasks\' inputs');
+  assert.match(smPolicy, /s3:PutObject/, "the clip tasks' inputs");
 });
 
 test('executions that end without reaching JobFailed (timed out, aborted) mark their job failed; what cannot be delivered lands in a queue', () => {
   template.hasResourceProperties('AWS::Events::Rule', {
     EventPattern: Match.objectLike({ source: ['aws.states'], detail: Match.objectLike({ status: ['FAILED', 'TIMED_OUT', 'ABORTED'] }) }),
-    Targets: [Match.objectLike({ InputTransformer: Match.anyValue(), DeadLetterConfig: { Arn: Match.anyValue() }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }) })],
+    Targets: [
+      Match.objectLike({
+        InputTransformer: Match.anyValue(),
+        DeadLetterConfig: { Arn: Match.anyValue() },
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 8 }),
+      }),
+    ],
   });
   template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { DestinationConfig: { OnFailure: { Destination: Match.anyValue() } } });
 });
@@ -231,12 +304,23 @@ test('cdk destroy leaves only the data the README names: the uploads, outputs an
     .filter(([, r]) => r.DeletionPolicy === 'Retain')
     .map(([id, r]) => `${r.Type} ${id.replace(/[0-9A-F]{8}$/, '')}`)
     .sort();
-  assert.deepEqual(retained, ['AWS::DynamoDB::Table TablesJobs', 'AWS::S3::Bucket StorageAccessLogs', 'AWS::S3::Bucket StorageOutputs', 'AWS::S3::Bucket StorageUploads']);
+  assert.deepEqual(retained, [
+    'AWS::DynamoDB::Table TablesJobs',
+    'AWS::S3::Bucket StorageAccessLogs',
+    'AWS::S3::Bucket StorageOutputs',
+    'AWS::S3::Bucket StorageUploads',
+  ]);
   // A bucket that is deleted must be emptied first, or the deletion (and cdk destroy) fails.
-  const deleted = Object.entries(template.findResources('AWS::S3::Bucket')).filter(([, r]) => (r as { DeletionPolicy?: string }).DeletionPolicy !== 'Retain').map(([id]) => id);
+  const deleted = Object.entries(template.findResources('AWS::S3::Bucket'))
+    .filter(([, r]) => (r as { DeletionPolicy?: string }).DeletionPolicy !== 'Retain')
+    .map(([id]) => id);
   const emptied = Object.values(template.findResources('Custom::S3AutoDeleteObjects')).map((r) => JSON.stringify((r as Resource).Properties.BucketName));
   assert.ok(deleted.length > 0);
-  for (const id of deleted) assert.ok(emptied.some((e) => e.includes(id)), `${id} is emptied before deletion`);
+  for (const id of deleted)
+    assert.ok(
+      emptied.some((e) => e.includes(id)),
+      `${id} is emptied before deletion`,
+    );
   // With retainOutputs=false the outputs bucket goes too, emptied first.
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'clipforge-cdk-')) });
   const loose = Template.fromStack(new ClipforgeStack(app, 'Loose', { env: { account: '123456789012', region: 'eu-west-1' }, retainOutputs: false }));
@@ -245,7 +329,7 @@ test('cdk destroy leaves only the data the README names: the uploads, outputs an
   assert.ok(Object.values(loose.findResources('Custom::S3AutoDeleteObjects')).some((r) => JSON.stringify(r).includes(outputs[0])));
 });
 
-test('cdk.json starts the app with the user\'s own node (no platform-specific binary): runs on macOS, Windows and Linux arm64', () => {
+test("cdk.json starts the app with the user's own node (no platform-specific binary): runs on macOS, Windows and Linux arm64", () => {
   const cdk = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { app: string };
   assert.equal(cdk.app, 'node --import tsx infra/app.ts');
   // The bundling hook is a Node script (no mkdir/cp/chmod that cmd.exe lacks).
@@ -264,7 +348,10 @@ test('cfn-lint finds no error in the template; its one false positive (E1029 on 
   const findings = JSON.parse(res.stdout) as Array<{ Level: string; Rule: { Id: string }; Message: string }>;
   // Warnings are aws-cdk-lib's own patterns (W3005 redundant DependsOn, W3045 the log bucket's
   // AccessControl) and this offline synth's placeholder zones (W3010): reported, not failed on.
-  assert.deepEqual(findings.filter((f) => f.Level === 'Error').map((f) => `${f.Rule.Id} ${f.Message}`), []);
+  assert.deepEqual(
+    findings.filter((f) => f.Level === 'Error').map((f) => `${f.Rule.Id} ${f.Message}`),
+    [],
+  );
   const metadata = JSON.stringify(Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0]);
   assert.match(metadata, /"ignore_checks":\["E1029"\]/);
 });

@@ -87,7 +87,10 @@ test('a job on the OpenAI path records usage and cost; running it again makes no
   assert.equal(m.usage.models['whisper-1']!.requests, 1);
   assert.equal(m.usage.models['gpt-4o']!.requests, fake.chats.length);
   assert.equal(m.usage.llmRequests, fake.chats.length);
-  assert.equal(m.usage.tokensIn, fake.chats.reduce((a, c) => a + c.tokensIn, 0));
+  assert.equal(
+    m.usage.tokensIn,
+    fake.chats.reduce((a, c) => a + c.tokensIn, 0),
+  );
   const expected = m.usage.models['whisper-1']!.audioMinutes * 0.006 + (m.usage.tokensIn / 1e6) * 2.5 + (m.usage.tokensOut / 1e6) * 10;
   assert.ok(Math.abs(m.usage.estimatedCostUsd - expected) < 0.002, `${m.usage.estimatedCostUsd} vs ${expected}`);
   assert.match(m.clips[0]!.title, /^Model title/);
@@ -109,7 +112,14 @@ test('two jobs of the same media at once make one transcription request', async 
   try {
     const out = await mkdtemp(join(tmpdir(), 'openai-two-'));
     const job = (name: string) =>
-      runLocalJob({ source: talk, outDir: join(out, name), options: { clips: 1, minSec: 10, maxSec: 30 }, progress: quiet, log: quiet, ports: { tracker: new CentreTracker('test') } });
+      runLocalJob({
+        source: talk,
+        outDir: join(out, name),
+        options: { clips: 1, minSec: 10, maxSec: 30 },
+        progress: quiet,
+        log: quiet,
+        ports: { tracker: new CentreTracker('test') },
+      });
     const [a, b] = await Promise.all([job('a'), job('b')]);
     assert.equal(fake.transcriptions.length, 1);
     assert.equal(a.usage.cacheHits + b.usage.cacheHits, 1);

@@ -33,7 +33,7 @@ test('candidates go out a few per request with the JSON schema, and come back sc
     assert.equal(body.response_format?.type, 'json_schema');
     assert.equal(body.response_format?.json_schema?.name, 'clip_scores');
     assert.equal(body.response_format?.json_schema?.strict, true);
-    const clips = (body.response_format?.json_schema?.schema as { properties: { clips: { items: { required: string[] } } } }).properties.clips;
+    const clips = (body.response_format!.json_schema!.schema as { properties: { clips: { items: { required: string[] } } } }).properties.clips;
     assert.deepEqual([...clips.items.required].sort(), ['hook', 'id', 'reason', 'score', 'title']);
   }
   assert.match(fake.chats[1]!.body.messages[1]!.content, /candidate number 5/);
@@ -46,7 +46,10 @@ test('candidates go out a few per request with the JSON schema, and come back sc
   });
   const usage = meter.snapshot().models['gpt-4o']!;
   assert.equal(usage.requests, 2);
-  assert.equal(usage.tokensIn, fake.chats.reduce((a, c) => a + c.tokensIn, 0));
+  assert.equal(
+    usage.tokensIn,
+    fake.chats.reduce((a, c) => a + c.tokensIn, 0),
+  );
   assert.ok(usage.tokensOut > 0);
 });
 

@@ -23,7 +23,17 @@ const config = (over: Partial<OpenAiConfig> = {}): OpenAiConfig => fakeOpenAiCon
 /** Tone bursts of uneven length and spacing: "speech" whose onsets FFmpeg can find exactly. */
 const bursts = (seconds: number) =>
   cached(`bursts-${seconds}s.wav`, (p) =>
-    ffmpeg(['-f', 'lavfi', '-i', `aevalsrc='0.5*sin(2*PI*440*t)*lt(mod(t\\,2.7)\\,1.1+0.4*sin(t/7))':s=16000:d=${seconds}`, '-ac', '1', '-c:a', 'pcm_s16le', p]),
+    ffmpeg([
+      '-f',
+      'lavfi',
+      '-i',
+      `aevalsrc='0.5*sin(2*PI*440*t)*lt(mod(t\\,2.7)\\,1.1+0.4*sin(t/7))':s=16000:d=${seconds}`,
+      '-ac',
+      '1',
+      '-c:a',
+      'pcm_s16le',
+      p,
+    ]),
   );
 
 function onsetsOf(words: Array<{ start: number; end: number }>): number[] {
@@ -56,8 +66,8 @@ test('long audio is split at pauses under the upload limit, sent 2 at a time, an
     const truth = [0, ...(await findPauses(audio, { minSec: 0.25 })).map((p) => p.end)].filter((t) => t < 359.5);
     const got = onsetsOf(transcript.words);
     assert.equal(got.length, truth.length, `bursts: got ${got.length}, expected ${truth.length}`);
-    got.forEach((t, i) => assert.ok(Math.abs(t - truth[i]!) < 0.1, `burst ${i}: ${t} vs ${truth[i]}`));
-    transcript.words.forEach((w, i) => i && assert.ok(w.start >= transcript.words[i - 1]!.start, 'words in order'));
+    for (const [i, t] of got.entries()) assert.ok(Math.abs(t - truth[i]!) < 0.1, `burst ${i}: ${t} vs ${truth[i]}`);
+    for (const [i, w] of transcript.words.entries()) if (i) assert.ok(w.start >= transcript.words[i - 1]!.start, 'words in order');
     assert.ok(Math.abs(transcript.audioSeconds - 360) < 0.5);
 
     const usage = meter.snapshot().models['whisper-1']!;

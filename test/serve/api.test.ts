@@ -57,7 +57,12 @@ test('bad requests get 400/404/413 with a message that says what is wrong', asyn
   r = await call(u, 'POST', '/jobs', { source: { path: '/x.mp4' }, options: { clips: 0 } });
   assert.equal(r.status, 400);
   assert.match(r.json.error, /options\.clips/);
-  for (const [m, p] of [['GET', '/jobs/nope'], ['DELETE', '/jobs/nope'], ['GET', '/jobs/nope/files/clip-1.mp4'], ['GET', '/nowhere']] as const) {
+  for (const [m, p] of [
+    ['GET', '/jobs/nope'],
+    ['DELETE', '/jobs/nope'],
+    ['GET', '/jobs/nope/files/clip-1.mp4'],
+    ['GET', '/nowhere'],
+  ] as const) {
     r = await call(u, m, p);
     assert.equal(r.status, 404, `${m} ${p}`);
     assert.ok(r.json.error);
@@ -153,7 +158,10 @@ test('a video dropped into the inbox becomes one job once it is completely writt
   await rm(growing);
   // Its captions beside it, then the video written under a hidden name and renamed in, as a
   // careful copier does.
-  const cues = Array.from({ length: 30 }, (_, i) => `${i + 1}\n00:00:${String(i * 3).padStart(2, '0')},000 --> 00:00:${String(i * 3 + 2).padStart(2, '0')},500\nInbox caption ${i} says something.\n`);
+  const cues = Array.from(
+    { length: 30 },
+    (_, i) => `${i + 1}\n00:00:${String(i * 3).padStart(2, '0')},000 --> 00:00:${String(i * 3 + 2).padStart(2, '0')},500\nInbox caption ${i} says something.\n`,
+  );
   await writeFile(join(inbox, 'dropped.srt'), cues.join('\n'));
   const tmp = join(inbox, '.incoming.mp4');
   await copyFile(await shortTalk(), tmp);

@@ -67,11 +67,15 @@ test('upload on the page, watch progress, play a finished clip', async (t) => {
   await page.dispatchEvent('#drop', 'dragenter', { dataTransfer });
   assert.equal(await page.locator('#drop.over').count(), 1, 'the drop zone lights up');
   await page.dispatchEvent('#drop', 'drop', { dataTransfer });
-  await page.waitForFunction(() => document.querySelector('#upload-bar')?.getAttribute('value') !== '0' || (document.querySelector('#upload-bar') as HTMLProgressElement).value > 0);
+  await page.waitForFunction(
+    () => document.querySelector('#upload-bar')?.getAttribute('value') !== '0' || (document.querySelector('#upload-bar') as HTMLProgressElement).value > 0,
+  );
   await page.waitForSelector('.job', { timeout: 60_000 });
   await page.waitForFunction(() => (document.querySelector('#upload-bar') as HTMLProgressElement).value === 100);
   // Live progress: a stage bar moves before the job is done.
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLProgressElement>('.stages progress')].some((p) => p.value > 0), undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLProgressElement>('.stages progress')].some((p) => p.value > 0), undefined, {
+    timeout: 120_000,
+  });
   await page.screenshot({ path: join(ARTIFACTS, 'web-running.png'), fullPage: true });
   await page.waitForSelector('.job .badge.done', { timeout: 600_000 });
   await page.waitForSelector('.clip video');
@@ -81,7 +85,7 @@ test('upload on the page, watch progress, play a finished clip', async (t) => {
   const jobId = await page.getAttribute('.job', 'data-job-id');
   const detail = await (await fetch(`${srv.url}/jobs/${jobId}`)).json();
   assert.equal(detail.manifest.usage.transcriber, 'captions', 'the dropped captions were used');
-  assert.match(await page.textContent('.clip-text') ?? '', /Dropped caption/);
+  assert.match((await page.textContent('.clip-text')) ?? '', /Dropped caption/);
   assert.match((await page.textContent('.clip-title')) ?? '', /\S/);
   assert.match((await page.textContent('.score')) ?? '', /score \d+/);
   const clips = await page.locator('.clip').count();

@@ -13,7 +13,16 @@ const quiet = { info: () => undefined, warn: () => undefined };
 
 test('a retried POST /jobs with the same Idempotency-Key gets the first job, also after a restart; the key with another request is refused', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'serve-idem-'));
-  const settings = { port: 0, host: '127.0.0.1', dataDir, concurrency: 1, backlog: 10, maxUploadBytes: 1024 * 1024, log: quiet, jobPorts: { tracker: new CentreTracker('test') } };
+  const settings = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    concurrency: 1,
+    backlog: 10,
+    maxUploadBytes: 1024 * 1024,
+    log: quiet,
+    jobPorts: { tracker: new CentreTracker('test') },
+  };
   // A URL nothing answers: the job fails fast, which does not matter here.
   const req = { source: { url: 'http://127.0.0.1:9/talk.mp4' }, options: { clips: 1 } };
   let srv = await startServer(settings);

@@ -24,7 +24,10 @@ test('a server killed mid-job is restarted and the job finishes', async () => {
   const ws = await follow(`${first.url.replace('http', 'ws')}/ws`, jobId);
   // Kill it once the job is well under way.
   for (let i = 0; i < 600 && !ws.messages.some((m) => m.stage === 'transcribe'); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(ws.messages.some((m) => m.stage === 'transcribe'), 'the job got going');
+  assert.ok(
+    ws.messages.some((m) => m.stage === 'transcribe'),
+    'the job got going',
+  );
   first.child.kill('SIGKILL');
   await new Promise((r) => first.child.once('exit', r));
   ws.close();
@@ -50,15 +53,19 @@ test('a job interrupted on every run is failed with the reason on the next start
   const store = new JobStore(join(dir, 'clipforge.db'));
   const runs: string[] = [];
   const queue = () =>
-    new JobQueue(store, {
-      concurrency: 1,
-      backlog: 5,
-      maxAttempts: 2,
-      dataDir: dir,
-      resolveSource: () => '/nowhere.mp4',
-      // A run that never ends on its own: the "server" is killed during it.
-      run: (req) => (runs.push(req.jobId!), new Promise(() => undefined)),
-    }, { info: () => undefined, warn: () => undefined });
+    new JobQueue(
+      store,
+      {
+        concurrency: 1,
+        backlog: 5,
+        maxAttempts: 2,
+        dataDir: dir,
+        resolveSource: () => '/nowhere.mp4',
+        // A run that never ends on its own: the "server" is killed during it.
+        run: (req) => (runs.push(req.jobId!), new Promise(() => undefined)),
+      },
+      { info: () => undefined, warn: () => undefined },
+    );
   const q1 = queue();
   await q1.submit({ jobId: 'job-a', name: 'a.mp4', source: { path: '/a.mp4' }, captions: null, options: {} });
   assert.equal(store.jobs.getNow('job-a')!.status, 'running');

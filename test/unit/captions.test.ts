@@ -14,7 +14,10 @@ test('groups hold at most 20 characters and 2 seconds, and break at pauses', () 
     assert.ok(text.length <= 20 || g.words.length === 1, `too long: ${text}`);
     assert.ok(g.words[g.words.length - 1]!.end - g.start <= 2 + 1e-9);
   }
-  assert.ok(groups.some((g) => g.words[0]!.w === 'and'), 'a pause starts a new group');
+  assert.ok(
+    groups.some((g) => g.words[0]!.w === 'and'),
+    'a pause starts a new group',
+  );
   for (let i = 1; i < groups.length; i++) assert.ok(groups[i]!.start >= groups[i - 1]!.end, 'groups never overlap');
 });
 

@@ -59,7 +59,7 @@ test('the sweeper removes job work folders untouched for 30 minutes and keeps fr
   assert.deepEqual(await readdir(root), ['new-job']);
 });
 
-test('the sweeper never removes what a job did not make, however old (a work folder shared with the user\'s files)', async () => {
+test("the sweeper never removes what a job did not make, however old (a work folder shared with the user's files)", async () => {
   const root = await fresh();
   await writeFile(join(root, 'notes.txt'), 'mine');
   await mkdir(join(root, 'project'), { recursive: true });

@@ -8,7 +8,14 @@ test('a job that ended is never revived; open jobs move on', () => {
     for (const to of JOB_STATUSES) assert.equal(canMove(ended, to), false, `${ended} -> ${to}`);
   }
   assert.deepEqual([...OPEN_STATUSES], ['queued', 'running']);
-  for (const [from, to] of [['queued', 'running'], ['queued', 'cancelled'], ['running', 'done'], ['running', 'failed'], ['running', 'cancelled'], ['running', 'queued']] as const) {
+  for (const [from, to] of [
+    ['queued', 'running'],
+    ['queued', 'cancelled'],
+    ['running', 'done'],
+    ['running', 'failed'],
+    ['running', 'cancelled'],
+    ['running', 'queued'],
+  ] as const) {
     assert.equal(canMove(from, to), true, `${from} -> ${to}`);
   }
   assert.equal(canMove('queued', 'done'), false, 'nothing finishes without running');

@@ -40,6 +40,9 @@ test('parts are cut in the middle of a pause in the last half of each span', () 
   ]);
   assert.equal(hardCuts, 0);
   const hard = planParts(100, [], 60);
-  assert.deepEqual(hard.parts.map((p) => p.end), [60, 100]);
+  assert.deepEqual(
+    hard.parts.map((p) => p.end),
+    [60, 100],
+  );
   assert.equal(hard.hardCuts, 1);
 });

@@ -6,7 +6,11 @@ import { renderArgs } from '../../src/media/renderArgs.ts';
 /** Evaluates FFmpeg's if/lt expression subset in JS, to check what the crop does over time. */
 function evalExpr(expr: string, t: number): number {
   const js = expr.replace(/\bif\(/g, 'IF(').replace(/\blt\(/g, 'LT(');
-  return new Function('t', 'IF', 'LT', `return ${js};`)(t, (c: number, a: number, b: number) => (c ? a : b), (a: number, b: number) => (a < b ? 1 : 0));
+  return new Function('t', 'IF', 'LT', `return ${js};`)(
+    t,
+    (c: number, a: number, b: number) => (c ? a : b),
+    (a: number, b: number) => (a < b ? 1 : 0),
+  );
 }
 
 const spec = {

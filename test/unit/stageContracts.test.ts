@@ -18,9 +18,22 @@ import { TranscribeInputSchema, TranscribeOutputSchema } from '../../src/stages/
 import { JoinInputSchema, PlanOutputSchema, SpanInputSchema } from '../../src/stages/transcribeSpans.ts';
 
 const usage = { models: { 'whisper-1': { requests: 1, audioSeconds: 60, tokensIn: 0, tokensOut: 0 } }, cacheHits: 0 };
-const clip = (rank: number, start: number) => ({ rank, start, end: start + 20, score: 80, title: `Clip ${rank}`, reason: 'a complete thought', text: 'words words' });
+const clip = (rank: number, start: number) => ({
+  rank,
+  start,
+  end: start + 20,
+  score: 80,
+  title: `Clip ${rank}`,
+  reason: 'a complete thought',
+  text: 'words words',
+});
 const OUT = {
-  ingest: IngestOutputSchema.parse({ sourceFile: 's3://b/u/talk.mp4', audioKey: 'j/speech.wav', captionsKey: null, source: { path: 'talk.mp4', duration: 120, width: 1920, height: 1080, fps: 30 } }),
+  ingest: IngestOutputSchema.parse({
+    sourceFile: 's3://b/u/talk.mp4',
+    audioKey: 'j/speech.wav',
+    captionsKey: null,
+    source: { path: 'talk.mp4', duration: 120, width: 1920, height: 1080, fps: 30 },
+  }),
   transcribe: TranscribeOutputSchema.parse({ transcriptKey: 'j/transcript.json', words: 300, audioSeconds: 120, provider: 'openai', usage }),
   score: ScoreOutputSchema.parse({ clips: [clip(1, 10), clip(2, 60)], candidates: 12, scorer: 'first-pass', usage: { models: {}, cacheHits: 0 } }),
   track: CropPathSchema.parse({ crop: { w: 606, h: 1080 }, path: [{ t: 10, cx: 0.5, cy: 0.4 }], fallback: null }),
@@ -55,13 +68,25 @@ test('the shared definition hands every stage what its schema requires (the loca
     JobFailed: noFailure,
   };
   assert.deepEqual(await runStateMachine(jobInput, handlers, { retryDelayMs: 0 }), { jobId: 'job-1', clips: 2 });
-  assert.deepEqual(Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, v.length])), { Ingest: 1, Transcribe: 1, Score: 1, TrackFace: 2, Render: 2, Finalize: 1 });
+  assert.deepEqual(Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, v.length])), {
+    Ingest: 1,
+    Transcribe: 1,
+    Score: 1,
+    TrackFace: 2,
+    Render: 2,
+    Finalize: 1,
+  });
 });
 
-test('the deployed definition does too: plan, spans and join; the clip tasks\' saved inputs; the Fargate and queue messages', async () => {
+test("the deployed definition does too: plan, spans and join; the clip tasks' saved inputs; the Fargate and queue messages", async () => {
   const definition = JSON.parse(
     substitute(awsPipelineDefinition(2), {
-      ...Object.fromEntries(['Ingest', 'PlanTranscript', 'JoinTranscript', 'Score', 'Finalize', 'JobFailed'].map((n) => [`${n}Resource`, `arn:aws:lambda:us-east-1:123456789012:function:${n}`])),
+      ...Object.fromEntries(
+        ['Ingest', 'PlanTranscript', 'JoinTranscript', 'Score', 'Finalize', 'JobFailed'].map((n) => [
+          `${n}Resource`,
+          `arn:aws:lambda:us-east-1:123456789012:function:${n}`,
+        ]),
+      ),
       TranscribeQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/transcribe',
       ClusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/c',
       TrackTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/track:1',
@@ -74,7 +99,12 @@ test('the deployed definition does too: plan, spans and join; the clip tasks\' s
   ) as StateMachineDefinition;
   const seen: Record<string, unknown[]> = {};
   const saved = new Map<string, unknown>();
-  const spans = PlanOutputSchema.parse({ spans: [{ index: 0, start: 0, end: 60 }, { index: 1, start: 60, end: 120 }] });
+  const spans = PlanOutputSchema.parse({
+    spans: [
+      { index: 0, start: 0, end: 60 },
+      { index: 1, start: 60, end: 120 },
+    ],
+  });
   const spanOut = (i: number) => ({ wordsKey: `job-1/transcript-span-00${i}.json`, provider: 'openai', model: 'whisper-1', usage });
   /** What a Fargate task would read: the input the state before saved under the key in its environment. */
   const fargate = (name: string, schema: { parse(x: unknown): unknown }, output: unknown) => async (params: any) => {
@@ -86,7 +116,9 @@ test('the deployed definition does too: plan, spans and join; the clip tasks\' s
   const handlers = {
     Ingest: stage(seen, 'Ingest', JobInputSchema, OUT.ingest),
     PlanTranscript: stage(seen, 'PlanTranscript', TranscribeInputSchema, spans),
-    TranscribeSpan: async (params: any) => ((seen.TranscribeSpan ??= []).push(SpanInputSchema.parse(params.MessageBody.input)), spanOut(seen.TranscribeSpan.length - 1)),
+    TranscribeSpan: async (params: any) => (
+      (seen.TranscribeSpan ??= []).push(SpanInputSchema.parse(params.MessageBody.input)), spanOut(seen.TranscribeSpan.length - 1)
+    ),
     JoinTranscript: stage(seen, 'JoinTranscript', JoinInputSchema, OUT.transcribe),
     Score: stage(seen, 'Score', ScoreInputSchema, OUT.score),
     SaveTrackInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
@@ -97,7 +129,24 @@ test('the deployed definition does too: plan, spans and join; the clip tasks\' s
     JobFailed: noFailure,
     Transcribe: noFailure,
   } as LocalHandlers;
-  assert.deepEqual(await runStateMachine(jobInput, handlers, { definition, context: { Task: { Token: 'token' } }, retryDelayMs: 0 }), { jobId: 'job-1', clips: 2 });
-  assert.deepEqual(Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, v.length])), { Ingest: 1, PlanTranscript: 1, TranscribeSpan: 2, JoinTranscript: 1, Score: 1, TrackFace: 2, Render: 2, Finalize: 1 });
-  assert.deepEqual([...saved.keys()].sort(), ['jobs/job-1/tasks/clip-1-render.json', 'jobs/job-1/tasks/clip-1-track.json', 'jobs/job-1/tasks/clip-2-render.json', 'jobs/job-1/tasks/clip-2-track.json']);
+  assert.deepEqual(await runStateMachine(jobInput, handlers, { definition, context: { Task: { Token: 'token' } }, retryDelayMs: 0 }), {
+    jobId: 'job-1',
+    clips: 2,
+  });
+  assert.deepEqual(Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, v.length])), {
+    Ingest: 1,
+    PlanTranscript: 1,
+    TranscribeSpan: 2,
+    JoinTranscript: 1,
+    Score: 1,
+    TrackFace: 2,
+    Render: 2,
+    Finalize: 1,
+  });
+  assert.deepEqual([...saved.keys()].sort(), [
+    'jobs/job-1/tasks/clip-1-render.json',
+    'jobs/job-1/tasks/clip-1-track.json',
+    'jobs/job-1/tasks/clip-2-render.json',
+    'jobs/job-1/tasks/clip-2-track.json',
+  ]);
 });

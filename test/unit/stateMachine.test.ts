@@ -30,9 +30,17 @@ const input = { jobId: 'j1', source: 'talk.mp4', options: { concurrency: 2 } };
 
 test('happy path: every clip is tracked then rendered, and finalize gets them in order', async () => {
   const { h, calls } = handlers();
-  const out = (await runStateMachine(input, h)) as { finalized: Array<{ clip: { rank: number }; crop: { for: number }; output: { file: string; sourceFile: string } }> };
-  assert.deepEqual(out.finalized.map((c) => c.clip.rank), [1, 2, 3]);
-  assert.deepEqual(out.finalized.map((c) => c.crop.for), [1, 2, 3]);
+  const out = (await runStateMachine(input, h)) as {
+    finalized: Array<{ clip: { rank: number }; crop: { for: number }; output: { file: string; sourceFile: string } }>;
+  };
+  assert.deepEqual(
+    out.finalized.map((c) => c.clip.rank),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    out.finalized.map((c) => c.crop.for),
+    [1, 2, 3],
+  );
   assert.equal(out.finalized[0]!.output.sourceFile, '/s.mp4', 'each clip task carries the ingested file');
   assert.equal(calls.TrackFace, 3);
   assert.equal(calls.Render, 3);

@@ -28,7 +28,10 @@ test('the start is pulled back into the pause but never before the previous word
 test('punctuation marks sentence boundaries even without pauses', () => {
   const words = timedWords(`${sentence(25)}. ${sentence(25, 'b')}. ${sentence(25, 'c')}.`.replace(/(\d)\./g, '$1.'));
   const wins = candidateWindows(words, { minSec: 5, maxSec: 15 });
-  assert.ok(wins.some((w) => w.first === 25), 'starts after a full stop');
+  assert.ok(
+    wins.some((w) => w.first === 25),
+    'starts after a full stop',
+  );
   for (const w of wins) assert.match(words[w.last]!.w, /\.$|^\w+$/);
 });
 

@@ -9,7 +9,21 @@ import { type JobStatus, statusesInto } from '../../jobs/status.ts';
 /** A list reads at most this many items before sorting (a Scan has no order; the table keeps finished jobs 90 days). */
 const LIST_SCAN_MAX = 1000;
 /** What a list reads of each item. */
-const SUMMARY_ATTRIBUTES = ['jobId', 'status', 'name', 'source', 'captions', 'options', 'attempts', 'createdAt', 'updatedAt', 'stage', 'pct', 'message', 'error'];
+const SUMMARY_ATTRIBUTES = [
+  'jobId',
+  'status',
+  'name',
+  'source',
+  'captions',
+  'options',
+  'attempts',
+  'createdAt',
+  'updatedAt',
+  'stage',
+  'pct',
+  'message',
+  'error',
+];
 
 export class DynamoJobRepository<S = string> implements JobRepository<S> {
   private readonly doc: DynamoDBDocumentClient;
@@ -42,7 +56,14 @@ export class DynamoJobRepository<S = string> implements JobRepository<S> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(new ScanCommand({ TableName: this.table, ExclusiveStartKey: start, ProjectionExpression: SUMMARY_ATTRIBUTES.map((a) => `#${a}`).join(', '), ExpressionAttributeNames: Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [`#${a}`, a])) }));
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.table,
+          ExclusiveStartKey: start,
+          ProjectionExpression: SUMMARY_ATTRIBUTES.map((a) => `#${a}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [`#${a}`, a])),
+        }),
+      );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
     } while (start && items.length < LIST_SCAN_MAX);
@@ -57,12 +78,19 @@ export class DynamoJobRepository<S = string> implements JobRepository<S> {
   }
 
   async progress(jobId: string, u: ProgressUpdate): Promise<boolean> {
-    return this.move(jobId, 'running', 'stage = :stage, pct = :pct, message = :msg, stages.#st = :entry', { ':stage': u.stage, ':pct': u.pct, ':msg': u.message, ':entry': { pct: u.pct, message: u.message } }, { '#st': u.stage });
+    return this.move(
+      jobId,
+      'running',
+      'stage = :stage, pct = :pct, message = :msg, stages.#st = :entry',
+      { ':stage': u.stage, ':pct': u.pct, ':msg': u.message, ':entry': { pct: u.pct, message: u.message } },
+      { '#st': u.stage },
+    );
   }
 
   async end(jobId: string, how: JobEnd): Promise<boolean> {
     const msg = endMessage(how);
-    if (how.status === 'done') return this.move(jobId, 'done', 'manifest = :manifest, pct = :pct, message = :msg', { ':manifest': how.manifest, ':pct': 100, ':msg': msg });
+    if (how.status === 'done')
+      return this.move(jobId, 'done', 'manifest = :manifest, pct = :pct, message = :msg', { ':manifest': how.manifest, ':pct': 100, ':msg': msg });
     if (how.status === 'failed') return this.move(jobId, 'failed', '#e = :msg, message = :msg', { ':msg': msg }, { '#e': 'error' });
     return this.move(jobId, 'cancelled', 'message = :msg', { ':msg': msg });
   }

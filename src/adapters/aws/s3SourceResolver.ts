@@ -36,7 +36,11 @@ export class S3SourceResolver implements SourceResolver {
       return source;
     }
     if (/^https?:\/\//i.test(source)) {
-      const name = new URL(source).pathname.split('/').pop()?.replace(/[^\w.-]/g, '') || 'source';
+      const name =
+        new URL(source).pathname
+          .split('/')
+          .pop()
+          ?.replace(/[^\w.-]/g, '') || 'source';
       const key = `${jobId}/download-${name}`;
       // A retried ingest does not download twice.
       if (!(await this.work.exists(key))) await this.work.writeFile(key, (tmp) => downloadToFile(source, tmp, this.limits, signal));

@@ -44,14 +44,26 @@ export class S3Storage implements Storage {
     try {
       const tmp = join(dir, key.split('/').pop() ?? 'object');
       await write(tmp);
-      await new Upload({ client: this.s3, params: { Bucket: this.bucket, Key: this.k(key), Body: createReadStream(tmp) }, partSize: 16 * 1024 * 1024, queueSize: 4 }).done();
+      await new Upload({
+        client: this.s3,
+        params: { Bucket: this.bucket, Key: this.k(key), Body: createReadStream(tmp) },
+        partSize: 16 * 1024 * 1024,
+        queueSize: 4,
+      }).done();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
   async writeText(key: string, text: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.k(key), Body: text, ContentType: key.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8' }));
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: this.k(key),
+        Body: text,
+        ContentType: key.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8',
+      }),
+    );
   }
 
   async readText(key: string): Promise<string> {

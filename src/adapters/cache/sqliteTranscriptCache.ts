@@ -33,7 +33,9 @@ export class SqliteTranscriptCache implements TranscriptCache {
 
   async put(key: string, transcript: Transcript, ttlSec: number): Promise<void> {
     this.db
-      .prepare('INSERT INTO transcripts (key, body, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET body = excluded.body, expires_at = excluded.expires_at')
+      .prepare(
+        'INSERT INTO transcripts (key, body, expires_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET body = excluded.body, expires_at = excluded.expires_at',
+      )
       .run(key, JSON.stringify(transcript), this.now() + ttlSec * 1000);
     this.db.prepare('DELETE FROM transcripts WHERE expires_at <= ?').run(this.now());
   }

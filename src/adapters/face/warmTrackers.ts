@@ -92,7 +92,9 @@ class Worker {
   /** An idle process must not keep Node running; a busy one must. */
   private hold(on: boolean): void {
     const handles = [this.child, this.child.stdin, this.child.stdout, this.child.stderr] as unknown as Array<{ ref(): void; unref(): void }>;
-    for (const h of handles) if (on) h.ref(); else h.unref();
+    for (const h of handles)
+      if (on) h.ref();
+      else h.unref();
   }
 
   private settle(fn: (p: Pending) => void): void {

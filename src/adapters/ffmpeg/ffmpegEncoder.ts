@@ -31,16 +31,19 @@ export class FfmpegEncoder implements Encoder {
 
   async probe(path: string): Promise<ProbeResult> {
     try {
-      const { stdout } = await runProcess(
-        this.bins.ffprobe,
-        ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path],
-        { timeoutMs: 60_000, ...(await this.run()) },
-      );
+      const { stdout } = await runProcess(this.bins.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], {
+        timeoutMs: 60_000,
+        ...(await this.run()),
+      });
       return parseProbe(stdout);
     } catch (err) {
       if (!(err instanceof ProcessError) || err.code === null || err.environmentFault) throw err;
       const tail = err.stderrTail.trim();
-      const reason = tail.split('\n').pop()?.replace(/^.*?: /, '') ?? 'unreadable';
+      const reason =
+        tail
+          .split('\n')
+          .pop()
+          ?.replace(/^.*?: /, '') ?? 'unreadable';
       // "moov atom not found" means an MP4 cut short only if the file really starts like an MP4.
       const cut = /end of file|truncat|partial file/i.test(tail) || (/moov atom not found/.test(tail) && (await looksLikeIsoMedia(path)));
       throw new MediaReadError(cut ? `${/moov atom not found/.test(tail) ? 'moov atom not found' : reason}` : reason, cut);
@@ -51,9 +54,37 @@ export class FfmpegEncoder implements Encoder {
     const total = (await this.probe(input)).duration;
     await runProcess(
       this.bins.ffmpeg,
-      ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-i', input, '-map', '0:a:0', '-vn', '-ac', '1', '-ar', '16000',
-        '-c:a', 'pcm_s16le', '-progress', 'pipe:1', '-nostats', '-f', 'wav', outWav],
-      { captureStdout: false, onStdoutLine: progressReader(total, onProgress), timeoutMs: Math.max(120_000, total * 1000), background: true, ...(await this.run()) },
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-y',
+        '-v',
+        'error',
+        '-i',
+        input,
+        '-map',
+        '0:a:0',
+        '-vn',
+        '-ac',
+        '1',
+        '-ar',
+        '16000',
+        '-c:a',
+        'pcm_s16le',
+        '-progress',
+        'pipe:1',
+        '-nostats',
+        '-f',
+        'wav',
+        outWav,
+      ],
+      {
+        captureStdout: false,
+        onStdoutLine: progressReader(total, onProgress),
+        timeoutMs: Math.max(120_000, total * 1000),
+        background: true,
+        ...(await this.run()),
+      },
     );
     const bytes = (await stat(outWav)).size;
     return Math.max(0, bytes - 44) / (16000 * 2);
@@ -77,7 +108,28 @@ export class FfmpegEncoder implements Encoder {
   async cutAudio(input: string, outWav: string, start: number, end: number): Promise<void> {
     await runProcess(
       this.bins.ffmpeg,
-      ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-ss', start.toFixed(3), '-t', (end - start).toFixed(3), '-i', input, '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', outWav],
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-y',
+        '-v',
+        'error',
+        '-ss',
+        start.toFixed(3),
+        '-t',
+        (end - start).toFixed(3),
+        '-i',
+        input,
+        '-ac',
+        '1',
+        '-ar',
+        '16000',
+        '-c:a',
+        'pcm_s16le',
+        '-f',
+        'wav',
+        outWav,
+      ],
       { timeoutMs: 600_000, ...(await this.run()) },
     );
   }
@@ -85,8 +137,26 @@ export class FfmpegEncoder implements Encoder {
   async thumbnail(video: string, at: number, outJpeg: string): Promise<void> {
     await runProcess(
       this.bins.ffmpeg,
-      ['-hide_banner', '-nostdin', '-y', '-v', 'error', '-ss', at.toFixed(3), '-i', video, '-frames:v', '1',
-        '-vf', 'scale=540:-2', '-q:v', '3', '-f', 'image2', outJpeg],
+      [
+        '-hide_banner',
+        '-nostdin',
+        '-y',
+        '-v',
+        'error',
+        '-ss',
+        at.toFixed(3),
+        '-i',
+        video,
+        '-frames:v',
+        '1',
+        '-vf',
+        'scale=540:-2',
+        '-q:v',
+        '3',
+        '-f',
+        'image2',
+        outJpeg,
+      ],
       { timeoutMs: 60_000, ...(await this.run()) },
     );
   }

@@ -59,8 +59,15 @@ function open(url: URL, limits: DownloadLimits, signal: AbortSignal, state: { st
     const host = url.hostname.replace(/^\[|\]$/g, '');
     if (isIP(host) && !allowed(policy, host)) return reject(new Refused());
     const get = url.protocol === 'https:' ? httpsGet : httpGet;
-    const req = get(url, { signal, agent: false, headers: { 'user-agent': 'clipforge', accept: '*/*' }, ...(policy === 'any' ? {} : { lookup: guardedLookup(policy) }) }, resolve);
-    req.setTimeout(limits.stallMs ?? DEFAULT_DOWNLOAD_LIMITS.stallMs!, () => ((state.stalled = true), req.destroy(new Stalled())));
+    const req = get(
+      url,
+      { signal, agent: false, headers: { 'user-agent': 'clipforge', accept: '*/*' }, ...(policy === 'any' ? {} : { lookup: guardedLookup(policy) }) },
+      resolve,
+    );
+    req.setTimeout(limits.stallMs ?? DEFAULT_DOWNLOAD_LIMITS.stallMs!, () => {
+      state.stalled = true;
+      req.destroy(new Stalled());
+    });
     req.on('error', reject);
   });
 }
@@ -76,9 +83,11 @@ export async function downloadToFile(url: string, dest: string, limits: Download
   const state = { stalled: false };
   const failed = (err: unknown): InputError => {
     if (err instanceof InputError) return err;
-    if (err instanceof Stalled || state.stalled) return new InputError(`download of ${url} stalled: less than ${MIN_BYTES_PER_SEC} bytes a second for ${stallSec} s`);
+    if (err instanceof Stalled || state.stalled)
+      return new InputError(`download of ${url} stalled: less than ${MIN_BYTES_PER_SEC} bytes a second for ${stallSec} s`);
     if (cancel?.aborted) return new InputError(`download of ${url} was cancelled`);
-    if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError') return new InputError(`download of ${url} took longer than ${Math.round(limits.timeoutMs / 60_000)} minutes`);
+    if ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError')
+      return new InputError(`download of ${url} took longer than ${Math.round(limits.timeoutMs / 60_000)} minutes`);
     // The same words for a refused address, a closed port or an unknown name: nothing to map a network by.
     if (err instanceof Refused || policy !== 'any') return new InputError(`could not download ${url}: it cannot be reached from this server`);
     return new InputError(`could not download ${url}: ${errorMessage(err)}`);
@@ -142,6 +151,8 @@ export async function downloadToFile(url: string, dest: string, limits: Download
     clearInterval(watch);
     await rm(dest, { force: true });
     // Connected to an allowed server by now: its own failure may be named.
-    throw err instanceof InputError || state.stalled || cancel?.aborted || (err as Error).name === 'TimeoutError' ? failed(err) : new InputError(`download of ${url} failed: ${errorMessage(err)}`);
+    throw err instanceof InputError || state.stalled || cancel?.aborted || (err as Error).name === 'TimeoutError'
+      ? failed(err)
+      : new InputError(`download of ${url} failed: ${errorMessage(err)}`);
   }
 }

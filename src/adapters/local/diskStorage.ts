@@ -66,7 +66,5 @@ export class DiskStorage implements Storage {
 /** Leftovers of an earlier, killed write of the same file. */
 async function removeTemps(dir: string, name: string): Promise<void> {
   const entries = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(
-    entries.filter((e) => e.startsWith(`.${name}${TEMP_MARK}`)).map((e) => rm(join(dir, e), { force: true })),
-  );
+  await Promise.all(entries.filter((e) => e.startsWith(`.${name}${TEMP_MARK}`)).map((e) => rm(join(dir, e), { force: true })));
 }

@@ -13,7 +13,11 @@ export class LocalSourceResolver implements SourceResolver {
 
   async resolve(source: string, jobId: string, signal?: AbortSignal): Promise<string> {
     if (/^https?:\/\//i.test(source)) {
-      const name = new URL(source).pathname.split('/').pop()?.replace(/[^\w.-]/g, '') || 'source';
+      const name =
+        new URL(source).pathname
+          .split('/')
+          .pop()
+          ?.replace(/[^\w.-]/g, '') || 'source';
       const key = `${jobId}/download-${name}`;
       await this.work.writeFile(key, (tmp) => downloadToFile(source, tmp, this.limits, signal));
       return this.work.localPath(key);

@@ -39,7 +39,9 @@ export class SqliteJobRepository<S = unknown> implements JobRepository<S> {
   }
 
   recent(limit = DEFAULT_LIST_LIMIT): JobRecord<S>[] {
-    return (this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, NULL AS manifest, '{}' AS stages FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?`).all(limit) as Raw[]).map((r) => toRecord<S>(r));
+    return (
+      this.db.prepare(`SELECT ${SUMMARY_COLUMNS}, NULL AS manifest, '{}' AS stages FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?`).all(limit) as Raw[]
+    ).map((r) => toRecord<S>(r));
   }
 
   async start(jobId: string): Promise<boolean> {

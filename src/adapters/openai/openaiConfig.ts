@@ -13,7 +13,10 @@ export const OpenAiConfigSchema = z.object({
   CLIPFORGE_TRANSCRIBE_MODEL: z.string().min(1).default('whisper-1'),
   CLIPFORGE_SCORE_MODEL: z.string().min(1).default('gpt-4o'),
   /** ISO-639-1 code of the speech, when known (helps Whisper; part of the cache key). */
-  CLIPFORGE_LANGUAGE: z.string().regex(/^[a-z]{2}$/, 'a two-letter ISO-639-1 code such as "en"').optional(),
+  CLIPFORGE_LANGUAGE: z
+    .string()
+    .regex(/^[a-z]{2}$/, 'a two-letter ISO-639-1 code such as "en"')
+    .optional(),
   CLIPFORGE_OPENAI_RPM: positiveInt(5),
   CLIPFORGE_OPENAI_CONCURRENCY: positiveInt(2),
   CLIPFORGE_OPENAI_ATTEMPTS: positiveInt(5),

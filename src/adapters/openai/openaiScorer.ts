@@ -83,12 +83,15 @@ export class OpenAiScorer implements Scorer {
       limiter,
       async () => {
         ctx.meter?.record(model, { requests: 1 });
-        const res = await client.chat.completions.create({
-          model,
-          messages: batchMessages(batch),
-          response_format: zodResponseFormat(BatchVerdictSchema, 'clip_scores'),
-          temperature: 0.2,
-        }, ctx.signal ? { signal: ctx.signal } : {});
+        const res = await client.chat.completions.create(
+          {
+            model,
+            messages: batchMessages(batch),
+            response_format: zodResponseFormat(BatchVerdictSchema, 'clip_scores'),
+            temperature: 0.2,
+          },
+          ctx.signal ? { signal: ctx.signal } : {},
+        );
         ctx.meter?.record(model, { tokensIn: res.usage?.prompt_tokens ?? 0, tokensOut: res.usage?.completion_tokens ?? 0 });
         return res;
       },

@@ -60,4 +60,3 @@ export function spread(text: string, start: number, end: number): Word[] {
     return w;
   });
 }
-

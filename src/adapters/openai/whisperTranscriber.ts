@@ -89,13 +89,16 @@ export class WhisperTranscriber implements Transcriber {
       limiter,
       async () => {
         ctx.meter?.record(this.model, { requests: 1 });
-        return client.audio.transcriptions.create({
-          file: await toFile(createReadStream(part.file), 'speech.mp3', { type: 'audio/mpeg' }),
-          model: this.model,
-          response_format: 'verbose_json',
-          timestamp_granularities: ['word', 'segment'],
-          ...(this.language ? { language: this.language } : {}),
-        }, ctx.signal ? { signal: ctx.signal } : {});
+        return client.audio.transcriptions.create(
+          {
+            file: await toFile(createReadStream(part.file), 'speech.mp3', { type: 'audio/mpeg' }),
+            model: this.model,
+            response_format: 'verbose_json',
+            timestamp_granularities: ['word', 'segment'],
+            ...(this.language ? { language: this.language } : {}),
+          },
+          ctx.signal ? { signal: ctx.signal } : {},
+        );
       },
       { attempts: config.attempts, baseMs: 1000, maxMs: 60_000 },
       (attempt, waitMs, err) => this.log?.warn('transcription request failed; retrying', { attempt, waitMs: Math.round(waitMs), error: String(err) }),
@@ -111,13 +114,34 @@ async function encode(ffmpeg: string, input: string, output: string, range?: Par
   const seek = range ? ['-ss', range.start.toFixed(3), '-t', (range.end - range.start).toFixed(3)] : [];
   await runProcess(
     ffmpeg,
-    ['-hide_banner', '-nostdin', '-v', 'error', '-y', ...seek, '-i', input, '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'libmp3lame', '-b:a', `${SPEECH_KBPS}k`, output],
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      ...seek,
+      '-i',
+      input,
+      '-vn',
+      '-ac',
+      '1',
+      '-ar',
+      '16000',
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      `${SPEECH_KBPS}k`,
+      output,
+    ],
     { timeoutMs: 3600_000, ...(signal ? { signal } : {}) },
   );
 }
 
 async function durationOf(file: string): Promise<number> {
-  const { stdout } = await runProcess(mediaBinaries().ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { timeoutMs: 60_000 });
+  const { stdout } = await runProcess(mediaBinaries().ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
+    timeoutMs: 60_000,
+  });
   const d = Number(stdout.trim());
   if (!Number.isFinite(d)) throw new Error(`cannot read the length of ${file}`);
   return d;

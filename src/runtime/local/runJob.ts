@@ -57,7 +57,13 @@ export class JobFailedError extends Error {
 }
 
 const STAGE_OF: Record<keyof LocalHandlers, string> = {
-  Ingest: 'ingest', Transcribe: 'transcribe', Score: 'score', TrackFace: 'track', Render: 'render', Finalize: 'finalize', JobFailed: 'failed',
+  Ingest: 'ingest',
+  Transcribe: 'transcribe',
+  Score: 'score',
+  TrackFace: 'track',
+  Render: 'render',
+  Finalize: 'finalize',
+  JobFailed: 'failed',
 };
 
 /** Wall time per stage: the time any run of it was busy (clips overlap; waiting in the Map is not counted). */
@@ -112,7 +118,15 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   const ownTracker = req.ports?.tracker ? undefined : await chooseTracker(req.log);
   const tracker = req.ports?.tracker ?? ownTracker!;
   const models = req.ports?.transcriber && req.ports.scorer ? undefined : localModels(req.log);
-  const ports = localPorts({ work: workRoot, out: resolve(req.outDir) }, req.progress, req.log, { tracker, ...models, ...req.ports }, undefined, req.signal, req.urlAddresses);
+  const ports = localPorts(
+    { work: workRoot, out: resolve(req.outDir) },
+    req.progress,
+    req.log,
+    { tracker, ...models, ...req.ports },
+    undefined,
+    req.signal,
+    req.urlAddresses,
+  );
   const clock = new StageClock();
   let failure: { Error?: string; Cause?: string } | undefined;
   const stages: LocalHandlers = {
@@ -153,7 +167,7 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
     // A failed job leaves no clips without their manifest: what this run wrote into the output
     // folder goes (after the Map's in-flight renders settle); what was there before stays.
     await Promise.allSettled([...inFlight]);
-    await removeNew(outDir, existing).catch((e: unknown) => req.log.warn('could not remove a failed job\'s outputs', { error: String(e) }));
+    await removeNew(outDir, existing).catch((e: unknown) => req.log.warn("could not remove a failed job's outputs", { error: String(e) }));
     if (failure) throw new JobFailedError(failure.Error ?? 'Error', inStorageWords(failure.Cause ?? 'unknown failure'));
     throw err;
   } finally {

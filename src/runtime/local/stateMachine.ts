@@ -37,9 +37,7 @@ export async function runStateMachine(input: unknown, handlers: LocalHandlers, o
   const machine = new StateMachine(opts.definition ?? loadDefinition(LOCAL_SUBSTITUTIONS), { validationOptions: { checkArn: true } });
   const overrides = {
     taskResourceLocalHandlers: handlers as never,
-    ...(opts.retryDelayMs !== undefined
-      ? { retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((s) => [s, opts.retryDelayMs!])) }
-      : {}),
+    ...(opts.retryDelayMs !== undefined ? { retryIntervalOverrides: Object.fromEntries(TASK_STATES.map((s) => [s, opts.retryDelayMs!])) } : {}),
   };
   const execution = machine.run(input as never, { overrides, ...(opts.context ? { context: opts.context } : {}) });
   // A job cancelled before its execution started must not run.
