@@ -6,11 +6,12 @@
 // function (src/media/loopbackProxy.ts, switched on by CLIPFORGE_FFMPEG_PROXY).
 import { Duration, Size } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
 import { logGroup } from './logGroup.ts';
+import { acknowledgeWildcardResources } from '../nag.ts';
 
 // The newest Node runtime Lambda offers (cdk-nag's L1 asks for the latest); the code targets Node 22+.
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
@@ -34,6 +35,9 @@ export function nodeLambda(scope: Construct, id: string, entry: string, environm
   // An explicit role with only its own log group, instead of the AWS managed basic-execution policy.
   const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
   role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logs.logGroupArn] }));
+  // Active tracing adds xray:PutTraceSegments and xray:PutTelemetryRecords, which take no
+  // resource-level permissions (the X-Ray service authorization reference): `*` is their only form.
+  acknowledgeWildcardResources(role, ['*'], 'X-Ray PutTraceSegments/PutTelemetryRecords (active tracing) support no resource-level permissions');
   return new NodejsFunction(scope, id, {
     entry: join(ROOT, entry),
     handler: opts.handler ?? 'handler',
@@ -45,6 +49,8 @@ export function nodeLambda(scope: Construct, id: string, entry: string, environm
     timeout: opts.timeout ?? Duration.seconds(60),
     role,
     logGroup: logs,
+    // X-Ray: each invocation and its AWS calls join the execution's trace (src/aws/lambdaTools.ts).
+    tracing: Tracing.ACTIVE,
     environment: {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: 'clipforge',

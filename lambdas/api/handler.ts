@@ -1,5 +1,4 @@
 // HTTP API Lambda: the same Hono routes and zod schemas as `clipforge serve`, on the AWS backend.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -13,8 +12,9 @@ import { ApiError } from '../../src/api/apiError.ts';
 import { errorResponse, jobsApi } from '../../src/api/routes.ts';
 import { AwsJobsBackend } from '../../src/aws/awsJobsBackend.ts';
 import { readEnv } from '../../src/aws/readEnv.ts';
+import { lambdaTools } from '../../src/aws/lambdaTools.ts';
 
-const logger = new Logger({ serviceName: 'clipforge-api' });
+const { logger, capture, traced } = lambdaTools('clipforge-api');
 const env = readEnv(
   z.object({
     UPLOADS_BUCKET: z.string().min(1),
@@ -30,10 +30,10 @@ const env = readEnv(
 );
 
 const backend = new AwsJobsBackend({
-  s3: new S3Client({}),
-  ddb: new DynamoDBClient({}),
-  sqs: new SQSClient({}),
-  sfn: new SFNClient({}),
+  s3: capture(new S3Client({})),
+  ddb: capture(new DynamoDBClient({})),
+  sqs: capture(new SQSClient({})),
+  sfn: capture(new SFNClient({})),
   uploadsBucket: env.UPLOADS_BUCKET,
   outputsBucket: env.OUTPUTS_BUCKET,
   jobsTable: env.JOBS_TABLE,
@@ -53,7 +53,7 @@ app.notFound(() => errorResponse(new ApiError(404, 'no such route')));
 
 const onRequest = handle(app);
 
-export const handler = (event: Parameters<typeof onRequest>[0], context: Context) => {
+export const handler = traced('api', async (event: Parameters<typeof onRequest>[0], context: Context) => {
   backend.idempotency.registerLambdaContext(context);
   return onRequest(event, context);
-};
+});

@@ -1,29 +1,27 @@
 // The pipeline's Lambda stages, one export per Task state (each deployed as its own function from
 // this bundle): ingest, planTranscript, joinTranscript, score, finalize, jobFailed. Step Functions invokes them directly; an
 // error's name (InputError, ...) is what the state machine's Retry and Catch rules match.
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { openAi } from '../../src/adapters/openai/openaiClient.ts';
 import { openAiConfigFromEnv } from '../../src/adapters/openai/openaiConfig.ts';
 import { OpenAiScorer } from '../../src/adapters/openai/openaiScorer.ts';
 import { stageEnv } from '../../src/aws/awsEnv.ts';
 import { awsClients } from '../../src/aws/awsPorts.ts';
-import { portLogger } from '../../src/aws/portLogger.ts';
+import { lambdaTools } from '../../src/aws/lambdaTools.ts';
 import { loadOpenAiKey } from '../../src/aws/openAiKey.ts';
 import { type AwsStage, runAwsStage } from '../../src/aws/stageRunner.ts';
 import type { StagePorts } from '../../src/stages/stagePorts.ts';
 
-const logger = new Logger({ serviceName: 'clipforge-stage' });
-const log = portLogger(logger);
+const { logger, log, capture, traced } = lambdaTools('clipforge-stage');
 const env = stageEnv();
-const clients = awsClients(env);
+const clients = awsClients(env, capture);
 
 function stage(name: AwsStage, models: () => Promise<Partial<StagePorts>> = async () => ({})) {
-  return async (input: unknown, context?: Context) => {
+  return traced(name, async (input: unknown, context?: Context) => {
     if (context) logger.addContext(context);
     logger.appendKeys({ stage: name, jobId: (input as { jobId?: string }).jobId });
     return runAwsStage(name, input, { env, clients, log, models: await models() });
-  };
+  });
 }
 
 export const ingest = stage('ingest');

@@ -1,7 +1,6 @@
 // Transcription worker Lambda on the transcribe queue (its event source's maximum concurrency
 // bounds the calls to the speech API across all executions); see src/aws/transcribeWorker.ts.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
@@ -12,18 +11,17 @@ import { openAiConfigFromEnv } from '../../src/adapters/openai/openaiConfig.ts';
 import { WhisperTranscriber } from '../../src/adapters/openai/whisperTranscriber.ts';
 import { stageEnv } from '../../src/aws/awsEnv.ts';
 import { awsClients } from '../../src/aws/awsPorts.ts';
-import { portLogger } from '../../src/aws/portLogger.ts';
+import { lambdaTools } from '../../src/aws/lambdaTools.ts';
 import { loadOpenAiKey } from '../../src/aws/openAiKey.ts';
 import { runAwsStage } from '../../src/aws/stageRunner.ts';
 import { missingKeyTranscriber, runTranscribeTask } from '../../src/aws/transcribeWorker.ts';
 import { readEnv } from '../../src/aws/readEnv.ts';
 
-const logger = new Logger({ serviceName: 'clipforge-transcribe' });
-const log = portLogger(logger);
+const { logger, log, capture, traced } = lambdaTools('clipforge-transcribe');
 const env = stageEnv();
 const { CACHE_TABLE } = readEnv(z.object({ CACHE_TABLE: z.string().min(1) }), 'transcription worker');
-const clients = awsClients(env);
-const sfn = new SFNClient({});
+const clients = awsClients(env, capture);
+const sfn = capture(new SFNClient({}));
 const cache = new DynamoTranscriptCache(CACHE_TABLE, clients.ddb, log);
 const processor = new BatchProcessor(EventType.SQS);
 
@@ -41,4 +39,4 @@ async function onRecord(record: SQSRecord): Promise<void> {
   logger.info('transcription task answered', { outcome, messageId: record.messageId });
 }
 
-export const handler = async (event: SQSEvent, context: Context) => processPartialResponse(event, onRecord, processor, { context });
+export const handler = traced('transcribe', async (event: SQSEvent, context: Context) => processPartialResponse(event, onRecord, processor, { context }));

@@ -1,7 +1,6 @@
 // WebSocket API Lambda: $connect (API Gateway has already authorised it with IAM), subscribe
 // (to a job or "*", with a catch-up message of where the job is; the same message as locally,
 // with or without "action"), $disconnect.
-import { Logger } from '@aws-lambda-powertools/logger';
 import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from 'aws-lambda';
@@ -10,10 +9,11 @@ import { DynamoJobRepository } from '../../src/adapters/aws/dynamoJobRepository.
 import { Connections } from '../../src/aws/connections.ts';
 import { ALL_JOBS, type ServerMessage, catchUp, messages } from '../../src/jobs/messages.ts';
 import { readEnv } from '../../src/aws/readEnv.ts';
+import { lambdaTools } from '../../src/aws/lambdaTools.ts';
 import { z } from 'zod';
 
-const logger = new Logger({ serviceName: 'clipforge-ws' });
-const ddb = new DynamoDBClient({});
+const { logger, capture, traced } = lambdaTools('clipforge-ws');
+const ddb = capture(new DynamoDBClient({}));
 const env = readEnv(z.object({ CONNECTIONS_TABLE: z.string().min(1), JOBS_TABLE: z.string().min(1), WS_CALLBACK_URL: z.url().optional() }), 'WebSocket Lambda');
 const connections = new Connections(ddb, env.CONNECTIONS_TABLE);
 const jobs = new DynamoJobRepository(ddb, env.JOBS_TABLE);
@@ -28,7 +28,7 @@ async function jobNow(jobId: string): Promise<ServerMessage[]> {
   return catchUp(job, { withManifest: true });
 }
 
-export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> => {
+export const handler = traced('ws', async (event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> => {
   const { routeKey, connectionId, domainName, stage } = event.requestContext;
   switch (routeKey) {
     case '$connect':
@@ -46,7 +46,7 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
         return reply(400, { type: 'error', error: 'send {"subscribe": "<jobId>"}, or "*" for every job' });
       }
       await connections.subscribe(connectionId, msg.subscribe);
-      const api = new ApiGatewayManagementApiClient({ endpoint: env.WS_CALLBACK_URL ?? `https://${domainName}/${stage}` });
+      const api = capture(new ApiGatewayManagementApiClient({ endpoint: env.WS_CALLBACK_URL ?? `https://${domainName}/${stage}` }));
       for (const m of await jobNow(msg.subscribe)) {
         await api.send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: new TextEncoder().encode(JSON.stringify(m)) }));
       }
@@ -56,4 +56,4 @@ export const handler = async (event: APIGatewayProxyWebsocketEventV2): Promise<A
     default:
       return reply(400, { type: 'error', error: `unknown route ${routeKey}` });
   }
-};
+});

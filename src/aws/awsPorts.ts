@@ -30,8 +30,12 @@ export interface AwsClients {
 }
 
 /** One set of clients per process (Lambda containers reuse them across invocations). */
-export function awsClients(env: AwsStageEnv): AwsClients {
-  return { s3: new S3Client({}), ddb: new DynamoDBClient({}), api: new ApiGatewayManagementApiClient({ endpoint: env.WS_CALLBACK_URL }) };
+export function awsClients(env: AwsStageEnv, capture: <T>(client: T) => T = (c) => c): AwsClients {
+  return {
+    s3: capture(new S3Client({})),
+    ddb: capture(new DynamoDBClient({})),
+    api: capture(new ApiGatewayManagementApiClient({ endpoint: env.WS_CALLBACK_URL })),
+  };
 }
 
 export function outcomeDeps(env: AwsStageEnv, c: AwsClients): OutcomeDeps {

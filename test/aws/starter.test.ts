@@ -3,6 +3,7 @@
 // Step Functions execution each; a redelivered message starts nothing new; a bad message fails
 // alone (partial batch response).
 import assert from 'node:assert/strict';
+import { DynamoJobRepository } from '../../src/adapters/aws/dynamoJobRepository.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
-import { call, deployedFunctions } from '../helpers/deployedBundle.ts';
+import { deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
 import { type AwsEmulator, createTable, emulatorEnv, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 
 let aws: AwsEmulator;
@@ -60,8 +61,11 @@ function record(body: unknown): SQSRecord {
   };
 }
 
-/** What S3 puts on the queue for a finished upload (keys URL-encoded, '+' for spaces). */
-const s3Upload = (key: string, eTag: string) => ({
+/**
+ * What S3 puts on the queue for a finished upload, field for field as AWS documents it (keys
+ * URL-encoded, '+' for spaces); `from` is the uploader's address (IPv6 over dual-stack endpoints).
+ */
+const s3Upload = (key: string, eTag: string, from = '203.0.113.7') => ({
   Records: [
     {
       eventVersion: '2.1',
@@ -69,9 +73,13 @@ const s3Upload = (key: string, eTag: string) => ({
       awsRegion: 'us-east-1',
       eventTime: new Date().toISOString(),
       eventName: 'ObjectCreated:CompleteMultipartUpload',
+      userIdentity: { principalId: 'AWS:AIDAEXAMPLE' },
+      requestParameters: { sourceIPAddress: from },
+      responseElements: { 'x-amz-request-id': 'C3D13FE58DE4C810', 'x-amz-id-2': 'FMyUVURIY8/IgAtTv8xRjskZQpcIZ9KG4V5Wp6S7S/JRWeUWerMUE5JgHvANOjpD' },
       s3: {
         s3SchemaVersion: '1.0',
-        bucket: { name: 'uploads-bucket', arn: 'arn:aws:s3:::uploads-bucket' },
+        configurationId: 'IntakeNotification',
+        bucket: { name: 'uploads-bucket', ownerIdentity: { principalId: 'A3NL1KOZZKExample' }, arn: 'arn:aws:s3:::uploads-bucket' },
         object: { key, size: 123456, eTag, sequencer: '0065' },
       },
     },
@@ -86,16 +94,18 @@ test('one job and one execution per request; duplicates start nothing; a bad mes
   const api = record({ kind: 'job', jobId: 'api-job-1', source: 's3://uploads-bucket/u/clip.mp4', options: { clips: 2 } });
   const bad = record('{"hello": "world"}');
   const testEvent = record({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'uploads-bucket' });
-  const res = await handler({ Records: [upload, again, api, bad, testEvent] }, context);
+  const overIpv6 = record(s3Upload('talks/second.mp4', 'def456', '2001:db8:85a3::8a2e:370:7334'));
+  const res = await handler({ Records: [upload, again, api, bad, testEvent, overIpv6] }, context);
   assert.deepEqual(res.batchItemFailures, [{ itemIdentifier: bad.messageId }]);
 
   const jobs = (await ddb.send(new ScanCommand({ TableName: jobsTable }))).Items ?? [];
-  assert.equal(jobs.length, 2);
+  assert.equal(jobs.length, 3);
   const sources = jobs.map((j) => j.source!.S).sort();
-  assert.deepEqual(sources, ['s3://uploads-bucket/talks/my talk.mp4', 's3://uploads-bucket/u/clip.mp4']);
+  assert.deepEqual(sources, ['s3://uploads-bucket/talks/my talk.mp4', 's3://uploads-bucket/talks/second.mp4', 's3://uploads-bucket/u/clip.mp4']);
+  assert.deepEqual(jobs.map((j) => j.name!.S).sort(), ['clip.mp4', 'my talk.mp4', 'second.mp4'], 'named by the file');
 
   const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
-  assert.equal(executions.length, 2);
+  assert.equal(executions.length, 3);
   const apiExec = executions.find((e) => e.name === 'api-job-1')!;
   const input = JSON.parse((await sfn.send(new DescribeExecutionCommand({ executionArn: apiExec.executionArn! }))).input!);
   assert.equal(input.jobId, 'api-job-1');
@@ -105,16 +115,38 @@ test('one job and one execution per request; duplicates start nothing; a bad mes
   // The whole batch delivered again (a Lambda timeout, say): nothing new.
   const replay = await handler({ Records: [upload, api] }, context);
   assert.deepEqual(replay.batchItemFailures, []);
-  assert.equal(((await ddb.send(new ScanCommand({ TableName: jobsTable }))).Items ?? []).length, 2);
-  assert.equal(((await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? []).length, 2);
+  assert.equal(((await ddb.send(new ScanCommand({ TableName: jobsTable }))).Items ?? []).length, 3);
+  assert.equal(((await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? []).length, 3);
+});
+
+test('a job cancelled while its request waited in the queue is not started', async () => {
+  const jobs = new DynamoJobRepository<string>(ddb, jobsTable);
+  await jobs.create({ jobId: 'cancelled-early', name: 'x.mp4', source: 's3://uploads-bucket/u/x.mp4', captions: null, options: {} });
+  assert.equal(await jobs.end('cancelled-early', { status: 'cancelled', message: 'cancelled' }), true);
+  const res = await handler({ Records: [record({ kind: 'job', jobId: 'cancelled-early', source: 's3://uploads-bucket/u/x.mp4' })] }, context);
+  assert.deepEqual(res.batchItemFailures, []);
+  const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+  assert.equal(
+    executions.some((e) => e.name === 'cancelled-early'),
+    false,
+  );
+  assert.equal((await jobs.get('cancelled-early'))!.status, 'cancelled');
 });
 
 test('the starter Lambda as deployed (its bundle in its own process, read-only code) handles the same batch', async () => {
   const functions = deployedFunctions();
   after(functions.remove);
   const job = record({ kind: 'job', jobId: 'bundled-job-1', source: 's3://uploads-bucket/u/b.mp4' });
-  const res = await call(functions.get('Starter/Fn'), { Records: [job] }, { ...emulatorEnv(aws), JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn });
-  assert.deepEqual(res.batchItemFailures, []);
+  const res = await invoke(functions.get('Starter/Fn'), { Records: [job] }, { ...emulatorEnv(aws), JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn });
+  assert.ok(res.ok, res.ok ? '' : res.errorMessage);
+  assert.deepEqual((res.result as { batchItemFailures: unknown[] }).batchItemFailures, []);
+  // Traced as with active tracing: the invocation's subsegment, cold start annotated, its AWS calls inside it.
+  const own = res.segments.find((s) => s.name === '## starter');
+  assert.ok(own, `an invocation subsegment (got ${res.segments.map((s) => s.name).join(', ') || 'none'}: ${res.stderr.slice(-500)})`);
+  assert.equal(own.annotations?.ColdStart, true);
+  const calls = JSON.stringify(res.segments);
+  assert.match(calls, /"name":"DynamoDB"/, 'the job record write is traced');
+  assert.match(calls, /"name":"SFN"/, 'the execution start is traced');
   const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
   assert.ok(executions.some((e) => e.name === 'bundled-job-1'));
 });

@@ -3,6 +3,7 @@
 // dropped under inbox/ reaches the queue; the API's own uploads (uploads/…, started by POST /jobs)
 // and caption files never do, so no upload becomes a second job or a job that fails.
 import assert from 'node:assert/strict';
+import { jobsFromMessage } from '../../src/aws/intake.ts';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -65,10 +66,8 @@ test('only videos dropped under inbox/ notify the intake queue', async () => {
   const notified: string[] = [];
   for (let i = 0; i < 5; i++) {
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
-    for (const m of Messages ?? []) {
-      const body = JSON.parse(m.Body!) as { Records?: Array<{ s3: { object: { key: string } } }> };
-      for (const r of body.Records ?? []) notified.push(decodeURIComponent(r.s3.object.key));
-    }
+    // Read as the starter reads them: every notification the emulator's S3 sends becomes a job.
+    for (const m of Messages ?? []) for (const job of jobsFromMessage(m.Body!)) notified.push(job.source.replace(`s3://${bucket}/`, ''));
   }
   assert.deepEqual(notified.sort(), ['inbox/phone/IMG_0001.MOV', 'inbox/talk.mp4']);
 });

@@ -5,6 +5,7 @@
 // its own process, its environment only, the code folder read-only and only /tmp writable, its
 // memory (a cgroup) and its timeout. The synth output is deleted at once, the copies by `remove`.
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -85,7 +86,37 @@ export function deployedFunctions(): DeployedFunctions {
   };
 }
 
-export type Invocation = { ok: true; result: unknown; stderr: string } | { ok: false; errorType: string; errorMessage: string; stderr: string };
+/** `segments`: what the function sent to the X-Ray daemon (its subsegments; Lambda sends the facade segment itself). */
+export type Invocation = ({ ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string }) & { stderr: string; segments: XraySegment[] };
+export type XraySegment = {
+  name: string;
+  error?: boolean;
+  fault?: boolean;
+  annotations?: Record<string, unknown>;
+  subsegments?: XraySegment[];
+  namespace?: string;
+};
+
+/** A stand-in X-Ray daemon: a UDP socket that collects what the function's tracer sends. */
+async function xrayDaemon(): Promise<{ address: string; segments: XraySegment[]; close(): void }> {
+  const socket = createSocket('udp4');
+  const segments: XraySegment[] = [];
+  // Each datagram: a JSON header line, then one (sub)segment document.
+  socket.on('message', (msg) => {
+    const doc = msg.toString('utf8').split('\n').slice(1).join('\n');
+    try {
+      segments.push(JSON.parse(doc) as XraySegment);
+    } catch {
+      // not a segment
+    }
+  });
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
+  return { address: `127.0.0.1:${socket.address().port}`, segments, close: () => socket.close() };
+}
+
+/** A trace header as Lambda sets it for an invocation of a function with active tracing. */
+const traceHeader = () =>
+  `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=1`;
 
 const RUNNER = join(PROJECT_ROOT, 'test', 'helpers', 'lambdaRunner.mjs');
 
@@ -125,11 +156,17 @@ export async function invoke(fn: DeployedFunction, event: unknown, env: Record<s
     `mount --bind -o ro '${PROJECT_ROOT}' '${PROJECT_ROOT}'`,
     `exec '${process.execPath}' '${RUNNER}' '${file}' '${exportName}'`,
   ].join(' && ');
+  const daemon = await xrayDaemon();
   const child = spawn('unshare', ['-m', 'sh', '-c', script], {
     cwd: fn.dir,
     env: {
       PATH: process.env.PATH!,
       TMPDIR: '/tmp',
+      // What the Lambda runtime sets: the tracer turns on as it does there (active tracing).
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      _X_AMZN_TRACE_ID: traceHeader(),
+      AWS_XRAY_DAEMON_ADDRESS: daemon.address,
       LAMBDA_TASK_ROOT: fn.dir,
       AWS_LAMBDA_FUNCTION_NAME: fn.path,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMiB),
@@ -149,11 +186,15 @@ export async function invoke(fn: DeployedFunction, event: unknown, env: Record<s
   const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
   clearTimeout(killer);
   if (cgroup) rmSync(cgroup, { recursive: true, force: true });
-  if (!answer) return { ok: false, errorType: 'Runtime.ExitError', errorMessage: `exited with ${code} without an answer: ${stderr.slice(-2000)}`, stderr };
+  await new Promise((r) => setTimeout(r, 50)); // the last datagrams
+  daemon.close();
+  const segments = daemon.segments;
+  if (!answer)
+    return { ok: false, errorType: 'Runtime.ExitError', errorMessage: `exited with ${code} without an answer: ${stderr.slice(-2000)}`, stderr, segments };
   const parsed = JSON.parse(answer) as { result?: unknown; errorType?: string; errorMessage?: string };
   return parsed.errorType
-    ? { ok: false, errorType: parsed.errorType, errorMessage: parsed.errorMessage ?? '', stderr }
-    : { ok: true, result: parsed.result, stderr };
+    ? { ok: false, errorType: parsed.errorType, errorMessage: parsed.errorMessage ?? '', stderr, segments }
+    : { ok: true, result: parsed.result, stderr, segments };
 }
 
 /** `invoke` that returns the result, or throws the error as the state machine would see it (name = errorType). */

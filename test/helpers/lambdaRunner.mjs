@@ -23,4 +23,6 @@ try {
   answer = { errorType: err?.name ?? 'Error', errorMessage: err?.message ?? String(err) };
 }
 writeSync(3, JSON.stringify(answer));
-process.exit(0);
+// Lambda keeps the process after an answer (it freezes it); a moment lets sockets finish what
+// they were sending (the tracer's UDP datagrams) before this stand-in ends it.
+setTimeout(() => process.exit(0), 100);

@@ -361,3 +361,15 @@ test("cdk-nag's AwsSolutions checks find nothing unacknowledged", () => {
   const text = report ? readFileSync(join(outdir, report), 'utf8') : '';
   assert.equal(failure, undefined, `synth failed validation:\n${text.slice(0, 4000)}`);
 });
+
+test('every clipforge function is traced (X-Ray active) and may send its segments', () => {
+  const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+    ([, f]) => (f as any).Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME,
+  );
+  assert.ok(functions.length >= 8, `${functions.length} functions`);
+  for (const [id, f] of functions) assert.deepEqual((f as any).Properties.TracingConfig, { Mode: 'Active' }, id);
+  const wildcard = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) =>
+    p.Properties.PolicyDocument.Statement.filter((s: any) => s.Resource === '*').flatMap((s: any) => [s.Action].flat()),
+  );
+  assert.ok(wildcard.includes('xray:PutTraceSegments'));
+});

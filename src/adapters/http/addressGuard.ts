@@ -3,7 +3,8 @@
 // 169.254.170.2), CGNAT, multicast, unspecified, documentation/benchmark ranges, IPv6 unique- and
 // link-local, and IPv4 hidden in IPv6 (mapped, NAT64) are refused. Node's BlockList does the
 // matching; the lists are IANA's special-purpose registries.
-import { BlockList, isIP } from 'node:net';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 
 const blocked = new BlockList();
 for (const [net, bits] of [
@@ -58,4 +59,38 @@ export function isPublicAddress(address: string): boolean {
     return v4 ? isPublicAddress(v4) : !blocked.check(ip, 'ipv6');
   }
   return false;
+}
+
+/** 'any': the local user's own command; 'public': a server fetching for a client; or a predicate (home labs, tests). */
+export type AddressPolicy = 'any' | 'public' | ((address: string) => boolean);
+
+/** A target the policy does not allow (told to clients in the same words as an unreachable one). */
+export class Refused extends Error {}
+
+export const allowed = (policy: AddressPolicy, address: string): boolean =>
+  policy === 'any' ? true : policy === 'public' ? isPublicAddress(address) : policy(address);
+
+/**
+ * dns.lookup, answering only when every address of the name is allowed; a socket given it then
+ * connects to what it answered (no second lookup a rebinding name could change).
+ */
+export function guardedLookup(policy: AddressPolicy): LookupFunction {
+  return ((hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+    dnsLookup(hostname, { all: true }, (err, addresses) => {
+      if (err) return callback(err, '');
+      if (!addresses.length || addresses.some((a) => !allowed(policy, a.address))) return callback(new Refused(), '');
+      if (options.all) callback(null, addresses);
+      else callback(null, addresses[0]!.address, addresses[0]!.family);
+    });
+  }) as LookupFunction;
+}
+
+/** The one address to connect to for host (a name or an IP literal), or Refused. */
+export function checkedAddress(host: string, policy: AddressPolicy): Promise<{ address: string; family: number }> {
+  const bare = host.replace(/^\[|\]$/g, '');
+  const family = isIP(bare);
+  if (family) return allowed(policy, bare) ? Promise.resolve({ address: bare, family }) : Promise.reject(new Refused());
+  return new Promise((resolve, reject) =>
+    guardedLookup(policy)(bare, {}, (err, address, fam) => (err ? reject(err) : resolve({ address: address as string, family: fam ?? 4 }))),
+  );
 }

@@ -5,19 +5,17 @@
 // address only if every address it resolves to is public (addressGuard.ts); an IP literal is
 // checked as it is; each redirect, at most 5, goes through the same check. Every refused or
 // unreachable target gets one message, so the errors do not map the server's network.
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { type IncomingMessage, get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InputError, errorMessage } from '../../core/errors.ts';
-import { isPublicAddress } from './addressGuard.ts';
+import { type AddressPolicy, Refused, allowed, guardedLookup } from './addressGuard.ts';
 
-/** 'any': the local user's own command; 'public': a server fetching for a client; or a predicate (home labs, tests). */
-export type AddressPolicy = 'any' | 'public' | ((address: string) => boolean);
+export type { AddressPolicy };
 
 export interface DownloadLimits {
   maxBytes: number;
@@ -35,22 +33,6 @@ export const DEFAULT_DOWNLOAD_LIMITS: DownloadLimits = { maxBytes: 8 * 1024 ** 3
 export const MAX_REDIRECTS = 5;
 /** 256 B/s: far below any real link (a 1 GB video at this rate takes 45 days), far above a trickle. */
 export const MIN_BYTES_PER_SEC = 256;
-
-class Refused extends Error {}
-
-const allowed = (policy: AddressPolicy, address: string) => (policy === 'any' ? true : policy === 'public' ? isPublicAddress(address) : policy(address));
-
-/** dns.lookup, answering only when every address of the name is allowed; the socket then connects to what it answers. */
-function guardedLookup(policy: AddressPolicy): LookupFunction {
-  return ((hostname: string, options: { all?: boolean }, callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void) => {
-    dnsLookup(hostname, { all: true }, (err, addresses) => {
-      if (err) return callback(err, '');
-      if (!addresses.length || addresses.some((a) => !allowed(policy, a.address))) return callback(new Refused(), '');
-      if (options.all) callback(null, addresses);
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  }) as LookupFunction;
-}
 
 function open(url: URL, limits: DownloadLimits, signal: AbortSignal, state: { stalled: boolean }): Promise<IncomingMessage> {
   const policy = limits.addresses ?? 'public';

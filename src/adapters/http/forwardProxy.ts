@@ -1,0 +1,105 @@
+// A forward HTTP proxy on 127.0.0.1 for the tools we run that fetch URLs themselves: plain http
+// goes as an absolute-URI request, https as CONNECT (TLS stays end to end), and Node does every
+// name lookup, through the address guard when a policy is given (addressGuard.ts: each target,
+// every redirect the tool follows and every media URL it opens, checked and connected to by the
+// checked address). Used for FFmpeg where its build cannot look up names
+// (src/media/loopbackProxy.ts) and for yt-dlp fetching on a server's behalf.
+import { type IncomingMessage, type Server, type ServerResponse, createServer, request } from 'node:http';
+import { type AddressInfo, type Socket, connect, isIP } from 'node:net';
+import { type AddressPolicy, Refused, allowed, checkedAddress, guardedLookup } from './addressGuard.ts';
+
+/** Headers that belong to one hop and are not forwarded. */
+const HOP_BY_HOP = new Set(['proxy-connection', 'proxy-authorization', 'connection', 'keep-alive', 'te', 'trailer', 'upgrade']);
+
+function forward(req: IncomingMessage, res: ServerResponse, policy: AddressPolicy, refused: () => void): void {
+  let target: URL;
+  try {
+    target = new URL(req.url ?? '');
+    if (target.protocol !== 'http:') throw new Error('not http');
+  } catch {
+    res.writeHead(400).end('absolute http:// URL expected');
+    return;
+  }
+  const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase())));
+  // One upstream connection per request (agent: false), closed with it: FFmpeg opens a new one per seek anyway.
+  const guard = policy === 'any' ? {} : { lookup: guardedLookup(policy) };
+  const host = target.hostname.replace(/^\[|\]$/g, '');
+  if (policy !== 'any' && isIP(host) && !allowed(policy, host)) {
+    refused();
+    res.writeHead(403).end('target refused');
+    return;
+  }
+  const upstream = request(target, { method: req.method, headers, agent: false, ...guard }, (up) => {
+    res.writeHead(up.statusCode ?? 502, Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase()))));
+    up.pipe(res);
+  });
+  upstream.on('error', (err) => {
+    if (err instanceof Refused) refused();
+    if (res.headersSent) res.destroy(err);
+    else res.writeHead(err instanceof Refused ? 403 : 502).end(err instanceof Refused ? 'target refused' : `upstream: ${err.message}`);
+  });
+  // FFmpeg drops a connection once it has read what it needs (a seek): stop the upstream transfer too.
+  res.on('close', () => upstream.destroy());
+  req.pipe(upstream);
+}
+
+async function tunnel(req: IncomingMessage, client: Socket, head: Buffer, policy: AddressPolicy, refused: () => void): Promise<void> {
+  const m = /^(.+):(\d+)$/.exec(req.url ?? '');
+  if (!m) {
+    client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    return;
+  }
+  let host = m[1]!.replace(/^\[|\]$/g, '');
+  if (policy !== 'any') {
+    try {
+      host = (await checkedAddress(host, policy)).address;
+    } catch (err) {
+      if (err instanceof Refused) refused();
+      client.end(err instanceof Refused ? 'HTTP/1.1 403 Forbidden\r\n\r\n' : 'HTTP/1.1 502 Bad Gateway\r\n\r\n');
+      return;
+    }
+  }
+  const upstream = connect(Number(m[2]), host, () => {
+    client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+    if (head.length) upstream.write(head);
+    upstream.pipe(client);
+    client.pipe(upstream);
+  });
+  upstream.on('error', () => client.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
+  // Either side gone ends the tunnel: a half-open upstream would otherwise linger.
+  client.on('close', () => upstream.destroy());
+  upstream.on('close', () => client.destroy());
+  client.on('error', () => upstream.destroy());
+}
+
+export interface ForwardProxy {
+  /** For a tool's proxy setting: always a numeric address. */
+  url: string;
+  /** How many targets the address policy refused so far. */
+  readonly refusals: number;
+  close(): Promise<void>;
+}
+
+export async function startForwardProxy(opts: { addresses?: AddressPolicy } = {}): Promise<ForwardProxy> {
+  const policy = opts.addresses ?? 'any';
+  let refusals = 0;
+  const refused = () => {
+    refusals++;
+  };
+  const server: Server = createServer((req, res) => forward(req, res, policy, refused));
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => void tunnel(req, client, head, policy, refused));
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  // Never what keeps a process alive (a CLI, a test, a Lambda between invocations).
+  server.unref();
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    get refusals() {
+      return refusals;
+    },
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
