@@ -28,13 +28,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# One virtualenv for the offline transcriber and the face tracker (wheels exist for CPython
+# One virtualenv for the offline transcriber, page links (yt-dlp) and the face tracker (wheels exist for CPython
 # 3.9-3.12); a venv that cannot import them is rebuilt.
-if ! .venv/bin/python -c "import pocketsphinx, mediapipe, pytest, moto, cfnlint" >/dev/null 2>&1; then
-  echo "setup: creating .venv (pocketsphinx, mediapipe, moto, cfn-lint)"
+if ! .venv/bin/python -c "import pocketsphinx, mediapipe, pytest, moto, cfnlint, yt_dlp, yt_dlp_ejs" >/dev/null 2>&1; then
+  echo "setup: creating .venv (pocketsphinx, mediapipe, yt-dlp, moto, cfn-lint)"
   rm -rf .venv
   python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r speech/requirements.txt -r containers/face-tracker/requirements-dev.txt -r test/requirements.txt
+  .venv/bin/pip install -q --disable-pip-version-check -r speech/requirements.txt -r pages/requirements.txt -r containers/face-tracker/requirements-dev.txt -r test/requirements.txt
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

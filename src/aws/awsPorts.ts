@@ -8,6 +8,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { S3SourceResolver } from '../adapters/aws/s3SourceResolver.ts';
+import { pageFetcher } from '../adapters/pages/ytDlpFetcher.ts';
 import { DEFAULT_DOWNLOAD_LIMITS } from '../adapters/http/download.ts';
 import { S3Storage } from '../adapters/aws/s3Storage.ts';
 import { FfmpegEncoder } from '../adapters/ffmpeg/ffmpegEncoder.ts';
@@ -49,10 +50,11 @@ export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, lo
   // One folder per run: two tasks of one job may share a disk (and Lambda keeps /tmp between runs).
   const scratch = join(env.SCRATCH_DIR, `${jobId}-${randomBytes(4).toString('hex')}`);
   const work = new S3Storage(env.WORK_BUCKET, c.s3, scratch, 'jobs/');
+  const limits = { ...DEFAULT_DOWNLOAD_LIMITS, addresses: env.CLIPFORGE_URL_ADDRESSES };
   return {
     work,
     outputs: new S3Storage(env.OUTPUTS_BUCKET, c.s3, scratch, outputPrefix(jobId)),
-    sources: new S3SourceResolver(c.s3, work, { ...DEFAULT_DOWNLOAD_LIMITS, addresses: env.CLIPFORGE_URL_ADDRESSES }),
+    sources: new S3SourceResolver(c.s3, work, limits, undefined, pageFetcher(limits)),
     encoder: new FfmpegEncoder(),
     // Stages that transcribe, score or track are given their model; these make a misuse visible.
     transcriber: { name: 'none', model: 'none', transcribe: () => Promise.reject(new Error('this stage has no transcriber')) },

@@ -14,10 +14,13 @@ import { OUTPUT_NAME } from '../stages/outputNames.ts';
 
 export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N] [--min-sec S] [--max-sec S]
                      [--max-duration S] [--concurrency N] [--shortlist N]
-                     [--captions FILE | --no-captions] [--json]
+                     [--captions FILE | --no-captions] [--max-height PX] [--json]
 
+The input is a video file, a media URL, or a page link (YouTube or any site yt-dlp
+knows, any page with an HTML5 video): its best picture up to --max-height (1080) is
+fetched, and its captions are used instead of transcription.
 A caption file (SRT or VTT) named like the video and beside it is used instead of
-transcription; --captions names one elsewhere, --no-captions ignores it.
+transcription; --captions names one elsewhere, --no-captions ignores it (and a page's).
 OPENAI_API_KEY switches transcription and scoring to OpenAI (OPENAI_BASE_URL for a
 compatible server); see the README for every setting.`;
 
@@ -45,6 +48,7 @@ const RunArgsSchema = z.object({
   shortlist: numberArg('shortlist'),
   captions: z.string().min(1).optional(),
   'no-captions': z.boolean().optional(),
+  'max-height': numberArg('max-height'),
   json: z.boolean().optional(),
 });
 
@@ -64,6 +68,7 @@ export function parseRunArgs(argv: string[]) {
           shortlist: { type: 'string' },
           captions: { type: 'string' },
           'no-captions': { type: 'boolean' },
+          'max-height': { type: 'string' },
           json: { type: 'boolean' },
         },
       });
@@ -82,6 +87,8 @@ export function parseRunArgs(argv: string[]) {
     ...(a['max-duration'] !== undefined ? { maxDurationSec: a['max-duration'] } : {}),
     ...(a.concurrency !== undefined ? { concurrency: a.concurrency } : {}),
     ...(a.shortlist !== undefined ? { shortlist: a.shortlist } : {}),
+    ...(a['max-height'] !== undefined ? { maxHeight: a['max-height'] } : {}),
+    ...(a['no-captions'] ? { pageCaptions: false } : {}),
   });
   if (!options.success) {
     throw new UsageError(inCliWords(options.error.issues.map((i) => (i.path.length ? `options.${i.path.join('.')}: ${i.message}` : i.message)).join('; ')));

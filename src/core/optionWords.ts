@@ -9,6 +9,8 @@ export const OPTION_FLAGS: Record<string, string> = {
   maxDurationSec: '--max-duration',
   concurrency: '--concurrency',
   shortlist: '--shortlist',
+  pageCaptions: '--no-captions',
+  maxHeight: '--max-height',
 };
 
 /** `options.minSec` in a message, as the API names it. */

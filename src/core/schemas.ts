@@ -20,12 +20,23 @@ export const TranscriptSchema = z.object({
 });
 export type Transcript = z.infer<typeof TranscriptSchema>;
 
+/** The page a source came from, when it was a page link (src/core/ports.ts PageInfo). */
+export const PageInfoSchema = z.object({
+  url: z.string(),
+  title: z.string(),
+  uploader: z.string().optional(),
+  duration: z.number().optional(),
+  extractor: z.string(),
+  id: z.string(),
+});
+
 export const SourceInfoSchema = z.object({
   path: z.string(),
   duration: z.number().positive(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
   fps: z.number().positive(),
+  page: PageInfoSchema.optional(),
 });
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 
@@ -41,6 +52,10 @@ export const JobOptionsSchema = z
     concurrency: z.number().int().min(1).max(16).default(2),
     /** How many first-pass candidates go to the Scorer (the model, when one is set). */
     shortlist: z.number().int().min(1).max(50).default(8),
+    /** A page link's own captions as the transcript (false: transcribe the audio instead). */
+    pageCaptions: z.boolean().default(true),
+    /** The tallest picture fetched from a page link. */
+    maxHeight: z.number().int().min(144).max(4320).default(1080),
   })
   .refine((o) => o.minSec < o.maxSec, { message: `${option('minSec')} must be less than ${option('maxSec')}` });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;
@@ -113,7 +128,7 @@ export type ClipResult = z.infer<typeof ClipResultSchema>;
 
 export const ManifestSchema = z.object({
   jobId: z.string(),
-  source: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number() }),
+  source: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number(), page: PageInfoSchema.optional() }),
   clips: z.array(
     ClipPlanSchema.extend({
       duration: z.number(),

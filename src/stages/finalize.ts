@@ -55,7 +55,13 @@ function usageOf(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable)
 export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable = {}, now = new Date()): Manifest {
   return ManifestSchema.parse({
     jobId: input.jobId,
-    source: { path: input.source.path, duration: round(input.source.duration), width: input.source.width, height: input.source.height },
+    source: {
+      path: input.source.path,
+      duration: round(input.source.duration),
+      width: input.source.width,
+      height: input.source.height,
+      ...(input.source.page ? { page: input.source.page } : {}),
+    },
     clips: [...input.clips]
       .sort((a, b) => a.clip.rank - b.clip.rank)
       .map(({ clip, crop, output }) => ({ ...clip, duration: round(clip.end - clip.start), ...output, crop: { fallback: crop.fallback } })),

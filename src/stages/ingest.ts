@@ -5,16 +5,10 @@ import { type IngestOutput, JobInputSchema } from '../core/schemas.ts';
 import { CaptionParseError, captionWords } from '../captions/parseCaptions.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 import { option } from '../core/optionWords.ts';
+import { formatDuration } from '../core/durations.ts';
 
 const CAPTION_FORMATS = /^(srt|webvtt|ass|subviewer|microdvd|sami)$/;
 const STILL_IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|webp_pipe|gif|bmp_pipe|tiff_pipe)$/;
-
-export function formatDuration(sec: number): string {
-  const h = Math.floor(sec / 3600);
-  const m = Math.floor((sec % 3600) / 60);
-  const s = Math.round(sec % 60);
-  return h ? `${h}h${String(m).padStart(2, '0')}m` : m ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
-}
 
 /** Throws an InputError naming what is wrong with the probed media. */
 export function checkProbe(
@@ -56,22 +50,34 @@ function asInputError(name: string, err: unknown): unknown {
 export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | 'encoder' | 'work' | 'progress' | 'signal'>): Promise<IngestOutput> {
   const input = JobInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'ingest');
-  const name = input.sourceName ?? input.source;
+  let name = input.sourceName ?? input.source;
   say(0, `reading ${name}`);
-  const sourceFile = await ports.sources.resolve(input.source, input.jobId, ports.signal);
+  // A URL's download (a page link's video) is the first 40% of ingest; the speech audio the rest.
+  const fetching = /^https?:\/\//i.test(input.source);
+  const span = fetching ? 40 : 0;
+  const resolved = await ports.sources.resolve(input.source, input.jobId, {
+    signal: ports.signal,
+    onProgress: (f, message) => say(f * span, message),
+    maxDurationSec: input.options.maxDurationSec,
+    maxHeight: input.options.maxHeight,
+    // Caption files the user gave win over the page's own.
+    captions: input.options.pageCaptions && !input.captions,
+  });
+  const sourceFile = resolved.ref;
+  if (resolved.page) name = `"${resolved.page.title}"`;
   const path = await ports.sources.open(sourceFile);
 
   const probe = await ports.encoder.probe(path).catch((err: unknown) => {
     throw asInputError(name, err);
   });
   checkProbe(probe, name, input.options.maxDurationSec);
-  say(10, `${probe.video.width}x${probe.video.height}, ${formatDuration(probe.duration)}`);
+  say(span + 10, `${probe.video.width}x${probe.video.height}, ${formatDuration(probe.duration)}`);
 
   const audioKey = `${input.jobId}/speech.wav`;
   let audioSeconds = 0;
   await ports.work
     .writeFile(audioKey, async (tmp) => {
-      audioSeconds = await ports.encoder.extractSpeech(path, tmp, (f) => say(10 + f * 85, 'extracting speech audio'));
+      audioSeconds = await ports.encoder.extractSpeech(path, tmp, (f) => say(span + 10 + f * (85 - span), 'extracting speech audio'));
     })
     .catch((err: unknown) => {
       throw asInputError(name, err);
@@ -81,17 +87,45 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   if (missing > Math.max(2, probe.duration * 0.05)) {
     throw new InputError(`${name} is truncated or corrupt: it claims ${probe.duration.toFixed(1)} s but only ${audioSeconds.toFixed(1)} s can be decoded`);
   }
-  const captionsKey = input.captions ? await keepCaptions(input.captions, input.captionsName ?? input.captions, input.jobId, ports) : null;
-  say(100, captionsKey ? 'ready (with captions)' : 'ready');
+  const captionsKey = input.captions
+    ? await keepCaptions(input.captions, input.captionsName ?? input.captions, input.jobId, ports)
+    : resolved.pageCaptions
+      ? await keepPageCaptions(resolved.pageCaptions.text, input.jobId, ports)
+      : null;
+  const captionsSaid =
+    resolved.pageCaptions && !input.captions
+      ? `the page's ${resolved.pageCaptions.automatic ? 'automatic ' : ''}captions (${resolved.pageCaptions.language})`
+      : 'captions';
+  say(100, captionsKey ? `ready (with ${captionsSaid})` : 'ready');
   return {
     sourceFile,
     audioKey,
     captionsKey,
-    source: { path: name, duration: probe.duration, width: probe.video.width, height: probe.video.height, fps: probe.video.fps || 30 },
+    source: {
+      path: resolved.page ? resolved.page.url : name,
+      duration: probe.duration,
+      width: probe.video.width,
+      height: probe.video.height,
+      fps: probe.video.fps || 30,
+      ...(resolved.page ? { page: resolved.page } : {}),
+    },
   };
 }
 
 export const MAX_CAPTION_BYTES = 20 * 1024 * 1024;
+
+/** A page's captions, when they hold words; a page whose captions are empty or unreadable is transcribed instead. */
+async function keepPageCaptions(text: string, jobId: string, ports: Pick<StagePorts, 'work'>): Promise<string | null> {
+  try {
+    if (!captionWords(text).length) return null;
+  } catch (err) {
+    if (err instanceof CaptionParseError) return null;
+    throw err;
+  }
+  const key = `${jobId}/captions.txt`;
+  await ports.work.writeText(key, text);
+  return key;
+}
 
 /** Checks the caption file now (a bad one is bad input) and keeps it with the job's work. */
 async function keepCaptions(source: string, name: string, jobId: string, ports: Pick<StagePorts, 'sources' | 'work'>): Promise<string> {

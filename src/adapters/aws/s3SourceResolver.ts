@@ -8,8 +8,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import type { SourceResolver } from '../../core/ports.ts';
+import type { PageFetcher, ResolveOptions, ResolvedSource, SourceResolver } from '../../core/ports.ts';
 import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits, downloadToFile } from '../http/download.ts';
+import { fetchUrlSource } from '../http/urlSource.ts';
 import type { S3Storage } from './s3Storage.ts';
 
 const S3_URI = /^s3:\/\/([^/]+)\/(.+)$/;
@@ -27,24 +28,19 @@ export class S3SourceResolver implements SourceResolver {
     private readonly limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
     /** Presigned URLs must outlive the longest FFmpeg read (role credentials may end them sooner). */
     private readonly urlTtlSec = 6 * 3600,
+    /** Page links (yt-dlp, in the ingest task's image); without it a page link is refused. */
+    private readonly pages?: PageFetcher,
   ) {}
 
-  async resolve(source: string, jobId: string, signal?: AbortSignal): Promise<string> {
+  async resolve(source: string, jobId: string, opts: ResolveOptions = {}): Promise<ResolvedSource> {
     const object = parseS3(source);
     if (object) {
       await this.size(source);
-      return source;
+      return { ref: source };
     }
     if (/^https?:\/\//i.test(source)) {
-      const name =
-        new URL(source).pathname
-          .split('/')
-          .pop()
-          ?.replace(/[^\w.-]/g, '') || 'source';
-      const key = `${jobId}/download-${name}`;
-      // A retried ingest does not download twice.
-      if (!(await this.work.exists(key))) await this.work.writeFile(key, (tmp) => downloadToFile(source, tmp, this.limits, signal));
-      return this.work.uriOf(key);
+      const got = await fetchUrlSource(source, jobId, this.work, this.limits, this.pages, opts);
+      return { ref: this.work.uriOf(got.key), page: got.page, pageCaptions: got.pageCaptions };
     }
     throw new InputError(`unsupported source ${source}: on AWS give an upload, an s3:// object or an http(s) URL`);
   }

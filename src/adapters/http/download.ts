@@ -56,8 +56,31 @@ function open(url: URL, limits: DownloadLimits, signal: AbortSignal, state: { st
 
 class Stalled extends Error {}
 
-/** `cancel`: the job's cancellation; a download stops at once when it fires. */
-export async function downloadToFile(url: string, dest: string, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS, cancel?: AbortSignal): Promise<void> {
+/** The URL answered with a web page, not media: a page link, for a page fetcher to resolve. */
+export class WebPageError extends InputError {
+  override name = 'InputError';
+  constructor(readonly url: string) {
+    super(`${url} is a web page, not a media file`);
+  }
+}
+
+/** What a download reports as it goes: bytes so far and the declared total (when the server said). */
+export type DownloadProgress = (received: number, total: number | undefined) => void;
+
+/** Bytes between two progress reports (a report per chunk would flood the WebSocket). */
+const PROGRESS_EVERY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * `cancel`: the job's cancellation; a download stops at once when it fires. `pages`: answer an
+ * HTML response with WebPageError (a page link) instead of saving the page as the video.
+ */
+export async function downloadToFile(
+  url: string,
+  dest: string,
+  limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS,
+  cancel?: AbortSignal,
+  opts: { onProgress?: DownloadProgress; pages?: boolean } = {},
+): Promise<void> {
   const cap = `${(limits.maxBytes / 1024 ** 2).toFixed(0)} MB`;
   const stallSec = Math.round((limits.stallMs ?? DEFAULT_DOWNLOAD_LIMITS.stallMs!) / 1000);
   const policy = limits.addresses ?? 'public';
@@ -100,15 +123,26 @@ export async function downloadToFile(url: string, dest: string, limits: Download
     res.resume();
     throw new InputError(`could not download ${url}: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trimEnd());
   }
+  if (opts.pages && /^(text\/html|application\/xhtml\+xml)\b/i.test(String(res.headers['content-type'] ?? ''))) {
+    res.destroy();
+    throw new WebPageError(url);
+  }
   const declared = Number(res.headers['content-length'] ?? NaN);
   if (declared > limits.maxBytes) {
     res.destroy();
     throw new InputError(`${url} is ${(declared / 1024 ** 2).toFixed(0)} MB, over the ${cap} download cap`);
   }
   let seen = 0;
+  let reported = 0;
+  const total = Number.isFinite(declared) ? declared : undefined;
+  opts.onProgress?.(0, total);
   const capped = new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
+      if (seen - reported >= PROGRESS_EVERY_BYTES) {
+        reported = seen;
+        opts.onProgress?.(seen, total);
+      }
       if (seen > limits.maxBytes) done(new InputError(`${url} is over the ${cap} download cap`));
       else done(null, chunk);
     },
@@ -129,6 +163,7 @@ export async function downloadToFile(url: string, dest: string, limits: Download
     clearInterval(watch);
     // A connection cut short ends the stream early without an error: a declared length must be met.
     if (Number.isFinite(declared) && seen !== declared) throw new InputError(`download of ${url} was cut short (${seen} of ${declared} bytes)`);
+    opts.onProgress?.(seen, total);
   } catch (err) {
     clearInterval(watch);
     await rm(dest, { force: true });

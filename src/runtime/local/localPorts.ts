@@ -3,6 +3,7 @@
 import { FfmpegEncoder } from '../../adapters/ffmpeg/ffmpegEncoder.ts';
 import { DiskStorage } from '../../adapters/local/diskStorage.ts';
 import { LocalSourceResolver } from '../../adapters/local/localSourceResolver.ts';
+import { pageFetcher } from '../../adapters/pages/ytDlpFetcher.ts';
 import { type AddressPolicy, DEFAULT_DOWNLOAD_LIMITS } from '../../adapters/http/download.ts';
 import { PocketsphinxTranscriber } from '../../adapters/pocketsphinx/pocketsphinxTranscriber.ts';
 import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
@@ -24,7 +25,11 @@ export function localPorts(
   return {
     work,
     outputs: new DiskStorage(dirs.out),
-    sources: new LocalSourceResolver(work, { ...DEFAULT_DOWNLOAD_LIMITS, addresses: urlAddresses }),
+    sources: new LocalSourceResolver(
+      work,
+      { ...DEFAULT_DOWNLOAD_LIMITS, addresses: urlAddresses },
+      pageFetcher({ ...DEFAULT_DOWNLOAD_LIMITS, addresses: urlAddresses }),
+    ),
     encoder: new FfmpegEncoder(undefined, signal),
     transcriber: new PocketsphinxTranscriber(),
     scorer: new FirstPassScorer(),
