@@ -83,10 +83,13 @@ export interface CaptionChoice {
 }
 
 /** A track key in the spoken language: exact, its original (YouTube's "en-orig"), or a regional form ("en-GB"). */
-function inLanguage(keys: string[], spoken: string | undefined): string | undefined {
+function inLanguage(keys: string[], spoken: string | undefined, originalFirst = false): string | undefined {
   if (!spoken) return undefined;
   const base = spoken.split('-')[0]!.toLowerCase();
+  // YouTube's automatic tracks: "en-orig" is the recognised speech, "en" may be derived from it.
+  const original = originalFirst ? keys.find((k) => k.toLowerCase() === `${base}-orig`) : undefined;
   return (
+    original ??
     keys.find((k) => k.toLowerCase() === spoken.toLowerCase()) ??
     keys.find((k) => k.toLowerCase() === `${base}-orig`) ??
     keys.find((k) => k.toLowerCase() === base) ??
@@ -106,7 +109,7 @@ export function chooseCaptions(meta: PageMetadata): CaptionChoice | undefined {
   const auto = Object.keys(meta.automatic_captions ?? {});
   const m = inLanguage(manual, spoken) ?? (!spoken && manual.length === 1 ? manual[0] : undefined);
   if (m) return { lang: m, automatic: false };
-  const a = inLanguage(auto, spoken) ?? (spoken ? undefined : auto.find((k) => k.endsWith('-orig')));
+  const a = inLanguage(auto, spoken, true) ?? (spoken ? undefined : auto.find((k) => k.endsWith('-orig')));
   if (a) return { lang: a, automatic: true };
   return undefined;
 }
@@ -125,7 +128,7 @@ export function pageFailure(stderr: string, url: string): string | undefined {
     [/HTTP Error 40[13]/i, `${url} refused access (it may need signing in)`],
     [/Private video/i, 'the video is private; clipforge fetches only public videos'],
     [/members[- ]only|Join this channel|available to this channel's members/i, "the video is only for the channel's members"],
-    [/not available in your country|geo[- ]?restrict|not available from your location/i, "the video is not available from this server's country (geo-blocked)"],
+    [/available in your country|geo[- ]?restrict|not available from your location/i, "the video is not available from this server's country (geo-blocked)"],
     [/confirm your age|age[- ]restricted|inappropriate for some users/i, 'the video is age-restricted (it can only be watched signed in)'],
     [
       /confirm you.re not a bot|Sign in to confirm/i,
