@@ -180,6 +180,21 @@ drop.addEventListener('drop', (e) => {
   if (files.length) upload(files);
 });
 
+/** A video link (a page or a media URL): the server fetches it, with the page's captions when it has them. */
+$('#link').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  notice('');
+  const field = $('#link-url');
+  const url = field.value.trim();
+  if (!/^https?:\/\/\S+$/i.test(url)) return notice('Paste a link that starts with http:// or https://');
+  try {
+    render(await api('POST', '/jobs', { source: { url } }));
+    field.value = '';
+  } catch (err) {
+    notice(err.message);
+  }
+});
+
 api('GET', '/jobs')
   .then(async ({ jobs: list }) => {
     for (const j of list.reverse()) render(j);

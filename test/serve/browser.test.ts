@@ -11,7 +11,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { CentreTracker } from '../../src/adapters/face/centreTracker.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { type RunningServer, startServer } from '../../src/serve/server.ts';
-import { shortTalk } from '../helpers/media.ts';
+import { probe, shortTalk } from '../helpers/media.ts';
+import { TALK } from '../../src/samples/talkScript.ts';
+import { startPageSite, vttOf } from '../helpers/pageServer.ts';
 
 const CHROMIUM = process.env.CLIPFORGE_CHROMIUM ?? '/usr/bin/chromium';
 const ARTIFACTS = join(PROJECT_ROOT, '.artifacts');
@@ -111,4 +113,45 @@ test('upload on the page, watch progress, play a finished clip', async (t) => {
   assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone screen`);
   await phone.screenshot({ path: join(ARTIFACTS, 'web-phone.png'), fullPage: true });
   assert.deepEqual(errors, [], 'no script errors on the page');
+});
+
+test('paste a page link on the page: the server fetches the video and uses its captions', async (t) => {
+  if (!existsSync(CHROMIUM)) return t.skip(`no chromium at ${CHROMIUM} (bash scripts/setup.sh --tests installs it)`);
+  const talk = await shortTalk();
+  const sentences = TALK.slice(0, 4).flatMap((s) => s.sentences.map((x) => `${x} Pasted.`));
+  const site = await startPageSite({ video: talk, vtt: vttOf(sentences, (await probe(talk)).duration) });
+  // Home-lab settings: this server may fetch from loopback (the site); a default serve refuses it.
+  const lab = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: await mkdtemp(join(tmpdir(), 'serve-browser-link-')),
+    concurrency: 1,
+    backlog: 5,
+    maxUploadBytes: 100 * 1024 * 1024,
+    log: { info: () => undefined, warn: () => undefined },
+    jobPorts: { tracker: new CentreTracker('test: centre crop') },
+    allowPrivateUrls: true,
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(lab.url);
+    await page.fill('#link-url', 'not a link');
+    await page.click('#link button');
+    await page.waitForSelector('#notice:not([hidden])');
+    assert.match((await page.textContent('#notice')) ?? '', /starts with http/);
+    await page.fill('#link-url', `${site.base}/talk.html`);
+    await page.click('#link button');
+    await page.waitForSelector('.job', { timeout: 30_000 });
+    assert.equal(await page.inputValue('#link-url'), '', 'the field is cleared once the job is made');
+    await page.waitForSelector('.job .badge.done', { timeout: 600_000 });
+    const jobId = await page.getAttribute('.job', 'data-job-id');
+    const detail = await (await fetch(`${lab.url}/jobs/${jobId}`)).json();
+    assert.equal(detail.manifest.usage.transcriber, 'captions');
+    assert.equal(detail.manifest.source.page.title, 'Why Your First Idea Is Wrong');
+    assert.match((await page.textContent('.clip-text')) ?? '', /Pasted\./, 'the words of the page track');
+    assert.ok(site.hits.includes('/talk.vtt'));
+  } finally {
+    await lab.close();
+    await site.close();
+  }
 });
