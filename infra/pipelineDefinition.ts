@@ -21,14 +21,15 @@ const SPAN_TIMEOUT_SEC = 1800;
 
 /** Where clip tasks' inputs are kept in the work bucket (under jobs/, which expires): jobs/<jobId>/tasks/… */
 export const TASK_INPUT_PREFIX = 'jobs/';
-const taskInputKey = (stage: string) => `States.Format('${TASK_INPUT_PREFIX}{}/tasks/clip-{}-${stage}.json', $.jobId, $.clip.rank)`;
+const clipTaskKey = (stage: string) => `States.Format('${TASK_INPUT_PREFIX}{}/tasks/clip-{}-${stage}.json', $.jobId, $.clip.rank)`;
+const jobTaskKey = (stage: string) => `States.Format('${TASK_INPUT_PREFIX}{}/tasks/${stage}.json', $.jobId)`;
 
-function saveInput(stage: string, next: string): State {
+function saveInput(stage: string, next: string, key = clipTaskKey(stage)): State {
   return {
     Type: 'Task',
     Comment: `Keeps the ${stage} task's input in the work bucket; the task gets its key.`,
     Resource: 'arn:aws:states:::aws-sdk:s3:putObject',
-    Parameters: { Bucket: '${WorkBucket}', 'Key.$': taskInputKey(stage), 'Body.$': '$', ContentType: 'application/json' },
+    Parameters: { Bucket: '${WorkBucket}', 'Key.$': key, 'Body.$': '$', ContentType: 'application/json' },
     ResultPath: null,
     Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 }],
     Next: next,
@@ -38,7 +39,7 @@ function saveInput(stage: string, next: string): State {
 type State = Record<string, unknown> & { Type: string; Parameters?: unknown };
 type Definition = { States: Record<string, State> };
 
-function fargate(state: State, stage: string, taskDefinition: string, subnets: number): State {
+function fargate(state: State, stage: string, taskDefinition: string, subnets: number, key = clipTaskKey(stage)): State {
   return {
     ...state,
     Resource: 'arn:aws:states:::ecs:runTask.waitForTaskToken',
@@ -61,7 +62,7 @@ function fargate(state: State, stage: string, taskDefinition: string, subnets: n
             Name: TASK_CONTAINER,
             Environment: [
               { Name: 'TASK_TOKEN', 'Value.$': '$$.Task.Token' },
-              { Name: 'TASK_INPUT_KEY', 'Value.$': taskInputKey(stage) },
+              { Name: 'TASK_INPUT_KEY', 'Value.$': key },
             ],
           },
         ],
@@ -129,10 +130,37 @@ function spanTranscription(def: Definition): void {
   def.States = states;
 }
 
+/**
+ * A URL source (a media URL or a page link) is ingested by a Fargate task, an upload by the ingest
+ * Lambda. Fetching has no upper bound a Lambda could promise: an hour-long 1080p video from a slow
+ * site takes longer than 15 minutes, and page links need yt-dlp (Python), which the task image
+ * carries. Uploads (s3://) are read in place by range requests and stay on the cheaper Lambda.
+ */
+function urlIngest(def: Definition & { StartAt: string }, subnets: number): void {
+  const { Ingest: ingest, ...rest } = def.States;
+  const ingestState = ingest as State & { Next: string };
+  def.States = {
+    SourceKind: {
+      Type: 'Choice',
+      Comment: 'http(s) sources are fetched by the ingest task; uploads are read by the ingest Lambda.',
+      Choices: [{ Variable: '$.source', StringMatches: 'http*', Next: 'SaveIngestInput' }],
+      Default: 'Ingest',
+    },
+    Ingest: ingestState,
+    SaveIngestInput: saveInput('ingest', 'IngestTask', jobTaskKey('ingest')),
+    IngestTask: { ...fargate(ingestState, 'ingest', '${IngestTaskDefinition}', subnets, jobTaskKey('ingest')), TimeoutSeconds: 4 * 3600 },
+    ...rest,
+  };
+  // A failure to save the input ends the job as any ingest failure does (JobFailed, with the reason).
+  def.States.SaveIngestInput = { ...def.States.SaveIngestInput!, Catch: ingestState.Catch };
+  def.StartAt = 'SourceKind';
+}
+
 /** The deployed definition's JSON text; `subnets` is how many subnet placeholders tasks get. */
 export function awsPipelineDefinition(subnets: number): string {
-  const def = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Definition;
+  const def = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Definition & { StartAt: string };
   spanTranscription(def);
+  urlIngest(def, subnets);
   const clips = def.States.Clips as State & { ItemProcessor: Definition & { StartAt: string } };
   const inner = clips.ItemProcessor.States;
   const states: Record<string, State> = {

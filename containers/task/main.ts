@@ -1,5 +1,5 @@
-// Entry point of the Fargate task images: `node task.mjs track` (face-tracker image) or
-// `node task.mjs render` (render image). Bundled by `npm run bundle:task`.
+// Entry point of the Fargate task images: `node task.mjs track` (face-tracker image),
+// `node task.mjs render` (render image) or `node task.mjs ingest` (ingest image, with yt-dlp). Bundled by `npm run bundle:task`.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { z } from 'zod';

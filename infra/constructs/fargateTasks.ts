@@ -29,8 +29,10 @@ export class FargateTasks extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly track: FargateTaskDefinition;
   readonly render: FargateTaskDefinition;
+  /** URL sources: downloads and page links (yt-dlp), with room on disk for an 8 GB video and its merge. */
+  readonly ingest: FargateTaskDefinition;
 
-  constructor(scope: Construct, id: string, props: StageResources & { track?: TaskSize; render?: TaskSize }) {
+  constructor(scope: Construct, id: string, props: StageResources & { track?: TaskSize; render?: TaskSize; ingest?: TaskSize }) {
     super(scope, id);
     this.vpc = new Vpc(this, 'Vpc', {
       maxAzs: 2,
@@ -46,13 +48,17 @@ export class FargateTasks extends Construct {
     this.cluster = new Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ContainerInsights.ENABLED });
     this.track = this.taskDefinition('Track', 'track', props, props.track ?? { cpu: 2048, memoryMiB: 4096 });
     this.render = this.taskDefinition('Render', 'render', props, props.render ?? { cpu: 2048, memoryMiB: 4096 });
+    // Fetching is network-bound; merging and the speech audio need one core. 40 GiB of disk: the
+    // download cap (8 GB) twice over (yt-dlp merges video and audio into a new file) and the audio.
+    this.ingest = this.taskDefinition('Ingest', 'ingest', props, props.ingest ?? { cpu: 1024, memoryMiB: 2048 }, 40);
   }
 
   /** `stage` is both the image's target in containers/Dockerfile and the task's command. */
-  private taskDefinition(id: string, stage: 'track' | 'render', r: StageResources, size: TaskSize): FargateTaskDefinition {
+  private taskDefinition(id: string, stage: 'track' | 'render' | 'ingest', r: StageResources, size: TaskSize, diskGiB?: number): FargateTaskDefinition {
     const def = new FargateTaskDefinition(this, id, {
       cpu: size.cpu,
       memoryLimitMiB: size.memoryMiB,
+      ...(diskGiB ? { ephemeralStorageGiB: diskGiB } : {}),
       runtimePlatform: { cpuArchitecture: TASK_ARCHITECTURE, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     def.addContainer(TASK_CONTAINER, {

@@ -90,6 +90,7 @@ export class Pipeline extends Construct {
         ClusterArn: this.tasks.cluster.clusterArn,
         TrackTaskDefinition: this.tasks.track.taskDefinitionArn,
         RenderTaskDefinition: this.tasks.render.taskDefinitionArn,
+        IngestTaskDefinition: this.tasks.ingest.taskDefinitionArn,
         TaskSecurityGroup: this.tasks.securityGroup.securityGroupId,
         WorkBucket: props.work.bucketName,
         ...Object.fromEntries(subnets.map((s, i) => [`Subnet${i}`, s])),
@@ -114,7 +115,7 @@ export class Pipeline extends Construct {
     const sm = this.stateMachine;
     for (const fn of Object.values(this.stages)) fn.grantInvoke(sm);
     props.transcribeQueue.grantSendMessages(sm);
-    for (const def of [this.tasks.track, this.tasks.render]) {
+    for (const def of [this.tasks.track, this.tasks.render, this.tasks.ingest]) {
       sm.addToRolePolicy(
         new PolicyStatement({
           actions: ['ecs:RunTask'],

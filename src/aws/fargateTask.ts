@@ -1,4 +1,4 @@
-// A Fargate task of the pipeline (track or render): Step Functions started it with its task
+// A Fargate task of the pipeline (track, render, or ingest of a URL source): Step Functions started it with its task
 // token and the work-bucket key of its state input in the environment
 // (ecs:runTask.waitForTaskToken; the input itself would not fit RunTask's overrides); it runs the
 // stage and answers the token, sending heartbeats meanwhile.
@@ -9,7 +9,8 @@ import { type TaskOutcome, answerTask } from './taskToken.ts';
 import { type StageContext, runAwsStage } from './stageRunner.ts';
 import { issuesText } from '../core/zodIssues.ts';
 
-export const FARGATE_STAGES = ['track', 'render'] as const;
+/** ingest: URL sources (media URLs, page links via yt-dlp), whose fetching has no bound a Lambda could keep. */
+export const FARGATE_STAGES = ['track', 'render', 'ingest'] as const;
 export type FargateStage = (typeof FARGATE_STAGES)[number];
 
 const TaskEnvSchema = z.object({

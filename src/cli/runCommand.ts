@@ -12,7 +12,7 @@ import { UsageError } from './usageError.ts';
 import { inCliWords } from '../core/optionWords.ts';
 import { OUTPUT_NAME } from '../stages/outputNames.ts';
 
-export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N] [--min-sec S] [--max-sec S]
+export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N|auto] [--min-sec S] [--max-sec S]
                      [--max-duration S] [--concurrency N] [--shortlist N]
                      [--captions FILE | --no-captions] [--max-height PX] [--json]
 
@@ -40,7 +40,18 @@ const numberArg = (name: string) =>
 
 const RunArgsSchema = z.object({
   out: z.string().optional(),
-  clips: numberArg('clips'),
+  clips: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === 'auto') return v;
+      const n = Number(v);
+      if (!Number.isFinite(n)) {
+        ctx.addIssue({ code: 'custom', message: `--clips must be a number or "auto", got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
   'min-sec': numberArg('min-sec'),
   'max-sec': numberArg('max-sec'),
   'max-duration': numberArg('max-duration'),

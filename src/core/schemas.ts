@@ -42,7 +42,8 @@ export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 
 export const JobOptionsSchema = z
   .object({
-    clips: z.number().int().min(1).max(50).default(3),
+    /** An exact count, or 'auto': as many as the source's length and the candidates' quality support (src/scoring/clipCount.ts). */
+    clips: z.union([z.literal('auto'), z.number().int().min(1).max(50)]).default('auto'),
     minSec: z.number().min(3).default(20),
     maxSec: z.number().max(600).default(60),
     maxDurationSec: z

@@ -5,7 +5,8 @@ import { InputError } from '../core/errors.ts';
 import { ClipPlanSchema, JobOptionsSchema, TranscriptSchema } from '../core/schemas.ts';
 import { UsageMeter, UsageSnapshotSchema } from '../core/usage.ts';
 import { firstPass } from '../scoring/firstPass.ts';
-import { selectNonOverlapping, shortlist } from '../scoring/select.ts';
+import { shortlist } from '../scoring/select.ts';
+import { AUTO_FLOOR, autoClipTarget, pickClips } from '../scoring/clipCount.ts';
 import { candidateWindows } from '../scoring/windows.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 import { option } from '../core/optionWords.ts';
@@ -40,9 +41,10 @@ export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scor
   }
   say(40, `${scored.length} candidates from ${windows.length} windows`);
   const meter = new UsageMeter();
-  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.options.shortlist, wanted)), { meter, signal: ports.signal });
-  const chosen = selectNonOverlapping(refined, wanted);
-  say(100, `picked ${chosen.length} of ${scored.length} candidates`);
+  const most = wanted === 'auto' ? autoClipTarget(input.duration) : wanted;
+  const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.options.shortlist, most)), { meter, signal: ports.signal });
+  const chosen = pickClips(refined, wanted, input.duration);
+  say(100, `picked ${chosen.length} of ${scored.length} candidates${wanted === 'auto' ? ` (auto: up to ${most} for this length, none under ${Math.round(100 * AUTO_FLOOR)}% of the best)` : ''}`);
   return {
     clips: chosen.map((c, i) => ({
       rank: i + 1,

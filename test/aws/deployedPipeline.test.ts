@@ -27,8 +27,10 @@ import { ManifestSchema } from '../../src/core/schemas.ts';
 import { substitute } from '../../src/core/stateMachineDefinition.ts';
 import { type LocalHandlers, runStateMachine } from '../../src/runtime/local/stateMachine.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
-import { faceTalk, truncatedCopy } from '../helpers/media.ts';
+import { faceTalk, probe, truncatedCopy } from '../helpers/media.ts';
 import { bundleTask, runTask } from '../helpers/taskProcess.ts';
+import { startPageSite, vttOf } from '../helpers/pageServer.ts';
+import { TALK } from '../../src/samples/talkScript.ts';
 import { realisticTaskToken } from '../helpers/taskToken.ts';
 import { type DeployedFunctions, call, deployedFunctions } from '../helpers/deployedBundle.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
@@ -49,6 +51,7 @@ const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:cl
 const TASK_DEF = {
   track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1',
   render: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1',
+  ingest: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-ingest:1',
 };
 
 before(async () => {
@@ -70,6 +73,7 @@ before(async () => {
       ClusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/clipforge',
       TrackTaskDefinition: TASK_DEF.track,
       RenderTaskDefinition: TASK_DEF.render,
+      IngestTaskDefinition: TASK_DEF.ingest,
       TaskSecurityGroup: 'sg-0123',
       Subnet0: 'subnet-a',
       Subnet1: 'subnet-b',
@@ -111,7 +115,7 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
   const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
 
   const ecs = async (params: any) => {
-    const stage = params.TaskDefinition === TASK_DEF.track ? 'track' : params.TaskDefinition === TASK_DEF.render ? 'render' : undefined;
+    const stage = Object.entries(TASK_DEF).find(([, arn]) => arn === params.TaskDefinition)?.[0];
     assert.ok(stage, `a task definition of the stack: ${params.TaskDefinition}`);
     assert.equal(params.LaunchType, 'FARGATE');
     assert.deepEqual(params.NetworkConfiguration.AwsvpcConfiguration.Subnets, ['subnet-a', 'subnet-b']);
@@ -127,7 +131,8 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
     const env = Object.fromEntries(container.Environment.map((e: { Name: string; Value: string }) => [e.Name, e.Value]));
     assert.deepEqual(Object.keys(env).sort(), ['TASK_INPUT_KEY', 'TASK_TOKEN'], 'the input goes by reference');
     runTasks.push({ stage, token });
-    const res = await runTask(stage, { ...world.env, TASK_INPUT_KEY: env.TASK_INPUT_KEY, TASK_TOKEN: env.TASK_TOKEN, TASK_HEARTBEAT_SEC: '5' });
+    const own = stage === 'ingest' ? (opts.ingestEnv ?? {}) : {};
+    const res = await runTask(stage, { ...world.env, ...own, TASK_INPUT_KEY: env.TASK_INPUT_KEY, TASK_TOKEN: env.TASK_TOKEN, TASK_HEARTBEAT_SEC: '5' });
     assert.equal(res.code, 0, res.stderr);
     return answerOf(token);
   };
@@ -144,8 +149,10 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
     Score: async (i) => (count('Score'), stage('Pipeline/Score')(i)),
     Finalize: async (i) => (count('Finalize'), stage('Pipeline/Finalize')(i)),
     JobFailed: async (i) => (count('JobFailed'), stage('Pipeline/JobFailed')(i)),
+    SaveIngestInput: putObject,
     SaveTrackInput: putObject,
     SaveRenderInput: putObject,
+    IngestTask: async (p) => (count('IngestTask'), ecs(p)),
     Transcribe: () => Promise.reject(new Error('the deployed definition has no Transcribe state')),
     TranscribeSpan: async (params: any) => {
       count('TranscribeSpan');
@@ -278,6 +285,25 @@ test('a URL source (by host name) is fetched once into the work bucket and becom
   const work = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.work, Prefix: 'jobs/sm-url/download-' }));
   assert.equal(work.KeyCount, 1, 'the URL was copied into the work bucket once');
   assert.equal((await world.job('sm-url'))?.status, 'done');
+  assert.deepEqual([h.calls.IngestTask, h.calls.Ingest], [1, undefined], 'a URL is fetched by the ingest task, not the Lambda');
+});
+
+test('a page link is fetched by the ingest task with yt-dlp; its caption track is the transcript; the page is in the manifest', async () => {
+  const video = await faceTalk();
+  const sentences = TALK.slice(0, 4).flatMap((s) => s.sentences);
+  const site = await startPageSite({ video, vtt: vttOf(sentences, (await probe(video)).duration) });
+  after(() => site.close());
+  await world.addJob('sm-page');
+  const h = harness({ ingestEnv: { CLIPFORGE_URL_ADDRESSES: 'any' } });
+  const source = `${site.base.replace('127.0.0.1', 'localhost')}/talk.html`;
+  const manifest = ManifestSchema.parse(
+    await runStateMachine({ jobId: 'sm-page', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }),
+  );
+  assert.equal(manifest.source.page?.title, 'Why Your First Idea Is Wrong');
+  assert.equal(manifest.usage.transcriber, 'captions');
+  assert.equal(h.calls.TranscribeSpan, undefined, 'nothing sent to the speech worker');
+  assert.ok(site.hits.includes('/talk.vtt') && site.hits.includes('/talk.mp4'));
+  assert.equal((await world.job('sm-page'))?.status, 'done');
 });
 
 test("as deployed, a URL source on the function's own network (loopback) is refused as bad input, never fetched", async () => {
@@ -292,7 +318,8 @@ test("as deployed, a URL source on the function's own network (loopback) is refu
     runStateMachine({ jobId: 'sm-ssrf', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }),
     /InputError|cannot be reached/,
   );
-  assert.equal(h.calls.Ingest, 1, 'not retried');
+  assert.equal(h.calls.IngestTask, 1, 'fetched by the ingest task, and not retried');
+  assert.equal(h.calls.Ingest, undefined, 'never by the Lambda');
   assert.equal(hits, 0);
   assert.match((await world.job('sm-ssrf'))?.error, /^InputError: could not download .*: it cannot be reached from this server$/);
 });

@@ -101,7 +101,7 @@ test('bad input: a URL that answers 404, and one over the download cap', async (
 test('bad options: a clear usage error', async () => {
   const res = await runCli(['run', 'talk.mp4', '--clips', 'many']);
   assert.equal(res.code, 2);
-  assert.match(res.stderr, /--clips must be a number, got "many"/);
+  assert.match(res.stderr, /--clips must be a number or "auto", got "many"/);
   const range = await runCli(['run', 'talk.mp4', '--min-sec', '50', '--max-sec', '40']);
   assert.equal(range.code, 2);
   assert.match(range.stderr, /--min-sec must be less than --max-sec/);

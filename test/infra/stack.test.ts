@@ -255,10 +255,12 @@ test('stage Lambdas: one per Lambda state, FFmpeg bundled where media is read, a
     for (const v of ['WORK_BUCKET', 'OUTPUTS_BUCKET', 'JOBS_TABLE', 'CONNECTIONS_TABLE', 'WS_CALLBACK_URL']) assert.ok(fn.Environment.Variables[v], v);
 });
 
-test('Fargate: track and render task definitions built from containers/ as image assets, in public subnets with no NAT gateway', () => {
+test('Fargate: track, render and ingest (URL sources) task definitions built from containers/ as image assets, in public subnets with no NAT gateway', () => {
   const defs = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as Resource[];
-  assert.equal(defs.length, 2);
-  assert.deepEqual(defs.map((d) => d.Properties.ContainerDefinitions[0].Command[0]).sort(), ['render', 'track']);
+  assert.equal(defs.length, 3);
+  assert.deepEqual(defs.map((d) => d.Properties.ContainerDefinitions[0].Command[0]).sort(), ['ingest', 'render', 'track']);
+  const ingest = defs.find((d) => d.Properties.ContainerDefinitions[0].Command[0] === 'ingest')!;
+  assert.equal(ingest.Properties.EphemeralStorage.SizeInGiB, 40, 'room for an 8 GB download and its merge');
   for (const d of defs) {
     assert.deepEqual(d.Properties.RequiresCompatibilities, ['FARGATE']);
     assert.equal(d.Properties.ContainerDefinitions[0].Name, 'task');
@@ -270,7 +272,7 @@ test('Fargate: track and render task definitions built from containers/ as image
   const images = Object.values(assets.dockerImages)
     .map((a) => `${a.source.dockerFile}#${a.source.dockerBuildTarget}`)
     .sort();
-  assert.deepEqual(images, ['containers/Dockerfile#render', 'containers/Dockerfile#track']);
+  assert.deepEqual(images, ['containers/Dockerfile#ingest', 'containers/Dockerfile#render', 'containers/Dockerfile#track']);
   // Built for the architecture the task definitions declare, whatever the host (Apple Silicon builds arm64 otherwise).
   for (const d of defs) assert.equal(d.Properties.RuntimePlatform.CpuArchitecture, 'X86_64');
   for (const a of Object.values(assets.dockerImages)) assert.equal(a.source.platform, 'linux/amd64', a.source.dockerBuildTarget);

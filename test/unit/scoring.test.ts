@@ -50,8 +50,16 @@ test('the shortlist holds distinct moments, not one moment many times', () => {
     }
 });
 
-test('titles come from the opening sentence and stay within 70 characters', () => {
+test('titles come from the strongest sentence, cleaned, cut at a phrase boundary, cased', () => {
   assert.equal(titleFrom(timedWords('why do teams fail to ship? it is not talent.')), 'Why do teams fail to ship?');
-  const long = titleFrom(timedWords('extraordinarily '.repeat(10)));
-  assert.ok(long.length <= 70 && long.endsWith('…'));
+  // A rough offline transcript: no punctuation, a stutter, fillers, a lead-in; pauses mark sentences.
+  const rough = timedWords('okay so um we will get started | so the biggest mistake nobody talks about is hiring too fast it it kills teams | thanks');
+  assert.equal(titleFrom(rough), 'The biggest mistake nobody talks about is hiring too fast');
+  // Too long for a title: cut before the next phrase, never on a dangling small word.
+  const long = titleFrom(timedWords('here is the secret nobody tells you about starting a company because nobody wants to admit it.'));
+  assert.equal(long, 'Here is the secret nobody tells you about starting a company');
+  assert.equal(titleFrom(timedWords('i think i know why your launch failed.')), 'I think I know why your launch failed');
+  assert.equal(titleFrom(timedWords('extraordinarily '.repeat(10))), 'Extraordinarily', 'a stutter is one word');
+  const huge = titleFrom(timedWords('incomprehensibilities '.repeat(3).replace(/ /g, 'x ') + 'x'.repeat(90)));
+  assert.ok(huge.length <= 70);
 });

@@ -91,6 +91,7 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
       ClusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/c',
       TrackTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/track:1',
       RenderTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/render:1',
+      IngestTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/ingest:1',
       TaskSecurityGroup: 'sg-1',
       Subnet0: 'subnet-a',
       Subnet1: 'subnet-b',
@@ -121,8 +122,10 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
     ),
     JoinTranscript: stage(seen, 'JoinTranscript', JoinInputSchema, OUT.transcribe),
     Score: stage(seen, 'Score', ScoreInputSchema, OUT.score),
+    SaveIngestInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
     SaveTrackInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
     SaveRenderInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
+    IngestTask: fargate('IngestTask', JobInputSchema, OUT.ingest),
     TrackFace: fargate('TrackFace', ClipTaskSchema, OUT.track),
     Render: fargate('Render', RenderInputSchema, OUT.render),
     Finalize: finalizeStage(seen),
@@ -149,4 +152,11 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
     'jobs/job-1/tasks/clip-2-render.json',
     'jobs/job-1/tasks/clip-2-track.json',
   ]);
+  // A URL source (a media URL or a page link) is ingested by the Fargate task, given the whole job input.
+  const fromUrl = JobInputSchema.parse({ ...jobInput, source: 'https://example.com/talks/why.html' });
+  await runStateMachine(fromUrl, handlers, { definition, context: { Task: { Token: 'token' } }, retryDelayMs: 0 });
+  assert.equal(seen.Ingest!.length, 1, 'the Lambda ingested only the upload');
+  assert.equal(seen.IngestTask!.length, 1);
+  assert.equal((seen.IngestTask![0] as { source: string }).source, fromUrl.source);
+  assert.ok(saved.has('jobs/job-1/tasks/ingest.json'));
 });
