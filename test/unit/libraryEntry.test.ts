@@ -7,6 +7,6 @@ test('the package entry exports the job runner, the stages, the schemas and the 
   for (const name of ['runLocalJob', 'ingest', 'transcribe', 'score', 'track', 'render', 'finalize', 'planTranscript', 'transcribeSpan', 'joinTranscript']) {
     assert.equal(typeof (lib as Record<string, unknown>)[name], 'function', name);
   }
-  assert.equal(lib.JobInputSchema.parse({ jobId: 'a', source: 'talk.mp4', options: {} }).options.clips, 3, 'schemas with their defaults');
+  assert.equal(lib.JobInputSchema.parse({ jobId: 'a', source: 'talk.mp4', options: {} }).options.clips, 'auto', 'schemas with their defaults');
   assert.equal(new lib.InputError('x').name, 'InputError');
 });
