@@ -16,7 +16,24 @@ const DISFLUENCIES = new Set(['um', 'uh', 'erm', 'hmm', 'mm', 'ah', 'er']);
 /** Words that open a spoken sentence but not a title. */
 const LEAD_INS = new Set(['so', 'and', 'but', 'okay', 'ok', 'well', 'right', 'yeah', 'anyway', 'now', 'also', 'then', 'like', 'um', 'uh']);
 /** A phrase starts at these: a title may end just before one. */
-const PHRASE_STARTS = new Set(['and', 'but', 'because', 'which', 'that', 'so', 'when', 'where', 'while', 'if', 'or', 'who', 'since', 'until', 'after', 'before']);
+const PHRASE_STARTS = new Set([
+  'and',
+  'but',
+  'because',
+  'which',
+  'that',
+  'so',
+  'when',
+  'where',
+  'while',
+  'if',
+  'or',
+  'who',
+  'since',
+  'until',
+  'after',
+  'before',
+]);
 /** In speech without punctuation, a new clause often starts with its subject. */
 const CLAUSE_SUBJECTS = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'it', 'this', 'that', 'there']);
 

@@ -44,7 +44,10 @@ export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scor
   const most = wanted === 'auto' ? autoClipTarget(input.duration) : wanted;
   const refined = await ports.scorer.refine(shortlist(scored, Math.max(input.options.shortlist, most)), { meter, signal: ports.signal });
   const chosen = pickClips(refined, wanted, input.duration);
-  say(100, `picked ${chosen.length} of ${scored.length} candidates${wanted === 'auto' ? ` (auto: up to ${most} for this length, none under ${Math.round(100 * AUTO_FLOOR)}% of the best)` : ''}`);
+  say(
+    100,
+    `picked ${chosen.length} of ${scored.length} candidates${wanted === 'auto' ? ` (auto: up to ${most} for this length, none under ${Math.round(100 * AUTO_FLOOR)}% of the best)` : ''}`,
+  );
   return {
     clips: chosen.map((c, i) => ({
       rank: i + 1,
