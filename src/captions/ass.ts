@@ -1,29 +1,8 @@
 // Burned-in captions as ASS (rendered by libass inside FFmpeg): the whole group on screen, the
-// spoken word highlighted. One event per word lasting until the next word, so nothing flickers.
-import type { CaptionGroup } from './groups.ts';
-
-export interface CaptionStyle {
-  font: string;
-  size: number;
-  /** ASS colours are &HAABBGGRR. */
-  active: string;
-  inactive: string;
-  outline: number;
-  /** Distance of the caption's bottom from the frame's bottom, clear of the platforms' UI. */
-  marginV: number;
-  /** Scale of the active word, in percent: a small pop reads well, a big one looks jumpy. */
-  pop: number;
-}
-
-export const DEFAULT_STYLE: CaptionStyle = {
-  font: 'DejaVu Sans',
-  size: 84,
-  active: '&H0000E5FF',
-  inactive: '&H00F0F0F0',
-  outline: 6,
-  marginV: 520,
-  pop: 107,
-};
+// spoken word highlighted in the look's way (src/captions/styles.ts). One event per word lasting
+// until the next word, so nothing flickers.
+import { type CaptionGroup, DEFAULT_GROUPS, type GroupOptions } from './groups.ts';
+import { type CaptionLook, captionLook, safeZone } from './styles.ts';
 
 export function assTime(seconds: number): string {
   const cs = Math.max(0, Math.round(seconds * 100));
@@ -41,7 +20,43 @@ export function assEscape(text: string): string {
     .replace(/\n/g, ' ');
 }
 
-export function buildAss(groups: CaptionGroup[], frame: { width: number; height: number }, style: CaptionStyle = DEFAULT_STYLE): string {
+/** Groups sized for a look: at most two lines of it (libass wraps at spaces, never inside a word). */
+export function groupOptionsFor(look: CaptionLook): GroupOptions {
+  const cap = { pop: 20, karaoke: 32, minimal: 42, boxed: 36 }[look.name];
+  return { ...DEFAULT_GROUPS, maxChars: Math.min(cap, Math.floor(1.7 * look.lineChars)) };
+}
+
+function styleLine(name: string, look: CaptionLook, o: { size?: number; alignment?: number; marginV?: number; borderStyle?: number } = {}): string {
+  const bold = -1;
+  return `Style: ${name},${look.font},${o.size ?? look.size},${look.text},${look.active},${look.outlineColour},${look.backColour},${bold},0,0,0,100,100,0,0,${o.borderStyle ?? look.borderStyle},${look.outline},${look.shadow},${o.alignment ?? look.alignment},${look.marginL},${look.marginR},${o.marginV ?? look.marginV},1`;
+}
+
+/** The spoken word's override, per look. */
+function activeTag(look: CaptionLook): string {
+  const box = look.activeBox ? `\\3c${look.activeBox.colour}\\bord${look.activeBox.width}` : '';
+  const pop = look.pop !== 100 ? `\\fscx${look.pop}\\fscy${look.pop}` : '';
+  return `{\\c${look.active}${pop}${box}}`;
+}
+
+export interface HookTitle {
+  text: string;
+  /** Seconds from the clip start it stays up. */
+  untilSec: number;
+}
+
+/**
+ * Burned captions for a clip in one look, on `frame`. A word longer than a line shrinks the group
+ * it is in until it fits (a long compound or a URL never leaves the frame); `hook`: the clip's
+ * title over its first seconds, at the top, inside the safe zone.
+ */
+export function buildAss(
+  groups: CaptionGroup[],
+  frame: { width: number; height: number },
+  look: CaptionLook = captionLook('pop', frame),
+  hook?: HookTitle,
+): string {
+  const zone = safeZone(frame);
+  const hookSize = Math.round(Math.min(frame.width, frame.height) * 0.058);
   const header = [
     '[Script Info]',
     'ScriptType: v4.00+',
@@ -52,24 +67,34 @@ export function buildAss(groups: CaptionGroup[], frame: { width: number; height:
     '',
     '[V4+ Styles]',
     'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    `Style: Caption,${style.font},${style.size},${style.inactive},${style.active},&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,${style.outline},2,2,60,60,${style.marginV},1`,
+    styleLine('Caption', look),
+    styleLine(
+      'Hook',
+      { ...look, outline: Math.max(10, Math.round(hookSize * 0.25)), outlineColour: '&H20000000', backColour: '&H20000000', text: '&H00FFFFFF' },
+      {
+        size: hookSize,
+        alignment: 8,
+        marginV: Math.round(frame.height * (zone.top + 0.04)),
+        borderStyle: 3,
+      },
+    ),
     '',
     '[Events]',
     'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
   ];
   const events: string[] = [];
+  if (hook?.text) events.push(`Dialogue: 1,${assTime(0)},${assTime(hook.untilSec)},Hook,,0,0,0,,{\\fad(150,300)}${assEscape(hook.text)}`);
+  const shown = (w: string) => assEscape(look.uppercase ? w.toUpperCase() : w);
   for (const group of groups) {
+    const longest = Math.max(...group.words.map((w) => [...w.w].length));
+    const fit = longest > look.lineChars ? `{\\fs${Math.floor((look.size * look.lineChars) / longest)}}` : '';
     group.words.forEach((word, i) => {
       const start = i === 0 ? group.start : word.start;
       const next = group.words[i + 1];
       const end = next ? next.start : group.end;
       if (end <= start) return;
-      const text = group.words
-        .map((w, k) =>
-          k === i ? `{\\c${style.active}\\fscx${style.pop}\\fscy${style.pop}}${assEscape(w.w.toUpperCase())}{\\r}` : assEscape(w.w.toUpperCase()),
-        )
-        .join(' ');
-      events.push(`Dialogue: 0,${assTime(start)},${assTime(end)},Caption,,0,0,0,,${text}`);
+      const text = group.words.map((w, k) => (k === i ? `${activeTag(look)}${shown(w.w)}{\\r}${fit}` : shown(w.w))).join(' ');
+      events.push(`Dialogue: 0,${assTime(start)},${assTime(end)},Caption,,0,0,0,,${fit}${text}`);
     });
   }
   return [...header, ...events, ''].join('\n');

@@ -14,7 +14,9 @@ import { OUTPUT_NAME } from '../stages/outputNames.ts';
 
 export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N|auto] [--min-sec S] [--max-sec S]
                      [--max-duration S] [--concurrency N] [--shortlist N]
-                     [--captions FILE | --no-captions] [--max-height PX] [--json]
+                     [--captions FILE | --no-captions] [--max-height PX]
+                     [--aspect 9:16|1:1|4:5|16:9] [--layout auto|follow|fit]
+                     [--caption-style pop|karaoke|minimal|boxed] [--hook-title] [--json]
 
 The input is a video file, a media URL, or a page link (YouTube or any site yt-dlp
 knows, any page with an HTML5 video): its best picture up to --max-height (1080) is
@@ -60,6 +62,10 @@ const RunArgsSchema = z.object({
   captions: z.string().min(1).optional(),
   'no-captions': z.boolean().optional(),
   'max-height': numberArg('max-height'),
+  aspect: z.string().optional(),
+  layout: z.string().optional(),
+  'caption-style': z.string().optional(),
+  'hook-title': z.boolean().optional(),
   json: z.boolean().optional(),
 });
 
@@ -80,6 +86,10 @@ export function parseRunArgs(argv: string[]) {
           captions: { type: 'string' },
           'no-captions': { type: 'boolean' },
           'max-height': { type: 'string' },
+          aspect: { type: 'string' },
+          layout: { type: 'string' },
+          'caption-style': { type: 'string' },
+          'hook-title': { type: 'boolean' },
           json: { type: 'boolean' },
         },
       });
@@ -100,6 +110,10 @@ export function parseRunArgs(argv: string[]) {
     ...(a.shortlist !== undefined ? { shortlist: a.shortlist } : {}),
     ...(a['max-height'] !== undefined ? { maxHeight: a['max-height'] } : {}),
     ...(a['no-captions'] ? { pageCaptions: false } : {}),
+    ...(a.aspect !== undefined ? { aspect: a.aspect } : {}),
+    ...(a.layout !== undefined ? { layout: a.layout } : {}),
+    ...(a['caption-style'] !== undefined ? { captionStyle: a['caption-style'] } : {}),
+    ...(a['hook-title'] ? { hookTitle: true } : {}),
   });
   if (!options.success) {
     throw new UsageError(inCliWords(options.error.issues.map((i) => (i.path.length ? `options.${i.path.join('.')}: ${i.message}` : i.message)).join('; ')));

@@ -11,6 +11,10 @@ export const OPTION_FLAGS: Record<string, string> = {
   shortlist: '--shortlist',
   pageCaptions: '--no-captions',
   maxHeight: '--max-height',
+  aspect: '--aspect',
+  layout: '--layout',
+  captionStyle: '--caption-style',
+  hookTitle: '--hook-title',
 };
 
 /** `options.minSec` in a message, as the API names it. */

@@ -1,6 +1,6 @@
 // The interfaces stages are written against. Local adapters live in src/adapters; AWS ones
 // plug in beside them. A stage never touches a disk, a network or a cloud SDK directly.
-import type { CropPath, ProgressEvent, Transcript } from './schemas.ts';
+import type { ProgressEvent, TrackedPath, Transcript } from './schemas.ts';
 import type { UsageMeter } from './usage.ts';
 
 /** A store of objects by key (a folder locally, an S3 bucket on AWS). */
@@ -87,7 +87,9 @@ export interface RenderSpec {
   start: number;
   duration: number;
   source: { width: number; height: number };
-  crop: CropPath;
+  crop: TrackedPath;
+  /** follow: the crop along its path; fit: the whole frame over a blurred fill of itself (default follow). */
+  layout?: 'follow' | 'fit';
   assFile: string;
   output: { width: number; height: number };
 }
@@ -150,7 +152,8 @@ export interface Scorer {
 
 export interface FaceTracker {
   readonly name: string;
-  track(video: string, range: { start: number; end: number }, frame: { width: number; height: number }): Promise<CropPath>;
+  /** `aspect`: the output frame's width / height; the crop has that shape (9/16 unless said). */
+  track(video: string, range: { start: number; end: number }, frame: { width: number; height: number }, aspect?: number): Promise<TrackedPath>;
   /** Releases long-lived resources (warm processes); the tracker still works after it. */
   close?(): void;
 }

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { option } from './optionWords.ts';
 import { ID_PATTERN } from './jobId.ts';
+import { ASPECTS } from '../media/frames.ts';
+import { CAPTION_STYLES } from '../captions/styles.ts';
 
 export const WordSchema = z.object({
   w: z.string().min(1),
@@ -40,6 +42,9 @@ export const SourceInfoSchema = z.object({
 });
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 
+/** How clips are framed: src/stages/track.ts decides per clip under auto. */
+export const LAYOUTS = ['auto', 'follow', 'fit'] as const;
+
 export const JobOptionsSchema = z
   .object({
     /** An exact count, or 'auto': as many as the source's length and the candidates' quality support (src/scoring/clipCount.ts). */
@@ -57,6 +62,14 @@ export const JobOptionsSchema = z
     pageCaptions: z.boolean().default(true),
     /** The tallest picture fetched from a page link. */
     maxHeight: z.number().int().min(144).max(4320).default(1080),
+    /** The output frame: 9:16, 1:1, 4:5 or 16:9 (src/media/frames.ts). */
+    aspect: z.enum(ASPECTS).default('9:16'),
+    /** follow: a crop that follows the face; fit: the whole frame over a blurred fill; auto: per clip. */
+    layout: z.enum(LAYOUTS).default('auto'),
+    /** How captions look (src/captions/styles.ts). */
+    captionStyle: z.enum(CAPTION_STYLES).default('pop'),
+    /** The clip's title over its first seconds. */
+    hookTitle: z.boolean().default(false),
   })
   .refine((o) => o.minSec < o.maxSec, { message: `${option('minSec')} must be less than ${option('maxSec')}` });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;
@@ -79,8 +92,16 @@ export const CropPathSchema = z.object({
   crop: z.object({ w: z.number().int().positive(), h: z.number().int().positive() }),
   path: z.array(z.object({ t: z.number(), cx: z.number().min(0).max(1), cy: z.number().min(0).max(1) })).min(1),
   fallback: z.string().nullable(),
+  /** How the clip is framed (decided per clip under layout auto), and why. */
+  layout: z.enum(['follow', 'fit']).default('follow'),
+  layoutWhy: z.string().optional(),
 });
 export type CropPath = z.infer<typeof CropPathSchema>;
+/** What a face tracker gives: the crop's path, before the layout is decided. */
+export type TrackedPath = Pick<CropPath, 'crop' | 'path' | 'fallback'> & {
+  /** Share of sampled frames with a face (0-1), when the tracker looked; undefined when it could not. */
+  faces?: number | undefined;
+};
 
 export const RenderedClipSchema = z.object({
   file: z.string(),
@@ -117,6 +138,8 @@ export const ClipTaskSchema = z.object({
   source: SourceInfoSchema,
   transcriptKey: z.string(),
   clip: ClipPlanSchema,
+  /** The job's options: the frame, layout and caption style the clip is made with. */
+  options: JobOptionsSchema.default(JobOptionsSchema.parse({})),
 });
 export type ClipTask = z.infer<typeof ClipTaskSchema>;
 
@@ -130,6 +153,17 @@ export type ClipResult = z.infer<typeof ClipResultSchema>;
 export const ManifestSchema = z.object({
   jobId: z.string(),
   source: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number(), page: PageInfoSchema.optional() }),
+  /** The clips' frame and look, as the job asked. */
+  output: z
+    .object({
+      aspect: z.enum(ASPECTS),
+      width: z.number().int(),
+      height: z.number().int(),
+      layout: z.enum(LAYOUTS),
+      captionStyle: z.enum(CAPTION_STYLES),
+      hookTitle: z.boolean(),
+    })
+    .optional(),
   clips: z.array(
     ClipPlanSchema.extend({
       duration: z.number(),
@@ -138,6 +172,8 @@ export const ManifestSchema = z.object({
       vtt: z.string(),
       thumbnail: z.string(),
       crop: z.object({ fallback: z.string().nullable() }),
+      /** How the clip is framed and why (layout auto decides per clip). */
+      layout: z.object({ kind: z.enum(['follow', 'fit']), why: z.string() }).optional(),
     }),
   ),
   timings: z.record(z.string(), z.number()),

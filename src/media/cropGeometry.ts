@@ -1,5 +1,5 @@
 // Geometry of a vertical crop out of a wider frame, and the FFmpeg expressions that move it.
-import type { CropPath } from '../core/schemas.ts';
+import type { TrackedPath } from '../core/schemas.ts';
 import { round3 } from '../core/numbers.ts';
 
 const even = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
@@ -10,8 +10,8 @@ export function cropSize(frame: { width: number; height: number }, aspect = 9 / 
   return { w: even(frame.width), h: even(frame.width / aspect) };
 }
 
-export function centreCrop(frame: { width: number; height: number }, reason: string | null = null): CropPath {
-  return { crop: cropSize(frame), path: [{ t: 0, cx: 0.5, cy: 0.5 }], fallback: reason };
+export function centreCrop(frame: { width: number; height: number }, reason: string | null = null, aspect = 9 / 16): TrackedPath {
+  return { crop: cropSize(frame, aspect), path: [{ t: 0, cx: 0.5, cy: 0.5 }], fallback: reason };
 }
 
 /** Top-left offset for a crop centre, kept inside the frame and on an even pixel. */
@@ -51,7 +51,7 @@ function thin<T extends { t: number; v: number }>(points: T[]): T[] {
 const fmt = (n: number) => String(round3(n));
 
 /** The crop filter for a path, with times shifted to the clip's own clock. */
-export function cropFilter(path: CropPath, frame: { width: number; height: number }, clipStart: number): string {
+export function cropFilter(path: TrackedPath, frame: { width: number; height: number }, clipStart: number): string {
   const { w, h } = path.crop;
   const xs = path.path.map((p) => ({ t: Math.max(0, p.t - clipStart), v: offsetFor(p.cx, w, frame.width) }));
   const ys = path.path.map((p) => ({ t: Math.max(0, p.t - clipStart), v: offsetFor(p.cy, h, frame.height) }));

@@ -1,4 +1,5 @@
-// The single FFmpeg pass that turns a source range into a finished vertical clip.
+// The single FFmpeg pass that turns a source range into a finished clip: framed (a crop that
+// follows the face, or the whole frame over a blurred fill), captioned, encoded.
 import type { RenderSpec } from '../core/ports.ts';
 import { cropFilter } from './cropGeometry.ts';
 
@@ -20,14 +21,27 @@ export function filterPath(path: string): string {
   return option.replace(/[\\'[\],;]/g, (c) => `\\${c}`);
 }
 
+/** The fill behind a fitted frame: the frame itself, blurred and darkened (a sharp copy would compete with it). */
+export const FIT_FILL = { blur: 'gblur=sigma=30', darken: 'eq=brightness=-0.18:saturation=0.85' } as const;
+
+/** The video half of the filter graph, from [0:v:0] to [v]. */
+export function videoGraph(spec: RenderSpec): string {
+  const { width: W, height: H } = spec.output;
+  const captions = `ass=filename=${filterPath(spec.assFile)},format=yuv420p`;
+  if (spec.layout === 'fit') {
+    // The whole source frame, as large as fits, centred over a blurred fill of itself. The fill is
+    // made small and blurred there, then scaled up: blurring a full 1080x1920 frame costs 10x more.
+    return [
+      `[0:v:0]setsar=1,split=2[fill][front]`,
+      `[fill]scale=${Math.round(W / 4)}:${Math.round(H / 4)}:force_original_aspect_ratio=increase,crop=${Math.round(W / 4)}:${Math.round(H / 4)},${FIT_FILL.blur},${FIT_FILL.darken},scale=${W}:${H}[bg]`,
+      `[front]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=lanczos,setsar=1[fg]`,
+      `[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1,${captions}[v]`,
+    ].join(';');
+  }
+  return `[0:v:0]${[cropFilter(spec.crop, spec.source, spec.start), `scale=${W}:${H}:flags=lanczos`, 'setsar=1', captions].join(',')}[v]`;
+}
+
 export function renderArgs(spec: RenderSpec, outPath: string): string[] {
-  const video = [
-    cropFilter(spec.crop, spec.source, spec.start),
-    `scale=${spec.output.width}:${spec.output.height}:flags=lanczos`,
-    'setsar=1',
-    `ass=filename=${filterPath(spec.assFile)}`,
-    'format=yuv420p',
-  ].join(',');
   // loudnorm works at 192 kHz internally; bring it back and pin the layout, or mono sources fail.
   const audio = `${ENCODE.loudnorm},aresample=${ENCODE.audioRate},aformat=sample_fmts=fltp:channel_layouts=stereo`;
   return [
@@ -43,7 +57,7 @@ export function renderArgs(spec: RenderSpec, outPath: string): string[] {
     '-i',
     spec.input,
     '-filter_complex',
-    `[0:v:0]${video}[v];[0:a:0]${audio}[a]`,
+    `${videoGraph(spec)};[0:a:0]${audio}[a]`,
     '-map',
     '[v]',
     '-map',

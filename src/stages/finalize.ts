@@ -1,6 +1,7 @@
 // finalize: the manifest and the report page, written last so their presence means "complete".
 import { z } from 'zod';
-import { type Manifest, ClipResultSchema, ManifestSchema, SourceInfoSchema } from '../core/schemas.ts';
+import { type Manifest, ClipResultSchema, JobOptionsSchema, ManifestSchema, SourceInfoSchema } from '../core/schemas.ts';
+import { OUTPUT_FRAMES } from '../media/frames.ts';
 import { type PriceTable, UsageSnapshotSchema, costOf, mergeUsage } from '../core/usage.ts';
 import { reportHtml } from '../report/reportHtml.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
@@ -13,6 +14,7 @@ export const FinalizeInputSchema = z.object({
   scorer: z.string(),
   scoreUsage: UsageSnapshotSchema.optional(),
   clips: z.array(ClipResultSchema),
+  options: JobOptionsSchema.optional(),
   timings: z.record(z.string(), z.number()).default({}),
 });
 
@@ -62,9 +64,26 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices
       height: input.source.height,
       ...(input.source.page ? { page: input.source.page } : {}),
     },
+    ...(input.options
+      ? {
+          output: {
+            aspect: input.options.aspect,
+            ...OUTPUT_FRAMES[input.options.aspect],
+            layout: input.options.layout,
+            captionStyle: input.options.captionStyle,
+            hookTitle: input.options.hookTitle,
+          },
+        }
+      : {}),
     clips: [...input.clips]
       .sort((a, b) => a.clip.rank - b.clip.rank)
-      .map(({ clip, crop, output }) => ({ ...clip, duration: round(clip.end - clip.start), ...output, crop: { fallback: crop.fallback } })),
+      .map(({ clip, crop, output }) => ({
+        ...clip,
+        duration: round(clip.end - clip.start),
+        ...output,
+        crop: { fallback: crop.fallback },
+        layout: { kind: crop.layout, why: crop.layoutWhy ?? '' },
+      })),
     timings: Object.fromEntries(Object.entries(input.timings).map(([k, v]) => [k, round(v)])),
     usage: usageOf(input, prices),
     createdAt: now.toISOString(),

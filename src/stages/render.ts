@@ -1,20 +1,25 @@
 // render: one FFmpeg pass per clip, published only once verified; then thumbnail and sidecars.
-import { buildAss } from '../captions/ass.ts';
+import { buildAss, groupOptionsFor } from '../captions/ass.ts';
+import { captionLook } from '../captions/styles.ts';
+import { OUTPUT_FRAMES } from '../media/frames.ts';
 import { clipWords, groupWords } from '../captions/groups.ts';
 import { buildSrt, buildVtt } from '../captions/sidecars.ts';
 import type { ProbeResult } from '../core/ports.ts';
 import { ClipTaskSchema, CropPathSchema, type RenderedClip, TranscriptSchema } from '../core/schemas.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 
-export const OUTPUT_FRAME = { width: 1080, height: 1920 } as const;
+/** The default frame (9:16); each job's comes from its aspect (src/media/frames.ts). */
+export const OUTPUT_FRAME = OUTPUT_FRAMES['9:16'];
+/** The hook title stays up this long (or the whole clip when shorter). */
+export const HOOK_TITLE_SEC = 3;
 
 export const RenderInputSchema = ClipTaskSchema.extend({ crop: CropPathSchema });
 
 /** Throws unless the encoded file is what was asked for. */
-export function verifyRender(probe: ProbeResult, expectedSec: number): void {
+export function verifyRender(probe: ProbeResult, expectedSec: number, frame: { width: number; height: number } = OUTPUT_FRAME): void {
   const problems: string[] = [];
   if (probe.video?.codec !== 'h264') problems.push(`video codec ${probe.video?.codec ?? 'missing'}`);
-  if (probe.video && (probe.video.width !== OUTPUT_FRAME.width || probe.video.height !== OUTPUT_FRAME.height)) {
+  if (probe.video && (probe.video.width !== frame.width || probe.video.height !== frame.height)) {
     problems.push(`frame ${probe.video.width}x${probe.video.height}`);
   }
   if (probe.audio?.codec !== 'aac') problems.push(`audio codec ${probe.audio?.codec ?? 'missing'}`);
@@ -34,10 +39,13 @@ export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'out
   const names = clipFileNames(clip.rank);
   const duration = clip.end - clip.start;
 
+  const frame = OUTPUT_FRAMES[task.options.aspect];
+  const look = captionLook(task.options.captionStyle, frame);
   const transcript = TranscriptSchema.parse(JSON.parse(await ports.work.readText(task.transcriptKey)));
-  const groups = groupWords(clipWords(transcript.words, clip.start, clip.end), duration);
+  const groups = groupWords(clipWords(transcript.words, clip.start, clip.end), duration, groupOptionsFor(look));
   const assKey = `${task.jobId}/${names.ass}`;
-  await ports.work.writeText(assKey, buildAss(groups, OUTPUT_FRAME));
+  const hook = task.options.hookTitle && clip.title ? { text: clip.title, untilSec: Math.min(HOOK_TITLE_SEC, duration) } : undefined;
+  await ports.work.writeText(assKey, buildAss(groups, frame, look, hook));
 
   const spec = {
     input: await ports.sources.open(task.sourceFile),
@@ -45,13 +53,14 @@ export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'out
     duration,
     source: { width: task.source.width, height: task.source.height },
     crop: task.crop,
+    layout: task.crop.layout,
     assFile: await ports.work.localPath(assKey),
-    output: OUTPUT_FRAME,
+    output: frame,
   };
   say(0, `clip ${clip.rank}: encoding`);
   await ports.outputs.writeFile(names.file, async (tmp) => {
     await ports.encoder.render(spec, tmp, (f) => say(f * 95, `clip ${clip.rank}: encoding`));
-    verifyRender(await ports.encoder.probe(tmp), duration);
+    verifyRender(await ports.encoder.probe(tmp), duration, frame);
   });
   const mp4 = await ports.outputs.localPath(names.file);
   await ports.outputs.writeFile(names.thumbnail, (tmp) => ports.encoder.thumbnail(mp4, Math.min(duration / 3, 3), tmp));

@@ -120,6 +120,14 @@ function connect() {
   ws.addEventListener('close', () => setTimeout(connect, 1500));
 }
 
+/** The clip options chosen on the page, for every job it makes. */
+const chosenOptions = () => ({
+  aspect: $('#aspect').value,
+  layout: $('#layout').value,
+  captionStyle: $('#caption-style').value,
+  hookTitle: $('#hook-title').checked,
+});
+
 const isCaptions = (f) => /\.(srt|vtt)$/i.test(f.name);
 
 function sendFile(file, onProgress) {
@@ -154,7 +162,11 @@ async function upload(files) {
       bar.value = 100 * f;
       pct.textContent = `${Math.round(bar.value)}% uploaded`;
     });
-    const job = await api('POST', '/jobs', { source: { uploadId: ticket.uploadId }, ...(captionTicket ? { captions: { uploadId: captionTicket.uploadId } } : {}) });
+    const job = await api('POST', '/jobs', {
+      source: { uploadId: ticket.uploadId },
+      ...(captionTicket ? { captions: { uploadId: captionTicket.uploadId } } : {}),
+      options: chosenOptions(),
+    });
     bar.value = 100;
     pct.textContent = 'uploaded — queued';
     render(job);
@@ -188,7 +200,7 @@ $('#link').addEventListener('submit', async (e) => {
   const url = field.value.trim();
   if (!/^https?:\/\/\S+$/i.test(url)) return notice('Paste a link that starts with http:// or https://');
   try {
-    render(await api('POST', '/jobs', { source: { url } }));
+    render(await api('POST', '/jobs', { source: { url }, options: chosenOptions() }));
     field.value = '';
   } catch (err) {
     notice(err.message);

@@ -140,6 +140,8 @@ test('paste a page link on the page: the server fetches the video and uses its c
     await page.waitForSelector('#notice:not([hidden])');
     assert.match((await page.textContent('#notice')) ?? '', /starts with http/);
     await page.fill('#link-url', `${site.base}/talk.html`);
+    await page.selectOption('#aspect', '1:1');
+    await page.selectOption('#caption-style', 'karaoke');
     await page.click('#link button');
     await page.waitForSelector('.job', { timeout: 30_000 });
     assert.equal(await page.inputValue('#link-url'), '', 'the field is cleared once the job is made');
@@ -148,6 +150,14 @@ test('paste a page link on the page: the server fetches the video and uses its c
     const detail = await (await fetch(`${lab.url}/jobs/${jobId}`)).json();
     assert.equal(detail.manifest.usage.transcriber, 'captions');
     assert.equal(detail.manifest.source.page.title, 'Why Your First Idea Is Wrong');
+    assert.deepEqual([detail.manifest.output.aspect, detail.manifest.output.captionStyle], ['1:1', 'karaoke'], "the page's choices reached the job");
+    await page.waitForSelector('.clip video');
+    const size = await page.$eval('.clip video', async (el) => {
+      const v = el as HTMLVideoElement;
+      if (!v.videoWidth) await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+      return [v.videoWidth, v.videoHeight];
+    });
+    assert.deepEqual(size, [1080, 1080], 'a square clip');
     assert.match((await page.textContent('.clip-text')) ?? '', /Pasted\./, 'the words of the page track');
     assert.ok(site.hits.includes('/talk.vtt'));
   } finally {

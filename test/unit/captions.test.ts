@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assEscape, assTime, buildAss } from '../../src/captions/ass.ts';
+import { assEscape, assTime, buildAss, groupOptionsFor } from '../../src/captions/ass.ts';
+import { CAPTION_STYLES, captionLook, safeZone } from '../../src/captions/styles.ts';
 import { clipWords, groupWords } from '../../src/captions/groups.ts';
 import { buildSrt, buildVtt } from '../../src/captions/sidecars.ts';
 import { timedWords } from '../helpers/words.ts';
@@ -72,4 +73,24 @@ test('VTT cue text is escaped and SRT text has no timing arrow: words with <, & 
   assert.equal(spoken.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&'), 'if a<b & c --> d then <b>bold</b>');
   const srt = buildSrt(groups);
   assert.equal(srt.match(/-->/g)?.length, groups.length, 'one arrow per cue, none in the text');
+});
+
+test('caption looks follow the frame: size from its short side, groups of at most two lines, margins clear of the safe zone', () => {
+  for (const [w, h] of [
+    [1080, 1920],
+    [1080, 1080],
+    [1080, 1350],
+    [1920, 1080],
+  ] as const) {
+    const zone = safeZone({ width: w, height: h });
+    for (const style of CAPTION_STYLES) {
+      const look = captionLook(style, { width: w, height: h });
+      assert.ok(look.size >= 0.04 * Math.min(w, h) && look.size <= 0.09 * Math.min(w, h), `${style} ${w}x${h}: size ${look.size}`);
+      assert.ok(look.marginV >= h * zone.bottom, `${style} ${w}x${h}: bottom margin`);
+      assert.ok(look.marginR >= w * zone.right, `${style} ${w}x${h}: right margin`);
+      assert.ok(groupOptionsFor(look).maxChars <= 2 * look.lineChars, `${style} ${w}x${h}: two lines at most`);
+    }
+  }
+  // A wide frame has room for more words on a line than a tall one.
+  assert.ok(captionLook('boxed', { width: 1920, height: 1080 }).lineChars > captionLook('boxed', { width: 1080, height: 1920 }).lineChars);
 });

@@ -20,7 +20,7 @@ def serve(detector) -> int:
         try:
             req = json.loads(line)
             result = track(detector, req["video"], float(req.get("start", 0.0)), req.get("end"),
-                           float(req.get("fps", 5.0)), int(req.get("width", 640)))
+                           float(req.get("fps", 5.0)), int(req.get("width", 640)), float(req.get("aspect", 9 / 16)))
             reply = {"ok": True, "result": result}
         except Exception as err:  # one bad request must not end the warm process
             reply = {"ok": False, "error": f"{type(err).__name__}: {err}"}
@@ -38,6 +38,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--fps", type=float, default=5.0, help="samples per second (default 5)")
     ap.add_argument("--width", type=int, default=640, help="analysis width in pixels (default 640)")
     ap.add_argument("--threads", type=int, default=None, help="detection threads (default: 2, or 1 on one core)")
+    ap.add_argument("--aspect", type=float, default=9 / 16, help="the crop's width / height (default 9/16)")
     args = ap.parse_args(argv)
     if not args.serve and not args.video:
         ap.error("a VIDEO or --serve is required")
@@ -49,7 +50,7 @@ def main(argv: list[str]) -> int:
         if args.serve:
             return serve(detector)
         try:
-            result = track(detector, args.video, args.start, args.end, args.fps, args.width)
+            result = track(detector, args.video, args.start, args.end, args.fps, args.width, args.aspect)
         except EmptyRange as err:
             print(f"facetrack: {err}", file=sys.stderr)
             return 2

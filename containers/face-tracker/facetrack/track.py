@@ -56,7 +56,9 @@ class DetectorPool:
             d.close()
 
 
-def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | None = None, fps: float = 5.0, width: int = 640) -> dict:
+def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | None = None, fps: float = 5.0, width: int = 640,
+          aspect: float = 9 / 16) -> dict:
+    """aspect: the output frame's width / height (9/16, 1, 4/5, 16/9); the crop has that shape."""
     started = time.monotonic()
     info = probe(video)
     stop = end if end is not None else info.duration
@@ -75,7 +77,7 @@ def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | N
     while pending:
         pt, fut, cut = pending.popleft()
         samples.append(Sample(pt, fut.result(), cut))
-    cw, ch = crop_size(info.width, info.height)
+    cw, ch = crop_size(info.width, info.height, aspect)
     result = plan(samples, cw / info.width, ch / info.height, Options(sample_fps=fps))
     return {
         "width": info.width, "height": info.height, "fps": fps,

@@ -68,3 +68,13 @@ def test_too_few_faces_falls_back_to_a_static_centre_with_a_reason():
     result = plan(samples, CW, 1.0, OPTS)
     assert result.fallback == "faces in only 8% of samples"
     assert result.path == [{"t": 0.0, "cx": 0.5, "cy": 0.5}]
+
+
+def test_crop_has_the_output_frame_shape():
+    from facetrack.track import crop_size
+
+    assert crop_size(1920, 1080) == (606, 1080)  # 9:16 by default
+    assert crop_size(1920, 1080, 1.0) == (1080, 1080)
+    assert crop_size(1920, 1080, 4 / 5) == (864, 1080)
+    assert crop_size(1920, 1080, 16 / 9) == (1920, 1080)
+    assert crop_size(1080, 1920, 16 / 9) == (1080, 606)  # a phone video to a wide frame

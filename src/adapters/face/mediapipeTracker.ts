@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { FaceTracker } from '../../core/ports.ts';
 import { PROJECT_ROOT, projectPython } from '../../core/projectRoot.ts';
-import type { CropPath } from '../../core/schemas.ts';
+import type { TrackedPath } from '../../core/schemas.ts';
 import { runProcess } from '../../media/runProcess.ts';
 import { WarmTrackers } from './warmTrackers.ts';
 
@@ -69,12 +69,12 @@ export class MediapipeTracker implements FaceTracker {
   }
 
   /** A clip's path from a warm process. */
-  async track(video: string, range: { start: number; end: number }, _frame?: { width: number; height: number }): Promise<CropPath> {
-    const line = await this.warm.request({ video, start: range.start, end: range.end, fps: this.fps }, this.timeoutMs(range));
+  async track(video: string, range: { start: number; end: number }, _frame?: { width: number; height: number }, aspect = 9 / 16): Promise<TrackedPath> {
+    const line = await this.warm.request({ video, start: range.start, end: range.end, fps: this.fps, aspect }, this.timeoutMs(range));
     const reply = ServeReplySchema.parse(JSON.parse(line));
     if (!reply.ok) throw new Error(`facetrack: ${reply.error}`);
     const out = reply.result;
-    return { crop: out.crop, path: out.path, fallback: out.fallback };
+    return { crop: out.crop, path: out.path, fallback: out.fallback, faces: out.facesFound };
   }
 
   close(): void {

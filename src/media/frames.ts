@@ -1,0 +1,15 @@
+// The output frames a clip can have, one per shape creators post: 9:16 (Shorts, Reels, TikTok),
+// 1:1 and 4:5 (feeds), 16:9 (YouTube, LinkedIn, X). 1080 on the short side, as the platforms
+// recommend.
+export const ASPECTS = ['9:16', '1:1', '4:5', '16:9'] as const;
+export type Aspect = (typeof ASPECTS)[number];
+
+export const OUTPUT_FRAMES: Record<Aspect, { width: number; height: number }> = {
+  '9:16': { width: 1080, height: 1920 },
+  '1:1': { width: 1080, height: 1080 },
+  '4:5': { width: 1080, height: 1350 },
+  '16:9': { width: 1920, height: 1080 },
+};
+
+/** Width over height. */
+export const aspectRatio = (a: Aspect): number => OUTPUT_FRAMES[a].width / OUTPUT_FRAMES[a].height;
