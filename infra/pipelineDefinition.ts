@@ -96,7 +96,7 @@ function spanTranscription(def: Definition): void {
     states.TranscribeSpans = {
       Type: 'Map',
       ItemsPath: '$.transcriptPlan.spans',
-      ItemSelector: { 'jobId.$': '$.jobId', 'audioKey.$': '$.ingest.audioKey', 'span.$': '$$.Map.Item.Value' },
+      ItemSelector: { 'jobId.$': '$.jobId', 'audioKey.$': '$.ingest.audioKey', 'sourceId.$': '$.ingest.sourceId', 'span.$': '$$.Map.Item.Value' },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'TranscribeSpan',

@@ -115,6 +115,11 @@ export interface CallContext {
   signal?: AbortSignal | undefined;
   /** Where requests, audio and tokens are counted for this job. */
   meter?: UsageMeter;
+  /**
+   * The same audio named by where it came from (a page video: "youtube:abc123def45", with the span
+   * for a part of it): two jobs of one video share a transcript even when their downloads differ.
+   */
+  sourceId?: string | undefined;
 }
 
 export interface Transcriber {

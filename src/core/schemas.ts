@@ -128,6 +128,8 @@ export const IngestOutputSchema = z.object({
   sourceFile: z.string(),
   audioKey: z.string(),
   captionsKey: z.string().nullable(),
+  /** A page video's extractor and id ("youtube:abc123def45"), which keys the transcript cache too; null for files and media URLs. */
+  sourceId: z.string().nullable(),
   source: SourceInfoSchema,
 });
 export type IngestOutput = z.infer<typeof IngestOutputSchema>;

@@ -101,6 +101,7 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
     sourceFile,
     audioKey,
     captionsKey,
+    sourceId: resolved.page ? `${resolved.page.extractor}:${resolved.page.id}` : null,
     source: {
       path: resolved.page ? resolved.page.url : name,
       duration: probe.duration,

@@ -12,6 +12,7 @@ export const TranscribeInputSchema = z.object({
   audioKey: z.string(),
   audioSeconds: z.number().nonnegative().optional(),
   captionsKey: z.string().nullable().optional(),
+  sourceId: z.string().nullable().optional(),
 });
 export const TranscribeOutputSchema = z.object({
   transcriptKey: z.string(),
@@ -56,7 +57,12 @@ export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 
     say(0, doing);
     const audio = await ports.work.localPath(input.audioKey);
     transcript = TranscriptSchema.parse(
-      await ports.transcriber.transcribe(audio, { onProgress: (f, m) => say(f * 99, m ?? doing), meter, signal: ports.signal }),
+      await ports.transcriber.transcribe(audio, {
+        onProgress: (f, m) => say(f * 99, m ?? doing),
+        meter,
+        signal: ports.signal,
+        sourceId: input.sourceId ?? undefined,
+      }),
     );
   }
   return storeTranscript(input.jobId, transcript, meter.snapshot(), ports);

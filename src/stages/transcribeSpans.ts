@@ -22,7 +22,7 @@ const SpanSchema = z.object({ index: z.number().int().nonnegative(), start: z.nu
 export const PlanOutputSchema = z.object({ spans: z.array(SpanSchema) });
 export type PlanOutput = z.infer<typeof PlanOutputSchema>;
 
-export const SpanInputSchema = z.object({ jobId: z.string(), audioKey: z.string(), span: SpanSchema });
+export const SpanInputSchema = z.object({ jobId: z.string(), audioKey: z.string(), span: SpanSchema, sourceId: z.string().nullable().optional() });
 const SpanOutputSchema = z.object({
   wordsKey: z.string(),
   provider: z.string(),
@@ -59,12 +59,15 @@ export async function transcribeSpan(
   raw: unknown,
   ports: Pick<StagePorts, 'work' | 'encoder' | 'transcriber' | 'progress' | 'signal'> & { scratch: string },
 ): Promise<SpanOutput> {
-  const { jobId, audioKey, span } = SpanInputSchema.parse(raw);
+  const input = SpanInputSchema.parse(raw);
+  const { jobId, audioKey, span } = input;
   const audio = await ports.work.localPath(audioKey);
   const part = joinPath(ports.scratch, `span-${span.index}.wav`);
   await ports.encoder.cutAudio(audio, part, span.start, span.end);
   const meter = new UsageMeter();
-  const t = await ports.transcriber.transcribe(part, { meter, signal: ports.signal });
+  // A span of a page video is named by the video and its place in it.
+  const sourceId = input.sourceId ? `${input.sourceId}@${span.start.toFixed(2)}-${span.end.toFixed(2)}` : undefined;
+  const t = await ports.transcriber.transcribe(part, { meter, signal: ports.signal, sourceId });
   const words: Word[] = t.words.map((w) => ({ ...w, start: w.start + span.start, end: w.end + span.start }));
   const wordsKey = `${jobId}/transcript-span-${String(span.index).padStart(3, '0')}.json`;
   await ports.work.writeText(wordsKey, JSON.stringify(words));

@@ -32,6 +32,7 @@ const OUT = {
     sourceFile: 's3://b/u/talk.mp4',
     audioKey: 'j/speech.wav',
     captionsKey: null,
+    sourceId: null,
     source: { path: 'talk.mp4', duration: 120, width: 1920, height: 1080, fps: 30 },
   }),
   transcribe: TranscribeOutputSchema.parse({ transcriptKey: 'j/transcript.json', words: 300, audioSeconds: 120, provider: 'openai', usage }),

@@ -13,7 +13,7 @@ function handlers(overrides: Partial<LocalHandlers> = {}): { h: LocalHandlers; c
     return fn(i);
   };
   const base: LocalHandlers = {
-    Ingest: count('Ingest', () => ({ sourceFile: '/s.mp4', audioKey: 'a', captionsKey: null, source: { duration: 60 } })),
+    Ingest: count('Ingest', () => ({ sourceFile: '/s.mp4', audioKey: 'a', captionsKey: null, sourceId: null, source: { duration: 60 } })),
     Transcribe: count('Transcribe', () => ({ transcriptKey: 't', audioSeconds: 60, provider: 'x' })),
     Score: count('Score', () => ({ clips, scorer: 'first-pass', usage: { models: {}, cacheHits: 0 } })),
     TrackFace: count('TrackFace', (i) => ({ fallback: null, for: i.clip.rank })),

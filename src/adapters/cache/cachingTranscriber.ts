@@ -1,6 +1,8 @@
 // Transcribes each distinct audio once: the key is the audio's sha256 with provider, model and
 // language. Jobs of the same media in one process share one in-flight request; across processes
 // (or Lambda invocations) a lease in the cache makes the others wait for the first one's result.
+// A page video is also keyed by its extractor and id (CallContext.sourceId): two users of the same
+// video share one transcription even when their downloads differ (another format, a re-encode).
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { hostname } from 'node:os';
@@ -46,7 +48,25 @@ export class CachingTranscriber implements Transcriber {
     return ['transcript', await sha256File(audioPath), this.name, this.model, this.language ?? 'auto'].join(':');
   }
 
+  /** The key of a source named by where it came from ("youtube:abc123def45"). */
+  sourceKeyFor(sourceId: string): string {
+    return ['transcript', 'source', sourceId, this.name, this.model, this.language ?? 'auto'].join(':');
+  }
+
   async transcribe(audioPath: string, ctx: CallContext = {}): Promise<Transcript> {
+    const bySource = ctx.sourceId ? this.sourceKeyFor(ctx.sourceId) : undefined;
+    const known = bySource && (await this.cache.get(bySource));
+    if (known) {
+      ctx.meter?.cacheHit();
+      this.opts.log?.info('transcript from cache (same video)', { provider: this.name, model: this.model, source: ctx.sourceId });
+      return known;
+    }
+    const transcript = await this.byAudio(audioPath, ctx);
+    if (bySource) await this.cache.put(bySource, transcript, this.opts.ttlSec ?? CACHE_TTL_SEC);
+    return transcript;
+  }
+
+  private async byAudio(audioPath: string, ctx: CallContext): Promise<Transcript> {
     const key = await this.keyFor(audioPath);
     const cached = await this.cache.get(key);
     if (cached) {
