@@ -2,6 +2,7 @@
 // spoken word highlighted in the look's way (src/captions/styles.ts). One event per word lasting
 // until the next word, so nothing flickers.
 import { type CaptionGroup, DEFAULT_GROUPS, type GroupOptions } from './groups.ts';
+import { displayWidth, joinWords } from './scripts.ts';
 import { type CaptionLook, captionLook, safeZone } from './styles.ts';
 
 export function assTime(seconds: number): string {
@@ -23,7 +24,7 @@ export function assEscape(text: string): string {
 /** Groups sized for a look: at most two lines of it (libass wraps at spaces, never inside a word). */
 export function groupOptionsFor(look: CaptionLook): GroupOptions {
   const cap = { pop: 20, karaoke: 32, minimal: 42, boxed: 36 }[look.name];
-  return { ...DEFAULT_GROUPS, maxChars: Math.min(cap, Math.floor(1.7 * look.lineChars)) };
+  return { ...DEFAULT_GROUPS, maxChars: Math.min(cap, Math.floor(1.7 * look.lineChars)), lineChars: look.lineChars };
 }
 
 function styleLine(name: string, look: CaptionLook, o: { size?: number; alignment?: number; marginV?: number; borderStyle?: number } = {}): string {
@@ -86,14 +87,17 @@ export function buildAss(
   if (hook?.text) events.push(`Dialogue: 1,${assTime(0)},${assTime(hook.untilSec)},Hook,,0,0,0,,{\\fad(150,300)}${assEscape(hook.text)}`);
   const shown = (w: string) => assEscape(look.uppercase ? w.toUpperCase() : w);
   for (const group of groups) {
-    const longest = Math.max(...group.words.map((w) => [...w.w].length));
+    const longest = Math.max(...group.words.map((w) => displayWidth(w.w)));
     const fit = longest > look.lineChars ? `{\\fs${Math.floor((look.size * look.lineChars) / longest)}}` : '';
     group.words.forEach((word, i) => {
       const start = i === 0 ? group.start : word.start;
       const next = group.words[i + 1];
       const end = next ? next.start : group.end;
       if (end <= start) return;
-      const text = group.words.map((w, k) => (k === i ? `${activeTag(look)}${shown(w.w)}{\\r}${fit}` : shown(w.w))).join(' ');
+      const text = joinWords(
+        group.words.map((w) => w.w),
+        (w, k) => (k === i ? `${activeTag(look)}${shown(w)}{\\r}${fit}` : shown(w)),
+      );
       events.push(`Dialogue: 0,${assTime(start)},${assTime(end)},Caption,,0,0,0,,${fit}${text}`);
     });
   }

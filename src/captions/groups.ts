@@ -1,6 +1,7 @@
 // Splits a clip's words into caption groups: short enough to read at a glance.
 import type { Word } from '../core/schemas.ts';
 import { round3 } from '../core/numbers.ts';
+import { displayWidth, isUnspaced } from './scripts.ts';
 
 export interface CaptionGroup {
   /** Times relative to the clip start. */
@@ -16,6 +17,11 @@ export interface GroupOptions {
   breakOnPauseSec: number;
   /** How long the last word of a group stays up after it is spoken. */
   holdSec: number;
+  /**
+   * Room on one line. A group of an unspaced script stays within one line: libass breaks lines
+   * at spaces, and such a line has none.
+   */
+  lineChars?: number;
 }
 
 export const DEFAULT_GROUPS: GroupOptions = { maxChars: 20, maxSec: 2, breakOnPauseSec: 0.35, holdSec: 0.4 };
@@ -36,8 +42,10 @@ export function groupWords(words: Word[], clipDuration: number, opts: GroupOptio
   let current: Word[] = [];
   for (const word of words) {
     const prev = current[current.length - 1];
-    const chars = current.reduce((n, w) => n + w.w.length + 1, 0) + word.w.length;
-    const tooLong = current.length > 0 && (chars > opts.maxChars || word.end - current[0]!.start > opts.maxSec);
+    const chars = current.reduce((n, w) => n + displayWidth(w.w) + 1, 0) + displayWidth(word.w);
+    const unspaced = isUnspaced(word.w) || current.some((w) => isUnspaced(w.w));
+    const room = unspaced && opts.lineChars ? Math.min(opts.maxChars, opts.lineChars) : opts.maxChars;
+    const tooLong = current.length > 0 && (chars > room || word.end - current[0]!.start > opts.maxSec);
     const paused = prev !== undefined && word.start - prev.end >= opts.breakOnPauseSec;
     if (tooLong || paused) {
       groups.push(current);

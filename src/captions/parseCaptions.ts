@@ -4,6 +4,7 @@
 // repeating the previous cue's line) are folded so every word appears once.
 import type { Word } from '../core/schemas.ts';
 import { round3 as round } from '../core/numbers.ts';
+import { splitWords } from './scripts.ts';
 
 export interface Cue {
   start: number;
@@ -73,7 +74,7 @@ function lineWords(line: string, start: number, end: number): Word[] {
 }
 
 function spreadWords(text: string, start: number, end: number): Word[] {
-  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  const tokens = splitWords(text);
   const total = tokens.reduce((a, t) => a + t.length + 1, 0);
   let t = start;
   return tokens.map((w) => {

@@ -1,5 +1,6 @@
 // SRT and WebVTT sidecars: one cue per caption group, times relative to the clip.
 import type { CaptionGroup } from './groups.ts';
+import { joinWords } from './scripts.ts';
 
 function stamp(seconds: number, sep: ',' | '.'): string {
   const ms = Math.max(0, Math.round(seconds * 1000));
@@ -10,7 +11,7 @@ function stamp(seconds: number, sep: ',' | '.'): string {
   return `${pad(h)}:${pad(m)}:${pad(s)}${sep}${pad(ms % 1000, 3)}`;
 }
 
-const text = (g: CaptionGroup) => g.words.map((w) => w.w).join(' ');
+const text = (g: CaptionGroup) => joinWords(g.words.map((w) => w.w));
 
 /** SRT has no escapes; an arrow in the words would read as a timing line to some players. */
 const srtText = (g: CaptionGroup) => text(g).replaceAll('-->', '->');

@@ -5,6 +5,7 @@ import type { ScoredCandidate } from '../core/ports.ts';
 import { endsSentence, type Window } from './windows.ts';
 import { FILLER_WORDS, HOOK_WORDS, normalise, PAYOFF_WORDS, STOP_WORDS } from './lexicon.ts';
 import { titleFrom } from './titles.ts';
+import { joinWords, wordWeight } from '../captions/scripts.ts';
 
 export interface Features {
   /** Words per second over the window. */
@@ -40,7 +41,8 @@ export function hookScore(opening: string[]): number {
 export function features(words: Word[], win: Window): Features {
   const inside = words.slice(win.first, win.last + 1);
   const tokens = inside.map((w) => normalise(w.w)).filter(Boolean);
-  const wordsPerSec = inside.length / (win.end - win.start);
+  // Pace in word units: a word of an unspaced script (Chinese, Japanese…) counts by its characters.
+  const wordsPerSec = inside.reduce((n, w) => n + wordWeight(w.w), 0) / (win.end - win.start);
   const openingEnd = inside.findIndex((w, i) => i >= 3 && (endsSentence(w) || w.start - inside[0]!.start > 4));
   const opening = tokens.slice(0, Math.min(12, openingEnd === -1 ? 12 : openingEnd + 1));
   // Without punctuation the pauses tell where a thought starts and ends: the longer the better,
@@ -92,20 +94,14 @@ export function firstPass(words: Word[], windows: Window[]): ScoredCandidate[] {
     const score = combine(f);
     if (score === 0) continue;
     const inside = words.slice(win.first, win.last + 1);
-    const text = inside.map((w) => w.w).join(' ');
+    const text = joinWords(inside.map((w) => w.w));
     out.push({
       start: win.start,
       end: win.end,
       text,
       score,
       title: titleFrom(inside),
-      reason: reasonFrom(
-        f,
-        inside
-          .slice(0, 6)
-          .map((w) => w.w)
-          .join(' '),
-      ),
+      reason: reasonFrom(f, joinWords(inside.slice(0, 6).map((w) => w.w))),
     });
   }
   return out;

@@ -165,8 +165,11 @@ export const STOP_WORDS: ReadonlySet<string> = new Set([
 ]);
 
 export function normalise(word: string): string {
-  return word
-    .toLowerCase()
-    .replace(/[^a-z0-9']/g, '')
-    .replace(/'s$/, '');
+  return (
+    word
+      .toLowerCase()
+      // Letters and digits of any script: a Chinese or Russian word is a word, not an empty token.
+      .replace(/[^\p{L}\p{N}']/gu, '')
+      .replace(/'s$/, '')
+  );
 }

@@ -5,6 +5,7 @@
 import type { Word } from '../core/schemas.ts';
 import { FILLER_WORDS, HOOK_WORDS, STOP_WORDS, normalise } from './lexicon.ts';
 import { endsSentence } from './windows.ts';
+import { joinWords } from '../captions/scripts.ts';
 
 export const MAX_TITLE_CHARS = 70;
 /** A title past this many words reads as a sentence, not a title. */
@@ -105,7 +106,7 @@ export function titleFrom(words: Word[]): string {
   const kept = cut(best.words);
   const whole = kept.length === best.words.length;
   // A sentence kept whole keeps its ? or !; a cut one ends clean, without a dangling comma or stop.
-  let title = kept.join(' ').replace(whole ? /[.,;:]+$/ : /[.,;:!?]+$/, '');
+  let title = joinWords(kept).replace(whole ? /[.,;:]+$/ : /[.,;:!?]+$/, '');
   if (title.length > MAX_TITLE_CHARS) title = `${title.slice(0, MAX_TITLE_CHARS - 1).replace(/\s+\S*$/, '')}…`;
   return cased(title);
 }

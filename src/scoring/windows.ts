@@ -23,7 +23,8 @@ export interface WindowOptions {
   mediaDuration?: number;
 }
 
-const SENTENCE_END = /[.!?…]["')\]]*$/;
+// Latin, CJK full-width and Devanagari sentence ends.
+const SENTENCE_END = /[.!?…。！？।]["')\]」』）]*$/;
 
 export function endsSentence(word: Word): boolean {
   return SENTENCE_END.test(word.w);

@@ -1,6 +1,7 @@
 // Frames, layouts and caption styles, checked on real rendered frames: the size of each aspect,
 // the whole source visible under `fit`, each caption style's text inside the platforms' safe
-// zone, the hook title inside the top band, a word longer than a line kept inside the frame.
+// zone, the hook title inside the top band, a word longer than a line kept inside the frame,
+// scripts other than Latin drawn with their glyphs.
 import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,8 @@ import type { RenderSpec } from '../../src/core/ports.ts';
 import { centreCrop } from '../../src/media/cropGeometry.ts';
 import { ASPECTS, OUTPUT_FRAMES, aspectRatio } from '../../src/media/frames.ts';
 import { runProcess } from '../../src/media/runProcess.ts';
+import { renderArgs } from '../../src/media/renderArgs.ts';
+import { splitWords } from '../../src/captions/scripts.ts';
 import { ffmpeg } from '../helpers/media.ts';
 import { timedWords } from '../helpers/words.ts';
 
@@ -173,5 +176,49 @@ test('a word wider than a line (a URL, a long compound) shrinks to stay inside t
     const box = brightBox(f, frame.width, frame.height);
     if (box.right < 0) continue;
     assert.ok(box.left > 0 && box.right < frame.width - 1, `inside the frame at ${at}s (${box.left}-${box.right})`);
+  }
+});
+
+test('Chinese and Hindi captions are drawn with their glyphs, not boxes: compared with the same text under DejaVu alone', async () => {
+  const frame = OUTPUT_FRAMES['9:16'];
+  const look = captionLook('boxed', frame);
+  // A fontconfig that knows DejaVu only: what a machine without the Noto fonts draws (boxes).
+  const onlyDejavu = join(dir, 'fonts-dejavu.conf');
+  await writeFile(
+    onlyDejavu,
+    `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>${join(dir, 'fc-cache')}</cachedir></fontconfig>`,
+  );
+  for (const [name, text] of [
+    ['chinese', '我们花了两年时间做了一个没人想要的产品'],
+    ['hindi', 'आपका पहला विचार गलत होगा और यह ठीक है'],
+  ] as const) {
+    const words = splitWords(text).map((w, i) => ({ w, start: i * 0.2, end: i * 0.2 + 0.18 }));
+    const ass = buildAss(groupWords(words, 4, groupOptionsFor(look)), frame, look);
+    const ink: number[] = [];
+    for (const env of [{}, { FONTCONFIG_FILE: onlyDejavu }]) {
+      const assFile = join(dir, `${name}.ass`);
+      await writeFile(assFile, ass);
+      const out = join(dir, `${name}-${ink.length}.mp4`);
+      const spec: RenderSpec = {
+        input: black,
+        start: 0,
+        duration: 1,
+        source: { width: 1280, height: 720 },
+        crop: centreCrop({ width: 1280, height: 720 }),
+        assFile,
+        output: frame,
+      };
+      await runProcess('ffmpeg', renderArgs(spec, out), { env: { ...process.env, ...env } });
+      const f = await frameAt(out, 0.1, frame.width, frame.height);
+      let n = 0;
+      for (let i = 0; i < f.length; i += 3) if (f[i]! + f[i + 1]! + f[i + 2]! > 3 * 140) n++;
+      ink.push(n);
+    }
+    const [withFonts, boxes] = ink as [number, number];
+    assert.ok(withFonts > 500, `${name}: text is drawn (${withFonts} bright pixels)`);
+    assert.ok(
+      Math.abs(withFonts - boxes) / Math.max(withFonts, boxes) > 0.15,
+      `${name}: glyphs, not the boxes DejaVu alone gives (${withFonts} vs ${boxes} bright pixels)`,
+    );
   }
 });
