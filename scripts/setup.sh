@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 
 # libgl1 and libglib2.0-0: OpenCV inside MediaPipe loads them. opencv-doc: real face photos for tests.
 # fonts-noto-*: caption glyphs for Chinese, Japanese, Korean, Devanagari, Arabic, Hebrew and more
-# (DejaVu has none of them: they came out as boxes), found by libass through fontconfig.
-APT_PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-noto-cjk pocketsphinx-testdata opencv-doc python3-venv libgl1 libglib2.0-0)
+# (DejaVu has none of them: they came out as boxes), found by libass through fontconfig;
+# fonts-symbola: emoji as outlines (libass draws no colour-bitmap emoji such as Noto Color Emoji).
+APT_PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola pocketsphinx-testdata opencv-doc python3-venv libgl1 libglib2.0-0)
 # libnss-myhostname: *.localhost resolves through the system resolver, so the AWS tests reach the
 # emulator's buckets by host name (bucket.localhost), as real S3 is reached.
 if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium libnss-myhostname curl); fi

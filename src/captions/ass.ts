@@ -27,9 +27,14 @@ export function groupOptionsFor(look: CaptionLook): GroupOptions {
   return { ...DEFAULT_GROUPS, maxChars: Math.min(cap, Math.floor(1.7 * look.lineChars)), lineChars: look.lineChars };
 }
 
+/**
+ * Encoding -1: libass finds each line's base direction from its text and lays it out as one
+ * paragraph, so a right-to-left line (Arabic, Hebrew) keeps its word order whichever word is
+ * highlighted; with 1 (VSFilter's default) every override block was its own left-to-right run.
+ */
 function styleLine(name: string, look: CaptionLook, o: { size?: number; alignment?: number; marginV?: number; borderStyle?: number } = {}): string {
   const bold = -1;
-  return `Style: ${name},${look.font},${o.size ?? look.size},${look.text},${look.active},${look.outlineColour},${look.backColour},${bold},0,0,0,100,100,0,0,${o.borderStyle ?? look.borderStyle},${look.outline},${look.shadow},${o.alignment ?? look.alignment},${look.marginL},${look.marginR},${o.marginV ?? look.marginV},1`;
+  return `Style: ${name},${look.font},${o.size ?? look.size},${look.text},${look.active},${look.outlineColour},${look.backColour},${bold},0,0,0,100,100,0,0,${o.borderStyle ?? look.borderStyle},${look.outline},${look.shadow},${o.alignment ?? look.alignment},${look.marginL},${look.marginR},${o.marginV ?? look.marginV},-1`;
 }
 
 /** The spoken word's override, per look. */

@@ -179,7 +179,7 @@ test('a word wider than a line (a URL, a long compound) shrinks to stay inside t
   }
 });
 
-test('Chinese and Hindi captions are drawn with their glyphs, not boxes: compared with the same text under DejaVu alone', async () => {
+test('Chinese, Hindi and emoji captions are drawn with their glyphs, not boxes: compared with the same text under DejaVu alone', async () => {
   const frame = OUTPUT_FRAMES['9:16'];
   const look = captionLook('boxed', frame);
   // A fontconfig that knows DejaVu only: what a machine without the Noto fonts draws (boxes).
@@ -191,6 +191,7 @@ test('Chinese and Hindi captions are drawn with their glyphs, not boxes: compare
   for (const [name, text] of [
     ['chinese', '我们花了两年时间做了一个没人想要的产品'],
     ['hindi', 'आपका पहला विचार गलत होगा और यह ठीक है'],
+    ['emoji', '🚀🔥😂 🎉💡🙌 👏'],
   ] as const) {
     const words = splitWords(text).map((w, i) => ({ w, start: i * 0.2, end: i * 0.2 + 0.18 }));
     const ass = buildAss(groupWords(words, 4, groupOptionsFor(look)), frame, look);
@@ -221,4 +222,28 @@ test('Chinese and Hindi captions are drawn with their glyphs, not boxes: compare
       `${name}: glyphs, not the boxes DejaVu alone gives (${withFonts} vs ${boxes} bright pixels)`,
     );
   }
+});
+
+test('an Arabic line keeps its right-to-left word order whichever word is highlighted', async () => {
+  const frame = OUTPUT_FRAMES['16:9'];
+  const look = captionLook('pop', frame);
+  const words = ['فكرتك', 'الأولى', 'ستكون', 'خاطئة'].map((w, i) => ({ w, start: i * 0.5, end: i * 0.5 + 0.45 }));
+  const ass = buildAss([{ start: 0, end: 2, words }], frame, { ...look, uppercase: false });
+  const out = await renderOne('arabic', black, { output: frame }, ass);
+  const { width: W, height: H } = frame;
+  const yellowSpan = (f: Buffer) => {
+    let [lo, hi] = [W, -1];
+    for (let y = Math.round(H * 0.5); y < H; y++)
+      for (let x = 0; x < W; x++) {
+        const [r, g, b] = px(f, W, x, y);
+        if (r > 200 && g > 180 && b < 90) [lo, hi] = [Math.min(lo, x), Math.max(hi, x)];
+      }
+    return [lo, hi] as const;
+  };
+  const spans = [];
+  for (const at of [0.2, 0.7, 1.2]) spans.push(yellowSpan(await frameAt(out, at, W, H)));
+  const line = brightBox(await frameAt(out, 0.2, W, H), W, H, { y0: Math.round(H * 0.5), y1: H });
+  // Right to left: the first word at the right end, each next one to its left.
+  assert.ok(line.right - spans[0]![1] < 20, `the first word ends the line on the right (${spans[0]} in ${line.left}-${line.right})`);
+  assert.ok(spans[1]![1] < spans[0]![0] && spans[2]![1] < spans[1]![0], `each next word to the left of the one before: ${JSON.stringify(spans)}`);
 });
