@@ -88,8 +88,8 @@ export interface RenderSpec {
   duration: number;
   source: { width: number; height: number };
   crop: TrackedPath;
-  /** follow: the crop along its path; fit: the whole frame over a blurred fill of itself (default follow). */
-  layout?: 'follow' | 'fit';
+  /** follow: the crop along its path; fit: the whole frame over a blurred fill of itself; split: two parts, one per person (default follow). */
+  layout?: 'follow' | 'fit' | 'split';
   assFile: string;
   output: { width: number; height: number };
 }
@@ -157,8 +157,17 @@ export interface Scorer {
 
 export interface FaceTracker {
   readonly name: string;
-  /** `aspect`: the output frame's width / height; the crop has that shape (9/16 unless said). */
-  track(video: string, range: { start: number; end: number }, frame: { width: number; height: number }, aspect?: number): Promise<TrackedPath>;
+  /**
+   * `aspect`: the output frame's width / height; the crop has that shape (9/16 unless said).
+   * `pairAspect`: one part of a split frame; given, two people side by side are looked for too.
+   */
+  track(
+    video: string,
+    range: { start: number; end: number },
+    frame: { width: number; height: number },
+    aspect?: number,
+    pairAspect?: number,
+  ): Promise<TrackedPath>;
   /** Releases long-lived resources (warm processes); the tracker still works after it. */
   close?(): void;
 }

@@ -43,7 +43,7 @@ export const SourceInfoSchema = z.object({
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 
 /** How clips are framed: src/stages/track.ts decides per clip under auto. */
-export const LAYOUTS = ['auto', 'follow', 'fit'] as const;
+export const LAYOUTS = ['auto', 'follow', 'fit', 'split'] as const;
 
 export const JobOptionsSchema = z
   .object({
@@ -87,18 +87,30 @@ export const ClipPlanSchema = z.object({
 });
 export type ClipPlan = z.infer<typeof ClipPlanSchema>;
 
+const CropSizeSchema = z.object({ w: z.number().int().positive(), h: z.number().int().positive() });
+const PathPointsSchema = z.array(z.object({ t: z.number(), cx: z.number().min(0).max(1), cy: z.number().min(0).max(1) })).min(1);
+
+/** Two people side by side: the share of the clip they are held apart, and a crop path for each. */
+export const PairSchema = z.object({
+  share: z.number().min(0).max(1),
+  crop: CropSizeSchema.optional(),
+  left: PathPointsSchema.optional(),
+  right: PathPointsSchema.optional(),
+});
+
 /** Crop centre over time; t in seconds from the start of the source, cx/cy fractions of it. */
 export const CropPathSchema = z.object({
-  crop: z.object({ w: z.number().int().positive(), h: z.number().int().positive() }),
-  path: z.array(z.object({ t: z.number(), cx: z.number().min(0).max(1), cy: z.number().min(0).max(1) })).min(1),
+  crop: CropSizeSchema,
+  path: PathPointsSchema,
   fallback: z.string().nullable(),
+  pair: PairSchema.optional(),
   /** How the clip is framed (decided per clip under layout auto), and why. */
-  layout: z.enum(['follow', 'fit']).default('follow'),
+  layout: z.enum(['follow', 'fit', 'split']).default('follow'),
   layoutWhy: z.string().optional(),
 });
 export type CropPath = z.infer<typeof CropPathSchema>;
 /** What a face tracker gives: the crop's path, before the layout is decided. */
-export type TrackedPath = Pick<CropPath, 'crop' | 'path' | 'fallback'> & {
+export type TrackedPath = Pick<CropPath, 'crop' | 'path' | 'fallback' | 'pair'> & {
   /** Share of sampled frames with a face (0-1), when the tracker looked; undefined when it could not. */
   faces?: number | undefined;
 };
@@ -175,7 +187,7 @@ export const ManifestSchema = z.object({
       thumbnail: z.string(),
       crop: z.object({ fallback: z.string().nullable() }),
       /** How the clip is framed and why (layout auto decides per clip). */
-      layout: z.object({ kind: z.enum(['follow', 'fit']), why: z.string() }).optional(),
+      layout: z.object({ kind: z.enum(['follow', 'fit', 'split']), why: z.string() }).optional(),
     }),
   ),
   timings: z.record(z.string(), z.number()),

@@ -2,6 +2,7 @@
 // follows the face, or the whole frame over a blurred fill), captioned, encoded.
 import type { RenderSpec } from '../core/ports.ts';
 import { cropFilter } from './cropGeometry.ts';
+import { splitParts } from './frames.ts';
 
 export const ENCODE = {
   preset: 'veryfast',
@@ -37,6 +38,16 @@ export function videoGraph(spec: RenderSpec): string {
       `[front]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=lanczos,setsar=1[fg]`,
       `[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1,${captions}[v]`,
     ].join(';');
+  }
+  const pair = spec.crop.pair;
+  if (spec.layout === 'split' && pair?.left && pair.right && pair.crop) {
+    // A part per person, each its own moving crop, stacked (tall frames) or side by side (wide).
+    const { stack, parts } = splitParts(spec.output);
+    const part = (path: typeof pair.left, size: { w: number; h: number }, label: string) =>
+      `[${label}]${cropFilter({ crop: pair.crop!, path: path!, fallback: null }, spec.source, spec.start)},scale=${size.w}:${size.h}:flags=lanczos,setsar=1[${label}p]`;
+    return ['[0:v:0]split=2[a][b]', part(pair.left, parts[0], 'a'), part(pair.right, parts[1], 'b'), `[ap][bp]${stack}=inputs=2,setsar=1,${captions}[v]`].join(
+      ';',
+    );
   }
   return `[0:v:0]${[cropFilter(spec.crop, spec.source, spec.start), `scale=${W}:${H}:flags=lanczos`, 'setsar=1', captions].join(',')}[v]`;
 }

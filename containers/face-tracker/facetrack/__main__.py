@@ -20,7 +20,8 @@ def serve(detector) -> int:
         try:
             req = json.loads(line)
             result = track(detector, req["video"], float(req.get("start", 0.0)), req.get("end"),
-                           float(req.get("fps", 5.0)), int(req.get("width", 640)), float(req.get("aspect", 9 / 16)))
+                           float(req.get("fps", 5.0)), int(req.get("width", 640)), float(req.get("aspect", 9 / 16)),
+                           req.get("pairAspect"))
             reply = {"ok": True, "result": result}
         except Exception as err:  # one bad request must not end the warm process
             reply = {"ok": False, "error": f"{type(err).__name__}: {err}"}
@@ -39,6 +40,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--width", type=int, default=640, help="analysis width in pixels (default 640)")
     ap.add_argument("--threads", type=int, default=None, help="detection threads (default: 2, or 1 on one core)")
     ap.add_argument("--aspect", type=float, default=9 / 16, help="the crop's width / height (default 9/16)")
+    ap.add_argument("--pair-aspect", type=float, default=None, help="also look for two people side by side, each framed at this width / height")
     args = ap.parse_args(argv)
     if not args.serve and not args.video:
         ap.error("a VIDEO or --serve is required")
@@ -50,7 +52,7 @@ def main(argv: list[str]) -> int:
         if args.serve:
             return serve(detector)
         try:
-            result = track(detector, args.video, args.start, args.end, args.fps, args.width, args.aspect)
+            result = track(detector, args.video, args.start, args.end, args.fps, args.width, args.aspect, args.pair_aspect)
         except EmptyRange as err:
             print(f"facetrack: {err}", file=sys.stderr)
             return 2

@@ -157,3 +157,28 @@ def plan(samples: list[Sample], crop_w: float, crop_h: float, opts: Options = Op
             points.append({**points[-1], "t": round(shot[0].t - 0.001, 3)})
         points.extend({"t": round(t, 3), "cx": round(x, 4), "cy": round(y, 4)} for t, (x, y) in zip(times, positions))
     return Plan(_reduce(points), cuts, found)
+
+
+def pair_plan(samples: list[Sample], crop_w: float, crop_h: float, opts: Options = Options()) -> dict:
+    """Two people side by side, for a split layout: the share of samples in which the two most
+    prominent faces are held apart (further than one part's crop could frame both), and a steady
+    path for each, left and right. crop_w / crop_h: one part's crop, as fractions of the frame."""
+    apart = max(0.2, 0.8 * crop_w)
+    pairs: list[tuple[tuple[float, float], tuple[float, float]] | None] = []
+    for s in samples:
+        two = sorted(s.faces, key=lambda f: f.weight, reverse=True)[:2]
+        if len(two) == 2 and abs(two[0].cx - two[1].cx) >= apart:
+            left, right = sorted(two, key=lambda f: f.cx)
+            pairs.append(((left.cx, left.cy), (right.cx, right.cy)))
+        else:
+            pairs.append(None)
+    share = sum(1 for p in pairs if p is not None) / len(samples) if samples else 0.0
+    if share == 0:
+        return {"share": 0.0}
+    times = [s.t for s in samples]
+    paths = []
+    for side in (0, 1):
+        filled = _fill([p[side] if p else None for p in pairs])
+        positions = smooth(filled, times, crop_w, crop_h, opts)
+        paths.append(_reduce([{"t": round(t, 3), "cx": round(x, 4), "cy": round(y, 4)} for t, (x, y) in zip(times, positions)]))
+    return {"share": round(share, 3), "left": paths[0], "right": paths[1]}

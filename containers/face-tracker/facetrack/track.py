@@ -7,11 +7,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from .cuts import is_cut, thumbnail
 from .decode import frames, probe
-from .path import Options, Sample, plan
+from .path import pair_plan, Options, Sample, plan
 
 
 def even(n: float) -> int:
     return max(2, int(n // 2) * 2)
+
+
+# A split part's crop against the largest of its shape (0.7: chest-up framing for two seated people in a 16:9 shot).
+PAIR_ZOOM = 0.7
 
 
 def crop_size(width: int, height: int, aspect: float = 9 / 16) -> tuple[int, int]:
@@ -57,8 +61,9 @@ class DetectorPool:
 
 
 def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | None = None, fps: float = 5.0, width: int = 640,
-          aspect: float = 9 / 16) -> dict:
-    """aspect: the output frame's width / height (9/16, 1, 4/5, 16/9); the crop has that shape."""
+          aspect: float = 9 / 16, pair_aspect: float | None = None) -> dict:
+    """aspect: the output frame's width / height (9/16, 1, 4/5, 16/9); the crop has that shape.
+    pair_aspect: the shape of one part of a split frame; given, two people side by side are looked for too."""
     started = time.monotonic()
     info = probe(video)
     stop = end if end is not None else info.duration
@@ -79,6 +84,12 @@ def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | N
         samples.append(Sample(pt, fut.result(), cut))
     cw, ch = crop_size(info.width, info.height, aspect)
     result = plan(samples, cw / info.width, ch / info.height, Options(sample_fps=fps))
+    pair = None
+    if pair_aspect:
+        # Each part frames its person, not half the room: a tighter crop than the largest that fits.
+        pw, ph = crop_size(info.width, info.height, pair_aspect)
+        pw, ph = even(pw * PAIR_ZOOM), even(ph * PAIR_ZOOM)
+        pair = {**pair_plan(samples, pw / info.width, ph / info.height, Options(sample_fps=fps)), "crop": {"w": pw, "h": ph}}
     return {
         "width": info.width, "height": info.height, "fps": fps,
         "crop": {"w": cw, "h": ch},
@@ -88,4 +99,5 @@ def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | N
         "samples": len(samples),
         "facesFound": round(result.found, 3),
         "seconds": round(time.monotonic() - started, 3),
+        **({"pair": pair} if pair else {}),
     }

@@ -78,3 +78,19 @@ def test_crop_has_the_output_frame_shape():
     assert crop_size(1920, 1080, 4 / 5) == (864, 1080)
     assert crop_size(1920, 1080, 16 / 9) == (1920, 1080)
     assert crop_size(1080, 1920, 16 / 9) == (1080, 606)  # a phone video to a wide frame
+
+
+def test_two_people_held_apart_give_a_pair_with_a_path_each():
+    from facetrack.path import pair_plan
+
+    part_w = 640 / 1280  # a 9:8 part of a stacked 9:16 frame, from a 16:9 source
+    samples = [Sample(i / 5, [face(0.25), face(0.75, size=0.18)]) for i in range(50)]
+    pair = pair_plan(samples, part_w, 1.0, OPTS)
+    assert pair["share"] == 1.0
+    assert at(pair["left"], 5) < 0.5 < at(pair["right"], 5)
+    # One person, or two standing together (one part frames both): no pair.
+    assert pair_plan([Sample(i / 5, [face(0.5)]) for i in range(50)], part_w, 1.0, OPTS)["share"] == 0.0
+    assert pair_plan([Sample(i / 5, [face(0.45), face(0.55)]) for i in range(50)], part_w, 1.0, OPTS)["share"] == 0.0
+    # Apart for a fifth of the clip only.
+    mixed = [Sample(i / 5, [face(0.25), face(0.75)] if i < 10 else [face(0.3)]) for i in range(50)]
+    assert pair_plan(mixed, part_w, 1.0, OPTS)["share"] == 0.2

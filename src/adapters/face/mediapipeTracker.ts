@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { FaceTracker } from '../../core/ports.ts';
 import { PROJECT_ROOT, projectPython } from '../../core/projectRoot.ts';
-import type { TrackedPath } from '../../core/schemas.ts';
+import { PairSchema, type TrackedPath } from '../../core/schemas.ts';
 import { runProcess } from '../../media/runProcess.ts';
 import { WarmTrackers } from './warmTrackers.ts';
 
@@ -23,6 +23,7 @@ export const TrackerOutputSchema = z.object({
   samples: z.number().int(),
   facesFound: z.number(),
   seconds: z.number(),
+  pair: PairSchema.optional(),
 });
 export type TrackerOutput = z.infer<typeof TrackerOutputSchema>;
 
@@ -69,12 +70,21 @@ export class MediapipeTracker implements FaceTracker {
   }
 
   /** A clip's path from a warm process. */
-  async track(video: string, range: { start: number; end: number }, _frame?: { width: number; height: number }, aspect = 9 / 16): Promise<TrackedPath> {
-    const line = await this.warm.request({ video, start: range.start, end: range.end, fps: this.fps, aspect }, this.timeoutMs(range));
+  async track(
+    video: string,
+    range: { start: number; end: number },
+    _frame?: { width: number; height: number },
+    aspect = 9 / 16,
+    pairAspect?: number,
+  ): Promise<TrackedPath> {
+    const line = await this.warm.request(
+      { video, start: range.start, end: range.end, fps: this.fps, aspect, ...(pairAspect ? { pairAspect } : {}) },
+      this.timeoutMs(range),
+    );
     const reply = ServeReplySchema.parse(JSON.parse(line));
     if (!reply.ok) throw new Error(`facetrack: ${reply.error}`);
     const out = reply.result;
-    return { crop: out.crop, path: out.path, fallback: out.fallback, faces: out.facesFound };
+    return { crop: out.crop, path: out.path, fallback: out.fallback, faces: out.facesFound, ...(out.pair ? { pair: out.pair } : {}) };
   }
 
   close(): void {

@@ -1,0 +1,82 @@
+// The split layout on a two-person source (the same real face photo twice, mirrored, left and
+// right of a wide frame): layout auto sees two people held apart, and the rendered 9:16 and 16:9
+// frames hold one face in each part, which a centre crop of the same frame does not.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { FfmpegEncoder } from '../../src/adapters/ffmpeg/ffmpegEncoder.ts';
+import { MediapipeTracker, TRACKER_DIR, mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
+import { buildAss } from '../../src/captions/ass.ts';
+import { projectPython } from '../../src/core/projectRoot.ts';
+import { OUTPUT_FRAMES, aspectRatio, splitParts } from '../../src/media/frames.ts';
+import { FACE_PHOTO } from '../../src/samples/faceTalk.ts';
+import { chooseLayout } from '../../src/stages/track.ts';
+import { cached, facePhotoAvailable, ffmpeg } from '../helpers/media.ts';
+
+const run = promisify(execFile);
+let tracker: MediapipeTracker;
+let ready = false;
+
+async function facesInImage(path: string): Promise<number> {
+  const code =
+    'import sys, cv2\nfrom facetrack.detect import Detector\nimg = cv2.cvtColor(cv2.imread(sys.argv[1]), cv2.COLOR_BGR2RGB)\nprint(len(Detector().faces(img)))';
+  const { stdout } = await run(projectPython(), ['-c', code, path], { env: { ...process.env, PYTHONPATH: TRACKER_DIR } });
+  return Number(stdout.trim().split('\n').pop());
+}
+
+/** Two people side by side: the face photo, and its mirror image, with a voice under them. */
+const twoPeople = () =>
+  cached('two-people-v2.mp4', (p) =>
+    ffmpeg([
+      ...['-f', 'lavfi', '-i', 'color=c=0x335566:s=1280x720:r=25', '-loop', '1', '-i', FACE_PHOTO, '-f', 'lavfi', '-i', 'sine=f=220'],
+      ...[
+        '-filter_complex',
+        '[1:v]crop=120:120:182:63,scale=300:300,split[l][r0];[r0]hflip[r];[0:v][l]overlay=120:200[a];[a][r]overlay=W-w-120:200,format=yuv420p[v]',
+      ],
+      ...['-map', '[v]', '-map', '2:a', '-t', '8', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', p],
+    ]),
+  );
+
+before(async () => {
+  ready = facePhotoAvailable() && (await mediapipeAvailable());
+  if (ready) tracker = new MediapipeTracker({ processes: 1 });
+});
+after(() => tracker?.close());
+
+test('two people held apart get a part each, stacked in 9:16 and side by side in 16:9, a face in every part', async (t) => {
+  if (!ready) return t.skip('needs opencv-doc and the MediaPipe venv (scripts/setup.sh)');
+  const video = await twoPeople();
+  const source = { width: 1280, height: 720 };
+  const dir = await mkdtemp(join(tmpdir(), 'clipforge-split-'));
+  const encoder = new FfmpegEncoder();
+  for (const aspect of ['9:16', '16:9'] as const) {
+    const frame = OUTPUT_FRAMES[aspect];
+    const { stack, parts } = splitParts(frame);
+    const tracked = await tracker.track(video, { start: 1, end: 7 }, source, aspectRatio(aspect), parts[0].w / parts[0].h);
+    assert.ok((tracked.pair?.share ?? 0) >= 0.6, `${aspect}: two people apart most of the clip (${tracked.pair?.share})`);
+    const decided = chooseLayout('auto', tracked);
+    assert.equal(decided.layout, 'split', decided.layoutWhy);
+    assert.match(decided.layoutWhy!, /two people apart in \d+% of the clip/);
+    const ass = join(dir, 'none.ass');
+    await writeFile(ass, buildAss([], frame));
+    const out = join(dir, `split-${aspect.replace(':', 'x')}.mp4`);
+    await encoder.render({ input: video, start: 1, duration: 5, source, crop: tracked, layout: 'split', assFile: ass, output: frame }, out);
+    const info = await encoder.probe(out);
+    assert.deepEqual([info.video?.width, info.video?.height], [frame.width, frame.height]);
+    const [a, b] = parts;
+    const crops = stack === 'vstack' ? [`crop=${a.w}:${a.h}:0:0`, `crop=${b.w}:${b.h}:0:${a.h}`] : [`crop=${a.w}:${a.h}:0:0`, `crop=${b.w}:${b.h}:${a.w}:0`];
+    for (const [i, crop] of crops.entries()) {
+      const png = join(dir, `${aspect.replace(':', 'x')}-part${i}.png`);
+      await ffmpeg(['-ss', '2.5', '-i', out, '-frames:v', '1', '-vf', crop, png]);
+      assert.equal(await facesInImage(png), 1, `${aspect}: one face in part ${i + 1}`);
+    }
+  }
+  // A single 9:16 crop of the same frame holds at most one of them.
+  const centre = join(dir, 'centre.png');
+  await ffmpeg(['-ss', '3', '-i', video, '-frames:v', '1', '-vf', 'crop=404:720:438:0', centre]);
+  assert.ok((await facesInImage(centre)) < 2);
+});
