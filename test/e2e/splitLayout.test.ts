@@ -13,7 +13,7 @@ import { MediapipeTracker, TRACKER_DIR, mediapipeAvailable } from '../../src/ada
 import { buildAss } from '../../src/captions/ass.ts';
 import { projectPython } from '../../src/core/projectRoot.ts';
 import { OUTPUT_FRAMES, aspectRatio, splitParts } from '../../src/media/frames.ts';
-import { FACE_PHOTO } from '../../src/samples/faceTalk.ts';
+import { makeTwoPeople } from '../../src/samples/twoPeople.ts';
 import { chooseLayout } from '../../src/stages/track.ts';
 import { cached, facePhotoAvailable, ffmpeg } from '../helpers/media.ts';
 
@@ -28,18 +28,7 @@ async function facesInImage(path: string): Promise<number> {
   return Number(stdout.trim().split('\n').pop());
 }
 
-/** Two people side by side: the face photo, and its mirror image, with a voice under them. */
-const twoPeople = () =>
-  cached('two-people-v2.mp4', (p) =>
-    ffmpeg([
-      ...['-f', 'lavfi', '-i', 'color=c=0x335566:s=1280x720:r=25', '-loop', '1', '-i', FACE_PHOTO, '-f', 'lavfi', '-i', 'sine=f=220'],
-      ...[
-        '-filter_complex',
-        '[1:v]crop=120:120:182:63,scale=300:300,split[l][r0];[r0]hflip[r];[0:v][l]overlay=120:200[a];[a][r]overlay=W-w-120:200,format=yuv420p[v]',
-      ],
-      ...['-map', '[v]', '-map', '2:a', '-t', '8', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', p],
-    ]),
-  );
+const twoPeople = () => cached('two-people-v2.mp4', (p) => makeTwoPeople(p));
 
 before(async () => {
   ready = facePhotoAvailable() && (await mediapipeAvailable());
