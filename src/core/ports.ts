@@ -78,7 +78,19 @@ export interface PageFetcher {
 export interface ProbeResult {
   formatName: string;
   duration: number;
-  video?: { codec: string; width: number; height: number; fps: number; frames?: number };
+  /** The picture as displayed: width and height after the pixel aspect and the display rotation. */
+  video?: {
+    codec: string;
+    width: number;
+    height: number;
+    fps: number;
+    frames?: number;
+    /** Degrees of display rotation (phones held upright store 1920x1080 turned by 90). */
+    rotation?: number;
+    /** Stored pixels' width over height, when not square (DV, DVD, broadcast). */
+    sar?: number;
+    interlaced?: boolean;
+  };
   audio?: { codec: string; channels: number; sampleRate: number };
 }
 
@@ -86,7 +98,8 @@ export interface RenderSpec {
   input: string;
   start: number;
   duration: number;
-  source: { width: number; height: number };
+  /** As displayed; `sar`, `interlaced` and a low `fps` make the render square, deinterlace and even out the frames first. */
+  source: { width: number; height: number; fps?: number | undefined; sar?: number | undefined; interlaced?: boolean | undefined };
   crop: TrackedPath;
   /** follow: the crop along its path; fit: the whole frame over a blurred fill of itself; split: two parts, one per person (default follow). */
   layout?: 'follow' | 'fit' | 'split';

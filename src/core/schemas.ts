@@ -39,6 +39,9 @@ export const SourceInfoSchema = z.object({
   height: z.number().int().positive(),
   fps: z.number().positive(),
   page: PageInfoSchema.optional(),
+  /** Stored pixels' width over height when not square; the width above is already as displayed. */
+  sar: z.number().positive().optional(),
+  interlaced: z.boolean().optional(),
 });
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 

@@ -20,16 +20,52 @@ const FfprobeSchema = z.object({
         channels: z.number().optional(),
         sample_rate: num.optional(),
         disposition: z.object({ attached_pic: z.number().optional() }).optional(),
+        sample_aspect_ratio: z.string().optional(),
+        field_order: z.string().optional(),
+        side_data_list: z.array(z.looseObject({ rotation: num.optional() })).optional(),
+        tags: z.looseObject({ rotate: num.optional() }).optional(),
       }),
     )
     .default([]),
 });
+
+/**
+ * The picture as players show it: stored pixels widened by their aspect (720x576 at 4:3 is shown
+ * 960x576) and turned by the display rotation (a phone's 1920x1080 at 90° is shown 1080x1920).
+ * FFmpeg turns the frames itself when decoding; the pixel aspect is made square in the render.
+ */
+function displayed(v: z.infer<typeof FfprobeSchema>['streams'][number] & { width: number; height: number }): NonNullable<ProbeResult['video']> {
+  const sar = pixelAspect(v.sample_aspect_ratio);
+  const rotation = v.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? v.tags?.rotate ?? 0;
+  const quarterTurn = Math.abs(Math.round(rotation / 90)) % 2 === 1;
+  const [w, h] = [sar === 1 ? v.width : even(v.width * sar), v.height];
+  return {
+    codec: v.codec_name ?? '?',
+    width: quarterTurn ? h : w,
+    height: quarterTurn ? w : h,
+    fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate),
+    ...(v.nb_frames ? { frames: v.nb_frames } : {}),
+    ...(rotation ? { rotation } : {}),
+    ...(sar !== 1 ? { sar } : {}),
+    ...(v.field_order && INTERLACED.has(v.field_order) ? { interlaced: true } : {}),
+  };
+}
 
 function rate(r: string | undefined): number {
   if (!r) return 0;
   const [a, b] = r.split('/').map(Number);
   return b ? a! / b : (a ?? 0);
 }
+
+/** Width over height of one stored pixel ("4:3" → 1.333); 1 when unset or "0:1". */
+function pixelAspect(sar: string | undefined): number {
+  const [a, b] = (sar ?? '').split(':').map(Number);
+  return a && b && a > 0 && b > 0 ? a / b : 1;
+}
+
+const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+/** Interlaced field orders as ffprobe names them (top or bottom field first, coded either way). */
+const INTERLACED = new Set(['tt', 'bb', 'tb', 'bt']);
 
 export function parseProbe(json: string): ProbeResult {
   const data = FfprobeSchema.parse(JSON.parse(json));
@@ -39,17 +75,7 @@ export function parseProbe(json: string): ProbeResult {
   return {
     formatName: data.format?.format_name ?? 'unknown',
     duration: Number.isFinite(duration) ? duration : 0,
-    ...(v?.width && v.height
-      ? {
-          video: {
-            codec: v.codec_name ?? '?',
-            width: v.width,
-            height: v.height,
-            fps: rate(v.avg_frame_rate) || rate(v.r_frame_rate),
-            ...(v.nb_frames ? { frames: v.nb_frames } : {}),
-          },
-        }
-      : {}),
+    ...(v?.width && v.height ? { video: displayed(v as Required<Pick<typeof v, 'width' | 'height'>> & typeof v) } : {}),
     ...(a ? { audio: { codec: a.codec_name ?? '?', channels: a.channels ?? 0, sampleRate: a.sample_rate ?? 0 } } : {}),
   };
 }

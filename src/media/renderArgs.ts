@@ -25,15 +25,35 @@ export function filterPath(path: string): string {
 /** The fill behind a fitted frame: the frame itself, blurred and darkened (a sharp copy would compete with it). */
 export const FIT_FILL = { blur: 'gblur=sigma=30', darken: 'eq=brightness=-0.18:saturation=0.85' } as const;
 
+/** Below this frame rate a source (a podcast's still cover, a slideshow) is brought to OUTPUT_FPS: whole 1-s frames ran past the audio. */
+const MIN_SOURCE_FPS = 20;
+const OUTPUT_FPS = 30;
+
+/**
+ * The source as displayed, before any framing: fields woven into frames (bwdif: combing on every
+ * moving edge, magnified by the upscale, otherwise), pixels made square (a 4:3-pixel DV frame was
+ * squeezed to 3/4 width), a low frame rate evened out. FFmpeg turns rotated phone video itself.
+ */
+export function displayFilters(source: RenderSpec['source']): string {
+  const steps = [
+    source.interlaced ? 'bwdif=mode=send_frame' : '',
+    source.sar && source.sar !== 1 ? 'scale=trunc(iw*sar/2)*2:ih,setsar=1' : '',
+    // start_time=0: a frame that began before the cut point is held from the clip's first instant.
+    source.fps && source.fps < MIN_SOURCE_FPS ? `fps=${OUTPUT_FPS}:start_time=0` : '',
+  ].filter(Boolean);
+  return steps.length ? `${steps.join(',')},` : '';
+}
+
 /** The video half of the filter graph, from [0:v:0] to [v]. */
 export function videoGraph(spec: RenderSpec): string {
   const { width: W, height: H } = spec.output;
+  const prep = displayFilters(spec.source);
   const captions = `ass=filename=${filterPath(spec.assFile)},format=yuv420p`;
   if (spec.layout === 'fit') {
     // The whole source frame, as large as fits, centred over a blurred fill of itself. The fill is
     // made small and blurred there, then scaled up: blurring a full 1080x1920 frame costs 10x more.
     return [
-      `[0:v:0]setsar=1,split=2[fill][front]`,
+      `[0:v:0]${prep}setsar=1,split=2[fill][front]`,
       `[fill]scale=${Math.round(W / 4)}:${Math.round(H / 4)}:force_original_aspect_ratio=increase,crop=${Math.round(W / 4)}:${Math.round(H / 4)},${FIT_FILL.blur},${FIT_FILL.darken},scale=${W}:${H}[bg]`,
       `[front]scale=${W}:${H}:force_original_aspect_ratio=decrease:flags=lanczos,setsar=1[fg]`,
       `[bg][fg]overlay=(W-w)/2:(H-h)/2,setsar=1,${captions}[v]`,
@@ -49,7 +69,7 @@ export function videoGraph(spec: RenderSpec): string {
       ';',
     );
   }
-  return `[0:v:0]${[cropFilter(spec.crop, spec.source, spec.start), `scale=${W}:${H}:flags=lanczos`, 'setsar=1', captions].join(',')}[v]`;
+  return `[0:v:0]${prep}${[cropFilter(spec.crop, spec.source, spec.start), `scale=${W}:${H}:flags=lanczos`, 'setsar=1', captions].join(',')}[v]`;
 }
 
 export function renderArgs(spec: RenderSpec, outPath: string): string[] {
@@ -73,6 +93,9 @@ export function renderArgs(spec: RenderSpec, outPath: string): string[] {
     '[v]',
     '-map',
     '[a]',
+    // The clip's length for both streams: a source of whole 1-s frames ran past its audio.
+    '-t',
+    spec.duration.toFixed(3),
     '-c:v',
     'libx264',
     '-preset',

@@ -109,6 +109,8 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
       height: probe.video.height,
       fps: probe.video.fps || 30,
       ...(resolved.page ? { page: resolved.page } : {}),
+      ...(probe.video.sar ? { sar: probe.video.sar } : {}),
+      ...(probe.video.interlaced ? { interlaced: true } : {}),
     },
   };
 }

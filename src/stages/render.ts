@@ -51,7 +51,7 @@ export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'out
     input: await ports.sources.open(task.sourceFile),
     start: clip.start,
     duration,
-    source: { width: task.source.width, height: task.source.height },
+    source: { width: task.source.width, height: task.source.height, fps: task.source.fps, sar: task.source.sar, interlaced: task.source.interlaced },
     crop: task.crop,
     layout: task.crop.layout,
     assFile: await ports.work.localPath(assKey),

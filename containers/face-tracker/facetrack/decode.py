@@ -39,17 +39,37 @@ def probe(path: str) -> VideoInfo:
     return _probed[key]
 
 
+def displayed(stream: dict) -> tuple[int, int]:
+    """The picture as players show it (the same rule as src/media/probeParse.ts): stored pixels
+    widened by their aspect, then turned by the display rotation. FFmpeg turns the decoded frames
+    itself; frames() scales them to this shape, so a phone video is not squeezed sideways."""
+    w, h = int(stream["width"]), int(stream["height"])
+    a, _, b = str(stream.get("sample_aspect_ratio") or "1:1").partition(":")
+    try:
+        sar = float(a) / float(b) if float(a) > 0 and float(b or 0) > 0 else 1.0
+    except ValueError:
+        sar = 1.0
+    if sar != 1.0:
+        w = max(2, round(w * sar / 2) * 2)
+    rotation = next((float(d["rotation"]) for d in stream.get("side_data_list") or [] if "rotation" in d), None)
+    if rotation is None:
+        rotation = float((stream.get("tags") or {}).get("rotate", 0) or 0)
+    return (h, w) if abs(round(rotation / 90)) % 2 == 1 else (w, h)
+
+
 def _probe(path: str) -> VideoInfo:
     out = subprocess.run(
         [FFPROBE, "-v", "error", "-select_streams", "v:0", "-show_entries",
-         "stream=width,height,avg_frame_rate:format=duration", "-of", "json", path],
+         "stream=width,height,avg_frame_rate,sample_aspect_ratio:stream_side_data=rotation:stream_tags=rotate:format=duration",
+         "-of", "json", path],
         check=True, capture_output=True, text=True,
     ).stdout
     data = json.loads(out)
     stream = data["streams"][0]
     num, _, den = stream.get("avg_frame_rate", "0/1").partition("/")
     fps = float(num) / float(den or 1) if float(den or 1) else 0.0
-    return VideoInfo(int(stream["width"]), int(stream["height"]), fps or 30.0, float(data["format"].get("duration", 0)))
+    width, height = displayed(stream)
+    return VideoInfo(width, height, fps or 30.0, float(data["format"].get("duration", 0)))
 
 
 def frames(path: str, start: float, end: float, sample_fps: float, width: int, info: VideoInfo) -> Iterator[tuple[float, np.ndarray]]:

@@ -94,3 +94,13 @@ def test_two_people_held_apart_give_a_pair_with_a_path_each():
     # Apart for a fifth of the clip only.
     mixed = [Sample(i / 5, [face(0.25), face(0.75)] if i < 10 else [face(0.3)]) for i in range(50)]
     assert pair_plan(mixed, part_w, 1.0, OPTS)["share"] == 0.2
+
+
+def test_the_picture_as_displayed_phone_rotation_and_pixel_aspect():
+    from facetrack.decode import displayed
+
+    assert displayed({"width": 1920, "height": 1080, "side_data_list": [{"rotation": -90}]}) == (1080, 1920)
+    assert displayed({"width": 1920, "height": 1080, "tags": {"rotate": "90"}}) == (1080, 1920)
+    assert displayed({"width": 1920, "height": 1080, "side_data_list": [{"rotation": 180}]}) == (1920, 1080)
+    assert displayed({"width": 720, "height": 576, "sample_aspect_ratio": "4:3"}) == (960, 576)
+    assert displayed({"width": 640, "height": 360, "sample_aspect_ratio": "0:1"}) == (640, 360)

@@ -1,0 +1,151 @@
+// Inputs as phones and cameras write them, generated with FFmpeg: a phone video stored sideways
+// with a display rotation, non-square pixels, a 1 fps still cover, interlaced fields. The
+// pipeline must see and render the picture as players show it.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { promisify } from 'node:util';
+import { FfmpegEncoder } from '../../src/adapters/ffmpeg/ffmpegEncoder.ts';
+import { MediapipeTracker, TRACKER_DIR, mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
+import { buildAss } from '../../src/captions/ass.ts';
+import { projectPython } from '../../src/core/projectRoot.ts';
+import { centreCrop } from '../../src/media/cropGeometry.ts';
+import { OUTPUT_FRAMES } from '../../src/media/frames.ts';
+import { FACE_PHOTO } from '../../src/samples/faceTalk.ts';
+import { cached, facePhotoAvailable, ffmpeg } from '../helpers/media.ts';
+
+const run = promisify(execFile);
+const encoder = new FfmpegEncoder();
+let dir: string;
+let emptyAss: string;
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'clipforge-phone-'));
+  emptyAss = join(dir, 'empty.ass');
+  await writeFile(emptyAss, buildAss([], OUTPUT_FRAMES['9:16']));
+});
+
+async function facesInImage(path: string): Promise<number> {
+  const code =
+    'import sys, cv2\nfrom facetrack.detect import Detector\nimg = cv2.cvtColor(cv2.imread(sys.argv[1]), cv2.COLOR_BGR2RGB)\nprint(len(Detector().faces(img)))';
+  const { stdout } = await run(projectPython(), ['-c', code, path], { env: { ...process.env, PYTHONPATH: TRACKER_DIR } });
+  return Number(stdout.trim().split('\n').pop());
+}
+
+/** An upright 720x1280 phone picture (a face in its upper half), stored sideways as 1280x720 with a 90° display rotation, as phones write it. */
+const phoneVideo = () =>
+  cached('phone-rotated-v2.mp4', async (p) => {
+    const upright = `${p}.upright.mp4`;
+    await ffmpeg([
+      ...['-f', 'lavfi', '-i', 'color=c=0x335566:s=720x1280:r=25', '-loop', '1', '-i', FACE_PHOTO, '-f', 'lavfi', '-i', 'sine=f=220'],
+      ...['-filter_complex', '[1:v]crop=120:120:182:63,scale=420:420[f];[0:v][f]overlay=150:300,transpose=clock,format=yuv420p[v]'],
+      ...['-map', '[v]', '-map', '2:a', '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', upright],
+    ]);
+    // Stored turned a quarter clockwise; the rotation tag turns it back for display.
+    await ffmpeg(['-i', upright, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', p]);
+  });
+
+test('a phone video stored sideways with a display rotation: probed upright, the face found and kept in the frame', async (t) => {
+  if (!facePhotoAvailable() || !(await mediapipeAvailable())) return t.skip('needs opencv-doc and the MediaPipe venv (scripts/setup.sh)');
+  const video = await phoneVideo();
+  const info = await encoder.probe(video);
+  assert.deepEqual([info.video?.width, info.video?.height], [720, 1280], `probed as displayed (rotation ${info.video?.rotation})`);
+  const tracker = new MediapipeTracker({ processes: 1 });
+  try {
+    const frame = { width: info.video!.width, height: info.video!.height };
+    const tracked = await tracker.track(video, { start: 0.5, end: 5.5 }, frame, 9 / 16);
+    assert.equal(tracked.fallback, null, 'the face is found in the upright picture');
+    assert.ok((tracked.faces ?? 0) > 0.8, `faces in ${tracked.faces} of the samples`);
+    const out = join(dir, 'phone.mp4');
+    await encoder.render(
+      { input: video, start: 1, duration: 3, source: { ...frame, fps: 25 }, crop: tracked, layout: 'follow', assFile: emptyAss, output: OUTPUT_FRAMES['9:16'] },
+      out,
+    );
+    const png = join(dir, 'phone.png');
+    await ffmpeg(['-ss', '1.5', '-i', out, '-frames:v', '1', png]);
+    assert.equal(await facesInImage(png), 1, 'the rendered clip is upright with the face in it');
+  } finally {
+    tracker.close();
+  }
+});
+
+test('non-square pixels (720x576 at 4:3) are made square: a square stays square in the clip', async () => {
+  // A red box 270x360 stored pixels: 360x360 as displayed.
+  const dv = join(dir, 'dv.mp4');
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', 'color=c=black:s=720x576:r=25', '-f', 'lavfi', '-i', 'sine=f=300', '-t', '3'],
+    ...[
+      '-vf',
+      'drawbox=x=225:y=108:w=270:h=360:color=red:t=fill,setsar=4/3',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      dv,
+    ],
+  ]);
+  const info = await encoder.probe(dv);
+  assert.deepEqual([info.video?.width, info.video?.height, info.video?.sar], [960, 576, 4 / 3]);
+  const frame = { width: 960, height: 576 };
+  const out = join(dir, 'dv-out.mp4');
+  const output = OUTPUT_FRAMES['16:9'];
+  await encoder.render(
+    {
+      input: dv,
+      start: 0,
+      duration: 2,
+      source: { ...frame, sar: info.video!.sar },
+      crop: centreCrop(frame, null, 16 / 9),
+      layout: 'fit',
+      assFile: emptyAss,
+      output,
+    },
+    out,
+  );
+  const raw = join(dir, 'dv.rgb');
+  await ffmpeg(['-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', raw]);
+  const f = await readFile(raw);
+  let box = { left: output.width, right: 0, top: output.height, bottom: 0 };
+  for (let y = 0; y < output.height; y++)
+    for (let x = 0; x < output.width; x++) {
+      const i = (y * output.width + x) * 3;
+      if (f[i]! > 180 && f[i + 1]! < 80 && f[i + 2]! < 80)
+        box = { left: Math.min(box.left, x), right: Math.max(box.right, x), top: Math.min(box.top, y), bottom: Math.max(box.bottom, y) };
+    }
+  const ratio = (box.right - box.left + 1) / (box.bottom - box.top + 1);
+  assert.ok(Math.abs(ratio - 1) < 0.05, `the square is square (width/height ${ratio.toFixed(3)}, was 0.75 with stored pixels)`);
+});
+
+test('a 1 fps still cover under speech renders a clip of the asked length at 30 fps; interlaced fields are noticed', async () => {
+  const still = join(dir, 'still.mp4');
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=1', '-f', 'lavfi', '-i', 'sine=f=300', '-t', '12'],
+    ...['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', still],
+  ]);
+  const info = await encoder.probe(still);
+  assert.equal(info.video?.fps, 1);
+  const frame = { width: 1280, height: 720 };
+  const out = join(dir, 'still-out.mp4');
+  await encoder.render(
+    { input: still, start: 2.3, duration: 7.6, source: { ...frame, fps: 1 }, crop: centreCrop(frame), assFile: emptyAss, output: OUTPUT_FRAMES['9:16'] },
+    out,
+  );
+  const got = await encoder.probe(out);
+  assert.ok(Math.abs(got.duration - 7.6) < 0.2, `the clip is ${got.duration} s long`);
+  assert.equal(got.video?.fps, 30);
+
+  const fields = join(dir, 'interlaced.mp4');
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=25', '-t', '2'],
+    ...['-vf', 'setfield=tff', '-flags', '+ilme+ildct', '-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'tff=1', '-pix_fmt', 'yuv420p', fields],
+  ]);
+  assert.equal((await encoder.probe(fields)).video?.interlaced, true);
+});
