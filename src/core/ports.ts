@@ -105,6 +105,8 @@ export interface RenderSpec {
   layout?: 'follow' | 'fit' | 'split';
   assFile: string;
   output: { width: number; height: number };
+  /** The gain that brings the clip to the loudness target (src/media/loudness.ts); without it, one-pass loudnorm. */
+  gainDb?: number | undefined;
 }
 
 export type OnProgress = (fraction: number, message?: string) => void;

@@ -3,13 +3,13 @@
 import type { RenderSpec } from '../core/ports.ts';
 import { cropFilter } from './cropGeometry.ts';
 import { splitParts } from './frames.ts';
+import { LOUDNESS, gainFilter } from './loudness.ts';
 
 export const ENCODE = {
   preset: 'veryfast',
   crf: 21,
   audioBitrate: '128k',
   audioRate: 48000,
-  loudnorm: 'loudnorm=I=-14:TP=-2:LRA=11',
 } as const;
 
 /**
@@ -73,8 +73,10 @@ export function videoGraph(spec: RenderSpec): string {
 }
 
 export function renderArgs(spec: RenderSpec, outPath: string): string[] {
-  // loudnorm works at 192 kHz internally; bring it back and pin the layout, or mono sources fail.
-  const audio = `${ENCODE.loudnorm},aresample=${ENCODE.audioRate},aformat=sample_fmts=fltp:channel_layouts=stereo`;
+  // Resampled to 48 kHz (loudnorm works at 192 kHz) with the layout pinned, or mono sources fail.
+  // The measured gain and a peak limiter (src/media/loudness.ts); without a measurement, one-pass loudnorm.
+  const level = spec.gainDb === undefined ? `loudnorm=I=${LOUDNESS.I}:TP=${LOUDNESS.TP}:LRA=11` : gainFilter(spec.gainDb);
+  const audio = `${level},aresample=${ENCODE.audioRate},aformat=sample_fmts=fltp:channel_layouts=stereo`;
   return [
     '-hide_banner',
     '-nostdin',

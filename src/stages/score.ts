@@ -26,6 +26,14 @@ export const ScoreOutputSchema = z.object({
 });
 export type ScoreOutput = z.infer<typeof ScoreOutputSchema>;
 
+/** Why no clip could be cut, in words that point at what would help (and not at --min-sec when it cannot). */
+export function nothingToClip(words: number, duration: number, minSec: number, maxSec: number): string {
+  const length = `${duration.toFixed(0)} s`;
+  if (words === 0) return `no speech was heard in the ${length} of audio (is the speech on another audio track, or is the track silent?)`;
+  if (duration < minSec) return `the video is ${length} long, shorter than the ${minSec} s shortest clip (${option('minSec')})`;
+  return `found no ${minSec}–${maxSec} s stretch of speech to clip (${words} words recognised in ${length}); try a shorter ${option('minSec')}`;
+}
+
 export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scorer' | 'progress' | 'signal'>): Promise<ScoreOutput> {
   const input = ScoreInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'score');
@@ -33,12 +41,7 @@ export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scor
   const { minSec, maxSec, clips: wanted } = input.options;
   const windows = candidateWindows(transcript.words, { minSec, maxSec, mediaDuration: input.duration });
   const scored = firstPass(transcript.words, windows);
-  if (scored.length === 0) {
-    throw new InputError(
-      `found no ${minSec}–${maxSec} s stretch of speech to clip (${transcript.words.length} words recognised in ${input.duration.toFixed(0)} s); ` +
-        `try a shorter ${option('minSec')}`,
-    );
-  }
+  if (scored.length === 0) throw new InputError(nothingToClip(transcript.words.length, input.duration, minSec, maxSec));
   say(40, `${scored.length} candidates from ${windows.length} windows`);
   const meter = new UsageMeter();
   const most = wanted === 'auto' ? autoClipTarget(input.duration) : wanted;

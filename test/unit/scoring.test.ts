@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { densityScore, firstPass, hookScore } from '../../src/scoring/firstPass.ts';
 import { selectNonOverlapping, shortlist } from '../../src/scoring/select.ts';
 import { titleFrom } from '../../src/scoring/titles.ts';
+import { nothingToClip } from '../../src/stages/score.ts';
 import { candidateWindows } from '../../src/scoring/windows.ts';
 import { timedWords } from '../helpers/words.ts';
 
@@ -62,4 +63,10 @@ test('titles come from the strongest sentence, cleaned, cut at a phrase boundary
   assert.equal(titleFrom(timedWords('extraordinarily '.repeat(10))), 'Extraordinarily', 'a stutter is one word');
   const huge = titleFrom(timedWords('incomprehensibilities '.repeat(3).replace(/ /g, 'x ') + 'x'.repeat(90)));
   assert.ok(huge.length <= 70);
+});
+
+test('no clip: the message says why — no speech at all, a video shorter than the shortest clip, or too little speech', () => {
+  assert.match(nothingToClip(0, 300, 20, 60), /no speech was heard in the 300 s of audio \(is the speech on another audio track/);
+  assert.match(nothingToClip(12, 8, 20, 60), /the video is 8 s long, shorter than the 20 s shortest clip \(options\.minSec\)/);
+  assert.match(nothingToClip(6, 300, 20, 60), /found no 20–60 s stretch of speech .* try a shorter options\.minSec/);
 });

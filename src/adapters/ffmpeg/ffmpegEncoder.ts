@@ -5,6 +5,7 @@ import type { Encoder, OnProgress, ProbeResult, RenderSpec } from '../../core/po
 import { mediaBinaries } from '../../media/binaries.ts';
 import { ffmpegEnv } from '../../media/loopbackProxy.ts';
 import { parseProbe } from '../../media/probeParse.ts';
+import { findGain, measureArgs, parseIntegrated } from '../../media/loudness.ts';
 import { renderArgs } from '../../media/renderArgs.ts';
 import { runProcess } from '../../media/runProcess.ts';
 import { type Pause, findPauses } from '../../media/silences.ts';
@@ -91,13 +92,29 @@ export class FfmpegEncoder implements Encoder {
   }
 
   async render(spec: RenderSpec, outPath: string, onProgress?: OnProgress): Promise<void> {
-    await runProcess(this.bins.ffmpeg, renderArgs(spec, outPath), {
+    // Measure, then set the gain: reads of the clip's audio only (src/media/loudness.ts).
+    const gainDb = spec.gainDb ?? (await this.loudnessGain(spec));
+    await runProcess(this.bins.ffmpeg, renderArgs({ ...spec, gainDb }, outPath), {
       captureStdout: false,
       onStdoutLine: progressReader(spec.duration, onProgress),
       // Generous: a slow machine encodes 1080x1920 well below real time.
       timeoutMs: Math.max(300_000, spec.duration * 30_000),
       background: true,
       ...(await this.run()),
+    });
+  }
+
+  /** The gain that brings the clip's audio to the loudness target. */
+  async loudnessGain(spec: Pick<RenderSpec, 'input' | 'start' | 'duration'>): Promise<number> {
+    const env = await this.run();
+    return findGain(async (gainDb) => {
+      const { stderrTail } = await runProcess(this.bins.ffmpeg, measureArgs(spec.input, spec.start, spec.duration, gainDb), {
+        captureStdout: false,
+        timeoutMs: Math.max(120_000, spec.duration * 10_000),
+        background: true,
+        ...env,
+      });
+      return parseIntegrated(stderrTail);
     });
   }
 
