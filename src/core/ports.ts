@@ -90,8 +90,10 @@ export interface ProbeResult {
     /** Stored pixels' width over height, when not square (DV, DVD, broadcast). */
     sar?: number;
     interlaced?: boolean;
+    /** Seconds on the file's clock where the stream starts (audio may start later or earlier). */
+    startTime?: number;
   };
-  audio?: { codec: string; channels: number; sampleRate: number };
+  audio?: { codec: string; channels: number; sampleRate: number; startTime?: number };
 }
 
 export interface RenderSpec {

@@ -19,6 +19,7 @@ const FfprobeSchema = z.object({
         duration: num.optional(),
         channels: z.number().optional(),
         sample_rate: num.optional(),
+        start_time: num.optional(),
         disposition: z.object({ attached_pic: z.number().optional() }).optional(),
         sample_aspect_ratio: z.string().optional(),
         field_order: z.string().optional(),
@@ -48,6 +49,7 @@ function displayed(v: z.infer<typeof FfprobeSchema>['streams'][number] & { width
     ...(rotation ? { rotation } : {}),
     ...(sar !== 1 ? { sar } : {}),
     ...(v.field_order && INTERLACED.has(v.field_order) ? { interlaced: true } : {}),
+    ...(v.start_time !== undefined ? { startTime: v.start_time } : {}),
   };
 }
 
@@ -76,6 +78,15 @@ export function parseProbe(json: string): ProbeResult {
     formatName: data.format?.format_name ?? 'unknown',
     duration: Number.isFinite(duration) ? duration : 0,
     ...(v?.width && v.height ? { video: displayed(v as Required<Pick<typeof v, 'width' | 'height'>> & typeof v) } : {}),
-    ...(a ? { audio: { codec: a.codec_name ?? '?', channels: a.channels ?? 0, sampleRate: a.sample_rate ?? 0 } } : {}),
+    ...(a
+      ? {
+          audio: {
+            codec: a.codec_name ?? '?',
+            channels: a.channels ?? 0,
+            sampleRate: a.sample_rate ?? 0,
+            ...(a.start_time !== undefined ? { startTime: a.start_time } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -16,7 +16,7 @@ import { projectPython } from '../../src/core/projectRoot.ts';
 import { centreCrop } from '../../src/media/cropGeometry.ts';
 import { OUTPUT_FRAMES } from '../../src/media/frames.ts';
 import { FACE_PHOTO } from '../../src/samples/faceTalk.ts';
-import { cached, facePhotoAvailable, ffmpeg } from '../helpers/media.ts';
+import { cached, facePhotoAvailable, ffmpeg, shortTalk, speechOnsets } from '../helpers/media.ts';
 
 const run = promisify(execFile);
 const encoder = new FfmpegEncoder();
@@ -148,4 +148,23 @@ test('a 1 fps still cover under speech renders a clip of the asked length at 30 
     ...['-vf', 'setfield=tff', '-flags', '+ilme+ildct', '-c:v', 'libx264', '-preset', 'ultrafast', '-x264-params', 'tff=1', '-pix_fmt', 'yuv420p', fields],
   ]);
   assert.equal((await encoder.probe(fields)).video?.interlaced, true);
+});
+
+test('audio that starts 1.94 s after the video: the speech track is on the video clock, so transcript times are', async () => {
+  const talk = await shortTalk();
+  const late = join(dir, 'late-audio.mp4');
+  await ffmpeg(['-i', talk, '-itsoffset', '1.94', '-i', talk, '-map', '0:v', '-map', '1:a', '-c', 'copy', late]);
+  const info = await encoder.probe(late);
+  assert.ok(Math.abs((info.audio?.startTime ?? 0) - (info.video?.startTime ?? 0) - 1.94) < 0.06, 'the offset is probed');
+  const wav = join(dir, 'late.wav');
+  await encoder.extractSpeech(late, wav);
+  const [original, aligned] = [await speechOnsets(talk), await speechOnsets(wav)];
+  assert.ok(original.length >= 3);
+  for (const t of original.slice(0, 5)) {
+    const nearest = aligned.reduce((a, b) => (Math.abs(b - (t + 1.94)) < Math.abs(a - (t + 1.94)) ? b : a));
+    assert.ok(
+      Math.abs(nearest - (t + 1.94)) < 0.1,
+      `speech resuming at ${t.toFixed(2)} s of the audio is at ${nearest} s, expected ${(t + 1.94).toFixed(2)} s on the video's clock`,
+    );
+  }
 });

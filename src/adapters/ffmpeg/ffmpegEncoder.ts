@@ -18,6 +18,21 @@ function progressReader(totalSec: number, onProgress?: OnProgress): (line: strin
   };
 }
 
+/** Below this, audio and video start together (a frame or two is how containers round). */
+const OFFSET_TOLERANCE_SEC = 0.05;
+
+/**
+ * The speech track on the video's clock: audio that starts after the video (screen recorders,
+ * edited exports, cut transport streams) is preceded by that much silence, audio that starts
+ * before it loses the part before the first frame. Without it every transcript time was off by
+ * the offset, and captions ran ahead of the speech (1.9 s measured).
+ */
+export function alignToVideo(p: ProbeResult): string | undefined {
+  const offset = (p.audio?.startTime ?? 0) - (p.video?.startTime ?? 0);
+  if (Math.abs(offset) < OFFSET_TOLERANCE_SEC) return undefined;
+  return offset > 0 ? `adelay=${Math.round(offset * 1000)}:all=1` : `atrim=start=${(-offset).toFixed(3)},asetpts=PTS-STARTPTS`;
+}
+
 export class FfmpegEncoder implements Encoder {
   /** `signal` (a job's cancellation) kills whatever FFmpeg is running for it. */
   constructor(
@@ -52,7 +67,9 @@ export class FfmpegEncoder implements Encoder {
   }
 
   async extractSpeech(input: string, outWav: string, onProgress?: OnProgress): Promise<number> {
-    const total = (await this.probe(input)).duration;
+    const probed = await this.probe(input);
+    const total = probed.duration;
+    const align = alignToVideo(probed);
     await runProcess(
       this.bins.ffmpeg,
       [
@@ -66,6 +83,7 @@ export class FfmpegEncoder implements Encoder {
         '-map',
         '0:a:0',
         '-vn',
+        ...(align ? ['-af', align] : []),
         '-ac',
         '1',
         '-ar',
