@@ -16,7 +16,8 @@ export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clip
                      [--max-duration S] [--concurrency N] [--shortlist N]
                      [--captions FILE | --no-captions] [--max-height PX]
                      [--aspect 9:16|1:1|4:5|16:9] [--layout auto|follow|fit]
-                     [--caption-style pop|karaoke|minimal|boxed] [--hook-title] [--json]
+                     [--caption-style pop|karaoke|minimal|boxed] [--hook-title]
+                     [--audio-track N] [--json]
 
 The input is a video file, a media URL, or a page link (YouTube or any site yt-dlp
 knows, any page with an HTML5 video): its best picture up to --max-height (1080) is
@@ -66,6 +67,7 @@ const RunArgsSchema = z.object({
   layout: z.string().optional(),
   'caption-style': z.string().optional(),
   'hook-title': z.boolean().optional(),
+  'audio-track': numberArg('audio-track'),
   json: z.boolean().optional(),
 });
 
@@ -90,6 +92,7 @@ export function parseRunArgs(argv: string[]) {
           layout: { type: 'string' },
           'caption-style': { type: 'string' },
           'hook-title': { type: 'boolean' },
+          'audio-track': { type: 'string' },
           json: { type: 'boolean' },
         },
       });
@@ -114,6 +117,7 @@ export function parseRunArgs(argv: string[]) {
     ...(a.layout !== undefined ? { layout: a.layout } : {}),
     ...(a['caption-style'] !== undefined ? { captionStyle: a['caption-style'] } : {}),
     ...(a['hook-title'] ? { hookTitle: true } : {}),
+    ...(a['audio-track'] !== undefined ? { audioTrack: a['audio-track'] } : {}),
   });
   if (!options.success) {
     throw new UsageError(inCliWords(options.error.issues.map((i) => (i.path.length ? `options.${i.path.join('.')}: ${i.message}` : i.message)).join('; ')));

@@ -15,6 +15,7 @@ export const OPTION_FLAGS: Record<string, string> = {
   layout: '--layout',
   captionStyle: '--caption-style',
   hookTitle: '--hook-title',
+  audioTrack: '--audio-track',
 };
 
 /** `options.minSec` in a message, as the API names it. */

@@ -93,7 +93,10 @@ export interface ProbeResult {
     /** Seconds on the file's clock where the stream starts (audio may start later or earlier). */
     startTime?: number;
   };
+  /** The first audio track. */
   audio?: { codec: string; channels: number; sampleRate: number; startTime?: number };
+  /** Every audio track, when there is more than one (OBS and Zoom recordings, camera scratch tracks). */
+  audioTracks?: Array<{ codec: string; channels: number; sampleRate: number; startTime?: number }>;
 }
 
 export interface RenderSpec {
@@ -107,6 +110,8 @@ export interface RenderSpec {
   layout?: 'follow' | 'fit' | 'split';
   assFile: string;
   output: { width: number; height: number };
+  /** Which audio track carries the speech (from 0; default 0). */
+  audioTrack?: number | undefined;
   /** The gain that brings the clip to the loudness target (src/media/loudness.ts); without it, one-pass loudnorm. */
   gainDb?: number | undefined;
 }
@@ -116,8 +121,10 @@ export type OnProgress = (fraction: number, message?: string) => void;
 /** Media tools (FFmpeg locally and in the render task). */
 export interface Encoder {
   probe(path: string): Promise<ProbeResult>;
-  /** Mono 16 kHz 16-bit WAV of the speech track; returns its length in seconds. */
-  extractSpeech(input: string, outWav: string, onProgress?: OnProgress): Promise<number>;
+  /** Mono 16 kHz 16-bit WAV of the speech track (`track`: which audio track, from 0); returns its length in seconds. */
+  extractSpeech(input: string, outWav: string, onProgress?: OnProgress, track?: number): Promise<number>;
+  /** Integrated loudness (LUFS) of an audio track over its first `seconds`; undefined when silent. */
+  trackLoudness(input: string, track: number, seconds: number): Promise<number | undefined>;
   render(spec: RenderSpec, outPath: string, onProgress?: OnProgress): Promise<void>;
   thumbnail(video: string, at: number, outJpeg: string): Promise<void>;
   /** Pauses in speech (silences of at least 0.3 s), for cutting long audio between words. */

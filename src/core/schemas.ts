@@ -42,6 +42,9 @@ export const SourceInfoSchema = z.object({
   /** Stored pixels' width over height when not square; the width above is already as displayed. */
   sar: z.number().positive().optional(),
   interlaced: z.boolean().optional(),
+  /** The audio track the speech is taken from (from 0), and why, when the source has several. */
+  audioTrack: z.number().int().min(0).optional(),
+  audioTrackWhy: z.string().optional(),
 });
 export type SourceInfo = z.infer<typeof SourceInfoSchema>;
 
@@ -73,6 +76,8 @@ export const JobOptionsSchema = z
     captionStyle: z.enum(CAPTION_STYLES).default('pop'),
     /** The clip's title over its first seconds. */
     hookTitle: z.boolean().default(false),
+    /** Which audio track carries the speech, counted from 1; unset: the loudest (src/stages/audioTrack.ts). */
+    audioTrack: z.number().int().min(1).max(64).optional(),
   })
   .refine((o) => o.minSec < o.maxSec, { message: `${option('minSec')} must be less than ${option('maxSec')}` });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;
@@ -169,7 +174,15 @@ export type ClipResult = z.infer<typeof ClipResultSchema>;
 
 export const ManifestSchema = z.object({
   jobId: z.string(),
-  source: z.object({ path: z.string(), duration: z.number(), width: z.number(), height: z.number(), page: PageInfoSchema.optional() }),
+  source: z.object({
+    path: z.string(),
+    duration: z.number(),
+    width: z.number(),
+    height: z.number(),
+    page: PageInfoSchema.optional(),
+    /** Which audio track (from 1) the speech came from, and why, when there were several. */
+    audioTrack: z.object({ number: z.number().int(), why: z.string() }).optional(),
+  }),
   /** The clips' frame and look, as the job asked. */
   output: z
     .object({

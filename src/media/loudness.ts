@@ -24,10 +24,10 @@ export function gainFilter(gainDb: number): string {
 }
 
 /** The measuring pass: the clip's audio through `gainDb` and the limiter into ebur128. */
-export function measureArgs(input: string, start: number, duration: number, gainDb: number): string[] {
+export function measureArgs(input: string, start: number, duration: number, gainDb: number, track = 0): string[] {
   return [
     ...['-hide_banner', '-nostdin', '-v', 'info', '-ss', start.toFixed(3), '-t', duration.toFixed(3), '-i', input],
-    ...['-map', '0:a:0', '-af', `${gainFilter(gainDb)},ebur128`, '-f', 'null', '-'],
+    ...['-map', `0:a:${track}`, '-af', `${gainFilter(gainDb)},ebur128`, '-f', 'null', '-'],
   ];
 }
 

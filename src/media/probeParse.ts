@@ -53,6 +53,15 @@ function displayed(v: z.infer<typeof FfprobeSchema>['streams'][number] & { width
   };
 }
 
+function audioOf(a: z.infer<typeof FfprobeSchema>['streams'][number]): NonNullable<ProbeResult['audio']> {
+  return {
+    codec: a.codec_name ?? '?',
+    channels: a.channels ?? 0,
+    sampleRate: a.sample_rate ?? 0,
+    ...(a.start_time !== undefined ? { startTime: a.start_time } : {}),
+  };
+}
+
 function rate(r: string | undefined): number {
   if (!r) return 0;
   const [a, b] = r.split('/').map(Number);
@@ -72,21 +81,14 @@ const INTERLACED = new Set(['tt', 'bb', 'tb', 'bt']);
 export function parseProbe(json: string): ProbeResult {
   const data = FfprobeSchema.parse(JSON.parse(json));
   const v = data.streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
-  const a = data.streams.find((s) => s.codec_type === 'audio');
+  const audios = data.streams.filter((s) => s.codec_type === 'audio');
+  const a = audios[0];
   const duration = data.format?.duration ?? Math.max(v?.duration ?? 0, a?.duration ?? 0);
   return {
     formatName: data.format?.format_name ?? 'unknown',
     duration: Number.isFinite(duration) ? duration : 0,
     ...(v?.width && v.height ? { video: displayed(v as Required<Pick<typeof v, 'width' | 'height'>> & typeof v) } : {}),
-    ...(a
-      ? {
-          audio: {
-            codec: a.codec_name ?? '?',
-            channels: a.channels ?? 0,
-            sampleRate: a.sample_rate ?? 0,
-            ...(a.start_time !== undefined ? { startTime: a.start_time } : {}),
-          },
-        }
-      : {}),
+    ...(a ? { audio: audioOf(a) } : {}),
+    ...(audios.length > 1 ? { audioTracks: audios.map(audioOf) } : {}),
   };
 }

@@ -90,7 +90,7 @@ export function renderArgs(spec: RenderSpec, outPath: string): string[] {
     '-i',
     spec.input,
     '-filter_complex',
-    `${videoGraph(spec)};[0:a:0]${audio}[a]`,
+    `${videoGraph(spec)};[0:a:${spec.audioTrack ?? 0}]${audio}[a]`,
     '-map',
     '[v]',
     '-map',

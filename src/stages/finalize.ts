@@ -63,6 +63,7 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices
       width: input.source.width,
       height: input.source.height,
       ...(input.source.page ? { page: input.source.page } : {}),
+      ...(input.source.audioTrack !== undefined ? { audioTrack: { number: input.source.audioTrack + 1, why: input.source.audioTrackWhy ?? '' } } : {}),
     },
     ...(input.options
       ? {

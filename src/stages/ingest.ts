@@ -6,6 +6,7 @@ import { CaptionParseError, captionWords } from '../captions/parseCaptions.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 import { option } from '../core/optionWords.ts';
 import { formatDuration } from '../core/durations.ts';
+import { chooseAudioTrack } from './audioTrack.ts';
 
 const CAPTION_FORMATS = /^(srt|webvtt|ass|subviewer|microdvd|sami)$/;
 const STILL_IMAGE_FORMATS = /^(image2|png_pipe|jpeg_pipe|webp_pipe|gif|bmp_pipe|tiff_pipe)$/;
@@ -73,11 +74,13 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   checkProbe(probe, name, input.options.maxDurationSec);
   say(span + 10, `${probe.video.width}x${probe.video.height}, ${formatDuration(probe.duration)}`);
 
+  const audio = await chooseAudioTrack(probe, path, ports.encoder, input.options.audioTrack);
+  if (audio && audio.track !== 0) say(span + 10, `speech from audio track ${audio.track + 1} (${audio.why})`);
   const audioKey = `${input.jobId}/speech.wav`;
   let audioSeconds = 0;
   await ports.work
     .writeFile(audioKey, async (tmp) => {
-      audioSeconds = await ports.encoder.extractSpeech(path, tmp, (f) => say(span + 10 + f * (85 - span), 'extracting speech audio'));
+      audioSeconds = await ports.encoder.extractSpeech(path, tmp, (f) => say(span + 10 + f * (85 - span), 'extracting speech audio'), audio?.track ?? 0);
     })
     .catch((err: unknown) => {
       throw asInputError(name, err);
@@ -111,6 +114,7 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
       ...(resolved.page ? { page: resolved.page } : {}),
       ...(probe.video.sar ? { sar: probe.video.sar } : {}),
       ...(probe.video.interlaced ? { interlaced: true } : {}),
+      ...(audio ? { audioTrack: audio.track, audioTrackWhy: audio.why } : {}),
     },
   };
 }

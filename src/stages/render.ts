@@ -52,6 +52,7 @@ export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'out
     start: clip.start,
     duration,
     source: { width: task.source.width, height: task.source.height, fps: task.source.fps, sar: task.source.sar, interlaced: task.source.interlaced },
+    audioTrack: task.source.audioTrack,
     crop: task.crop,
     layout: task.crop.layout,
     assFile: await ports.work.localPath(assKey),

@@ -16,7 +16,7 @@ import { projectPython } from '../../src/core/projectRoot.ts';
 import { centreCrop } from '../../src/media/cropGeometry.ts';
 import { OUTPUT_FRAMES } from '../../src/media/frames.ts';
 import { FACE_PHOTO } from '../../src/samples/faceTalk.ts';
-import { cached, facePhotoAvailable, ffmpeg, shortTalk, speechOnsets } from '../helpers/media.ts';
+import { cached, facePhotoAvailable, ffmpeg, runCli, shortTalk, speechOnsets } from '../helpers/media.ts';
 
 const run = promisify(execFile);
 const encoder = new FfmpegEncoder();
@@ -167,4 +167,23 @@ test('audio that starts 1.94 s after the video: the speech track is on the video
       `speech resuming at ${t.toFixed(2)} s of the audio is at ${nearest} s, expected ${(t + 1.94).toFixed(2)} s on the video's clock`,
     );
   }
+});
+
+test('two audio tracks, the first silent (an OBS recording): the speech track is found and used; a track that is not there is refused', async () => {
+  const talk = await shortTalk();
+  const twoTracks = join(dir, 'obs.mkv');
+  await ffmpeg([
+    ...['-i', talk, '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo'],
+    ...['-map', '0:v', '-map', '1:a', '-map', '0:a', '-shortest', '-c:v', 'copy', '-c:a', 'aac', twoTracks],
+  ]);
+  const out = join(dir, 'obs-clips');
+  const res = await runCli(['run', twoTracks, '--out', out, '--clips', '1', '--min-sec', '10', '--max-sec', '30', '--json']);
+  assert.equal(res.code, 0, res.stderr);
+  const manifest = JSON.parse(res.stdout);
+  assert.equal(manifest.source.audioTrack.number, 2);
+  assert.match(manifest.source.audioTrack.why, /the loudest of 2 audio tracks \(track 1 silent, track 2 -?[\d.]+ LUFS\)/);
+  assert.ok(manifest.clips.length === 1 && manifest.clips[0].text.split(' ').length > 10, 'the speech was transcribed');
+  const bad = await runCli(['run', twoTracks, '--out', join(dir, 'obs-bad'), '--audio-track', '3']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--audio-track is 3, but the video has 2 audio tracks/);
 });

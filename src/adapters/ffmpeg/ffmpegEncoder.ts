@@ -66,7 +66,18 @@ export class FfmpegEncoder implements Encoder {
     }
   }
 
-  async extractSpeech(input: string, outWav: string, onProgress?: OnProgress): Promise<number> {
+  async trackLoudness(input: string, track: number, seconds: number): Promise<number | undefined> {
+    const { stderrTail } = await runProcess(
+      this.bins.ffmpeg,
+      ['-hide_banner', '-nostdin', '-v', 'info', '-t', String(seconds), '-i', input, '-map', `0:a:${track}`, '-af', 'ebur128', '-f', 'null', '-'],
+      { captureStdout: false, timeoutMs: Math.max(120_000, seconds * 5_000), background: true, ...(await this.run()) },
+    );
+    const lufs = parseIntegrated(stderrTail);
+    // ebur128 floors silence at -70 LUFS.
+    return lufs === undefined || lufs <= -69.9 ? undefined : lufs;
+  }
+
+  async extractSpeech(input: string, outWav: string, onProgress?: OnProgress, track = 0): Promise<number> {
     const probed = await this.probe(input);
     const total = probed.duration;
     const align = alignToVideo(probed);
@@ -81,7 +92,7 @@ export class FfmpegEncoder implements Encoder {
         '-i',
         input,
         '-map',
-        '0:a:0',
+        `0:a:${track}`,
         '-vn',
         ...(align ? ['-af', align] : []),
         '-ac',
@@ -123,10 +134,10 @@ export class FfmpegEncoder implements Encoder {
   }
 
   /** The gain that brings the clip's audio to the loudness target. */
-  async loudnessGain(spec: Pick<RenderSpec, 'input' | 'start' | 'duration'>): Promise<number> {
+  async loudnessGain(spec: Pick<RenderSpec, 'input' | 'start' | 'duration' | 'audioTrack'>): Promise<number> {
     const env = await this.run();
     return findGain(async (gainDb) => {
-      const { stderrTail } = await runProcess(this.bins.ffmpeg, measureArgs(spec.input, spec.start, spec.duration, gainDb), {
+      const { stderrTail } = await runProcess(this.bins.ffmpeg, measureArgs(spec.input, spec.start, spec.duration, gainDb, spec.audioTrack ?? 0), {
         captureStdout: false,
         timeoutMs: Math.max(120_000, spec.duration * 10_000),
         background: true,
