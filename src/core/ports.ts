@@ -92,6 +92,8 @@ export interface ProbeResult {
     interlaced?: boolean;
     /** Seconds on the file's clock where the stream starts (audio may start later or earlier). */
     startTime?: number;
+    /** High dynamic range: PQ or HLG, tone-mapped to SDR BT.709 in the render. */
+    hdr?: 'pq' | 'hlg';
   };
   /** The first audio track. */
   audio?: { codec: string; channels: number; sampleRate: number; startTime?: number };
@@ -104,7 +106,14 @@ export interface RenderSpec {
   start: number;
   duration: number;
   /** As displayed; `sar`, `interlaced` and a low `fps` make the render square, deinterlace and even out the frames first. */
-  source: { width: number; height: number; fps?: number | undefined; sar?: number | undefined; interlaced?: boolean | undefined };
+  source: {
+    width: number;
+    height: number;
+    fps?: number | undefined;
+    sar?: number | undefined;
+    interlaced?: boolean | undefined;
+    hdr?: 'pq' | 'hlg' | undefined;
+  };
   crop: TrackedPath;
   /** follow: the crop along its path; fit: the whole frame over a blurred fill of itself; split: two parts, one per person (default follow). */
   layout?: 'follow' | 'fit' | 'split';

@@ -42,6 +42,8 @@ export const SourceInfoSchema = z.object({
   /** Stored pixels' width over height when not square; the width above is already as displayed. */
   sar: z.number().positive().optional(),
   interlaced: z.boolean().optional(),
+  /** High dynamic range (PQ or HLG): tone-mapped to SDR in the render. */
+  hdr: z.enum(['pq', 'hlg']).optional(),
   /** The audio track the speech is taken from (from 0), and why, when the source has several. */
   audioTrack: z.number().int().min(0).optional(),
   audioTrackWhy: z.string().optional(),

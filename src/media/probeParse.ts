@@ -20,6 +20,7 @@ const FfprobeSchema = z.object({
         channels: z.number().optional(),
         sample_rate: num.optional(),
         start_time: num.optional(),
+        color_transfer: z.string().optional(),
         disposition: z.object({ attached_pic: z.number().optional() }).optional(),
         sample_aspect_ratio: z.string().optional(),
         field_order: z.string().optional(),
@@ -50,6 +51,7 @@ function displayed(v: z.infer<typeof FfprobeSchema>['streams'][number] & { width
     ...(sar !== 1 ? { sar } : {}),
     ...(v.field_order && INTERLACED.has(v.field_order) ? { interlaced: true } : {}),
     ...(v.start_time !== undefined ? { startTime: v.start_time } : {}),
+    ...(HDR_TRANSFERS[v.color_transfer ?? ''] ? { hdr: HDR_TRANSFERS[v.color_transfer ?? '']! } : {}),
   };
 }
 
@@ -77,6 +79,8 @@ function pixelAspect(sar: string | undefined): number {
 const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
 /** Interlaced field orders as ffprobe names them (top or bottom field first, coded either way). */
 const INTERLACED = new Set(['tt', 'bb', 'tb', 'bt']);
+/** HDR transfer functions as ffprobe names them: PQ (HDR10, Dolby Vision's base) and HLG (what iPhones record). */
+const HDR_TRANSFERS: Record<string, 'pq' | 'hlg'> = { smpte2084: 'pq', 'arib-std-b67': 'hlg' };
 
 export function parseProbe(json: string): ProbeResult {
   const data = FfprobeSchema.parse(JSON.parse(json));

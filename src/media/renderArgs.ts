@@ -25,18 +25,26 @@ export function filterPath(path: string): string {
 /** The fill behind a fitted frame: the frame itself, blurred and darkened (a sharp copy would compete with it). */
 export const FIT_FILL = { blur: 'gblur=sigma=30', darken: 'eq=brightness=-0.18:saturation=0.85' } as const;
 
+/**
+ * HDR (PQ, HLG) to SDR BT.709: to linear light, BT.2020 to BT.709 primaries, Hable's curve, back
+ * to BT.709's transfer. Without it an iPhone's HLG clip came out 8-bit still tagged HLG: washed-out
+ * grey shown as SDR, and the burned caption colours wrong (the yellow highlight turned orange).
+ */
+export const TONE_MAP = 'zscale=t=linear:npl=100,format=gbrpf32le,zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv,format=yuv420p';
+
 /** Below this frame rate a source (a podcast's still cover, a slideshow) is brought to OUTPUT_FPS: whole 1-s frames ran past the audio. */
 const MIN_SOURCE_FPS = 20;
 const OUTPUT_FPS = 30;
 
 /**
  * The source as displayed, before any framing: fields woven into frames (bwdif: combing on every
- * moving edge, magnified by the upscale, otherwise), pixels made square (a 4:3-pixel DV frame was
+ * moving edge, magnified by the upscale, otherwise), HDR tone-mapped to SDR, pixels made square (a 4:3-pixel DV frame was
  * squeezed to 3/4 width), a low frame rate evened out. FFmpeg turns rotated phone video itself.
  */
 export function displayFilters(source: RenderSpec['source']): string {
   const steps = [
     source.interlaced ? 'bwdif=mode=send_frame' : '',
+    source.hdr ? TONE_MAP : '',
     source.sar && source.sar !== 1 ? 'scale=trunc(iw*sar/2)*2:ih,setsar=1' : '',
     // start_time=0: a frame that began before the cut point is held from the clip's first instant.
     source.fps && source.fps < MIN_SOURCE_FPS ? `fps=${OUTPUT_FPS}:start_time=0` : '',
@@ -100,6 +108,8 @@ export function renderArgs(spec: RenderSpec, outPath: string): string[] {
     spec.duration.toFixed(3),
     '-c:v',
     'libx264',
+    // Tagged as what it is: SDR BT.709, limited range.
+    ...['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'],
     '-preset',
     ENCODE.preset,
     '-crf',

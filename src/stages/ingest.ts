@@ -114,6 +114,7 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
       ...(resolved.page ? { page: resolved.page } : {}),
       ...(probe.video.sar ? { sar: probe.video.sar } : {}),
       ...(probe.video.interlaced ? { interlaced: true } : {}),
+      ...(probe.video.hdr ? { hdr: probe.video.hdr } : {}),
       ...(audio ? { audioTrack: audio.track, audioTrackWhy: audio.why } : {}),
     },
   };

@@ -187,3 +187,49 @@ test('two audio tracks, the first silent (an OBS recording): the speech track is
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--audio-track is 3, but the video has 2 audio tracks/);
 });
+
+test('HDR (HLG, 10-bit HEVC, as iPhones record): tone-mapped to SDR BT.709 and tagged so, its colours kept', async () => {
+  const hlg = join(dir, 'hlg.mp4');
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25', '-f', 'lavfi', '-i', 'sine=f=300', '-t', '3'],
+    ...['-vf', 'zscale=tin=bt709:pin=bt709:min=bt709:rin=tv:t=arib-std-b67:p=bt2020:m=bt2020nc:r=tv,format=yuv420p10le'],
+    ...['-c:v', 'libx265', '-x265-params', 'colorprim=bt2020:transfer=arib-std-b67:colormatrix=bt2020nc:log-level=error', '-c:a', 'aac', hlg],
+  ]);
+  const info = await encoder.probe(hlg);
+  assert.equal(info.video?.hdr, 'hlg');
+  const frame = { width: 640, height: 360 };
+  const chroma = async (name: string, hdr: 'hlg' | undefined) => {
+    const out = join(dir, `${name}.mp4`);
+    await encoder.render(
+      { input: hlg, start: 0, duration: 2, source: { ...frame, hdr }, crop: centreCrop(frame, null, 16 / 9), assFile: emptyAss, output: OUTPUT_FRAMES['16:9'] },
+      out,
+    );
+    const raw = join(dir, `${name}.yuv`);
+    await ffmpeg(['-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'yuv444p', raw]);
+    const f = await readFile(raw);
+    const plane = 1920 * 1080;
+    let sum = 0;
+    for (let i = plane; i < 3 * plane; i++) sum += Math.abs(f[i]! - 128);
+    return { out, chroma: sum / (2 * plane) };
+  };
+  const mapped = await chroma('hlg-mapped', 'hlg');
+  const naive = await chroma('hlg-naive', undefined);
+  const tags = (
+    await run('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=pix_fmt,color_transfer,color_primaries',
+      '-of',
+      'csv=p=0',
+      mapped.out,
+    ])
+  ).stdout.trim();
+  assert.equal(tags, 'yuv420p,bt709,bt709', 'SDR BT.709, 8-bit, tagged as such');
+  assert.ok(
+    mapped.chroma > naive.chroma * 1.1,
+    `colours kept: chroma ${mapped.chroma.toFixed(1)} against ${naive.chroma.toFixed(1)} without tone mapping (washed out)`,
+  );
+});
