@@ -25,6 +25,10 @@ export function checkProbe(
   if (!(probe.duration > 0.5)) throw new InputError(`${name} has zero length (duration ${probe.duration.toFixed(2)} s)`);
   if (!probe.video) throw new InputError(`${name} has no video stream (audio-only files cannot be reframed)`);
   if (!probe.audio) throw new InputError(`${name} has no audio stream, so there is no speech to transcribe`);
+  // A cover image muxed as one frame under long audio: nothing to frame or follow (render failed with "video codec missing").
+  if (probe.video.frames === 1 && probe.duration > 2) {
+    throw new InputError(`${name} has a single video frame (a cover image over ${formatDuration(probe.duration)} of audio): give a video with moving pictures`);
+  }
   if (probe.duration > maxDurationSec) {
     throw new InputError(
       `${name} is ${formatDuration(probe.duration)} long, over the ${formatDuration(maxDurationSec)} cap (raise it with ${option('maxDurationSec')})`,

@@ -56,6 +56,16 @@ const CASES: Array<{ name: string; make: () => Promise<string>; args?: string[];
   { name: 'truncated (index at the front)', make: async () => truncatedCopy(await tenSeconds(true), 0.4), message: /truncated or corrupt/ },
   { name: 'longer than the cap', make: () => tenSeconds(true), args: ['--max-duration', '5'], message: /is 10s long, over the 5s cap/ },
   { name: 'a still image', make: async () => '/usr/share/doc/opencv-doc/examples/data/messi5.jpg', message: /is a still image, not a video/ },
+  {
+    name: 'one video frame under long audio (a cover image)',
+    make: () =>
+      cached('one-frame-cover-v2.mp4', async (p) => {
+        const frame = `${p}.frame.mp4`;
+        await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=s=640x360:r=25', '-frames:v', '1', '-c:v', 'libx264', frame]);
+        await ffmpeg(['-i', frame, '-f', 'lavfi', '-t', '12', '-i', 'sine=f=300', '-c:v', 'copy', '-c:a', 'aac', p]);
+      }),
+    message: /has a single video frame \(a cover image over 12s of audio\)/,
+  },
 ];
 
 for (const c of CASES) {
