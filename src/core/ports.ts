@@ -1,6 +1,7 @@
 // The interfaces stages are written against. Local adapters live in src/adapters; AWS ones
 // plug in beside them. A stage never touches a disk, a network or a cloud SDK directly.
 import type { ProgressEvent, TrackedPath, Transcript } from './schemas.ts';
+import type { Bars } from '../media/bars.ts';
 import type { UsageMeter } from './usage.ts';
 
 /** A store of objects by key (a folder locally, an S3 bucket on AWS). */
@@ -113,6 +114,8 @@ export interface RenderSpec {
     sar?: number | undefined;
     interlaced?: boolean | undefined;
     hdr?: 'pq' | 'hlg' | undefined;
+    /** The picture inside black bars, cut first (decoded pixels). */
+    bars?: Bars | undefined;
   };
   crop: TrackedPath;
   /** follow: the crop along its path; fit: the whole frame over a blurred fill of itself; split: two parts, one per person (default follow). */
@@ -132,6 +135,8 @@ export interface Encoder {
   probe(path: string): Promise<ProbeResult>;
   /** Mono 16 kHz 16-bit WAV of the speech track (`track`: which audio track, from 0); returns its length in seconds. */
   extractSpeech(input: string, outWav: string, onProgress?: OnProgress, track?: number): Promise<number>;
+  /** Black bars around the picture (letterbox, pillarbox), in decoded pixels; undefined when there are none. */
+  detectBars(input: string, duration: number, frame: { width: number; height: number }): Promise<Bars | undefined>;
   /** Integrated loudness (LUFS) of an audio track over its first `seconds`; undefined when silent. */
   trackLoudness(input: string, track: number, seconds: number): Promise<number | undefined>;
   render(spec: RenderSpec, outPath: string, onProgress?: OnProgress): Promise<void>;
@@ -193,6 +198,7 @@ export interface FaceTracker {
   /**
    * `aspect`: the output frame's width / height; the crop has that shape (9/16 unless said).
    * `pairAspect`: one part of a split frame; given, two people side by side are looked for too.
+   * `bars`: black bars to cut first; `frame` is then the picture inside them.
    */
   track(
     video: string,
@@ -200,6 +206,7 @@ export interface FaceTracker {
     frame: { width: number; height: number },
     aspect?: number,
     pairAspect?: number,
+    bars?: Bars,
   ): Promise<TrackedPath>;
   /** Releases long-lived resources (warm processes); the tracker still works after it. */
   close?(): void;

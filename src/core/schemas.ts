@@ -44,6 +44,8 @@ export const SourceInfoSchema = z.object({
   interlaced: z.boolean().optional(),
   /** High dynamic range (PQ or HLG): tone-mapped to SDR in the render. */
   hdr: z.enum(['pq', 'hlg']).optional(),
+  /** The picture inside black bars (decoded pixels), cut before framing; width and height above are the picture's. */
+  bars: z.object({ x: z.number().int(), y: z.number().int(), w: z.number().int(), h: z.number().int() }).optional(),
   /** The audio track the speech is taken from (from 0), and why, when the source has several. */
   audioTrack: z.number().int().min(0).optional(),
   audioTrackWhy: z.string().optional(),

@@ -38,13 +38,14 @@ const OUTPUT_FPS = 30;
 
 /**
  * The source as displayed, before any framing: fields woven into frames (bwdif: combing on every
- * moving edge, magnified by the upscale, otherwise), HDR tone-mapped to SDR, pixels made square (a 4:3-pixel DV frame was
+ * moving edge, magnified by the upscale, otherwise), HDR tone-mapped to SDR, black bars cut, pixels made square (a 4:3-pixel DV frame was
  * squeezed to 3/4 width), a low frame rate evened out. FFmpeg turns rotated phone video itself.
  */
 export function displayFilters(source: RenderSpec['source']): string {
   const steps = [
     source.interlaced ? 'bwdif=mode=send_frame' : '',
     source.hdr ? TONE_MAP : '',
+    source.bars ? `crop=${source.bars.w}:${source.bars.h}:${source.bars.x}:${source.bars.y}` : '',
     source.sar && source.sar !== 1 ? 'scale=trunc(iw*sar/2)*2:ih,setsar=1' : '',
     // start_time=0: a frame that began before the cut point is held from the clip's first instant.
     source.fps && source.fps < MIN_SOURCE_FPS ? `fps=${OUTPUT_FPS}:start_time=0` : '',

@@ -78,6 +78,11 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   checkProbe(probe, name, input.options.maxDurationSec);
   say(span + 10, `${probe.video.width}x${probe.video.height}, ${formatDuration(probe.duration)}`);
 
+  // Decoded frames are turned but not yet made square: bars are found, and cut, in those pixels.
+  const decoded = { width: probe.video.sar ? Math.round(probe.video.width / probe.video.sar) : probe.video.width, height: probe.video.height };
+  const bars = await ports.encoder.detectBars(path, probe.duration, decoded);
+  const picture = bars ? { width: probe.video.sar ? Math.round((bars.w * probe.video.sar) / 2) * 2 : bars.w, height: bars.h } : probe.video;
+  if (bars) say(span + 10, `black bars cut: the picture is ${picture.width}x${picture.height}`);
   const audio = await chooseAudioTrack(probe, path, ports.encoder, input.options.audioTrack);
   if (audio && audio.track !== 0) say(span + 10, `speech from audio track ${audio.track + 1} (${audio.why})`);
   const audioKey = `${input.jobId}/speech.wav`;
@@ -112,13 +117,14 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
     source: {
       path: resolved.page ? resolved.page.url : name,
       duration: probe.duration,
-      width: probe.video.width,
-      height: probe.video.height,
+      width: picture.width,
+      height: picture.height,
       fps: probe.video.fps || 30,
       ...(resolved.page ? { page: resolved.page } : {}),
       ...(probe.video.sar ? { sar: probe.video.sar } : {}),
       ...(probe.video.interlaced ? { interlaced: true } : {}),
       ...(probe.video.hdr ? { hdr: probe.video.hdr } : {}),
+      ...(bars ? { bars } : {}),
       ...(audio ? { audioTrack: audio.track, audioTrackWhy: audio.why } : {}),
     },
   };

@@ -58,6 +58,7 @@ export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'out
       sar: task.source.sar,
       interlaced: task.source.interlaced,
       hdr: task.source.hdr,
+      bars: task.source.bars,
     },
     audioTrack: task.source.audioTrack,
     crop: task.crop,

@@ -52,7 +52,7 @@ export async function track(raw: unknown, ports: Pick<StagePorts, 'tracker' | 's
     // Two people side by side are looked for only where a split could follow.
     const part = splitParts(OUTPUT_FRAMES[task.options.aspect]).parts[0];
     const pairAspect = task.options.layout === 'auto' || task.options.layout === 'split' ? part.w / part.h : undefined;
-    tracked = await ports.tracker.track(video, { start: task.clip.start, end: task.clip.end }, frame, aspect, pairAspect);
+    tracked = await ports.tracker.track(video, { start: task.clip.start, end: task.clip.end }, frame, aspect, pairAspect, task.source.bars);
     // No face in a clip is a fact about the footage, not a fault: noted, not warned.
     if (tracked.fallback) ports.log.info('centre crop', { clip: task.clip.rank, reason: tracked.fallback });
   } catch (err) {

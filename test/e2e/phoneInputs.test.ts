@@ -233,3 +233,33 @@ test('HDR (HLG, 10-bit HEVC, as iPhones record): tone-mapped to SDR BT.709 and t
     `colours kept: chroma ${mapped.chroma.toFixed(1)} against ${naive.chroma.toFixed(1)} without tone mapping (washed out)`,
   );
 });
+
+test('a letterboxed film (2.39:1 inside 1920x1080): the bars are found and cut, so the 9:16 clip has no black bands', async () => {
+  const film = join(dir, 'letterboxed.mp4');
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', 'testsrc2=s=1920x804:r=25', '-f', 'lavfi', '-i', 'sine=f=300', '-t', '6'],
+    ...['-vf', 'pad=1920:1080:0:138:black', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', film],
+  ]);
+  const full = { width: 1920, height: 1080 };
+  const bars = await encoder.detectBars(film, 6, full);
+  assert.deepEqual(bars, { x: 0, y: 138, w: 1920, h: 804 });
+  const picture = { width: 1920, height: 804 };
+  const darkRows = async (name: string, withBars: boolean) => {
+    const out = join(dir, `${name}.mp4`);
+    const source = withBars ? { ...picture, bars } : full;
+    await encoder.render({ input: film, start: 1, duration: 3, source, crop: centreCrop(source), assFile: emptyAss, output: OUTPUT_FRAMES['9:16'] }, out);
+    const raw = join(dir, `${name}.gray`);
+    await ffmpeg(['-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', raw]);
+    const f = await readFile(raw);
+    const [W, H] = [1080, 1920];
+    let dark = 0;
+    for (let y = 0; y < H; y++) {
+      let sum = 0;
+      for (let x = 0; x < W; x++) sum += f[y * W + x]!;
+      if (sum / W < 20) dark++;
+    }
+    return dark;
+  };
+  assert.equal(await darkRows('letterboxed-cut', true), 0, 'no black rows once the bars are cut');
+  assert.ok((await darkRows('letterboxed-kept', false)) > 300, 'without cutting them, a quarter of the frame is black bands');
+});

@@ -72,11 +72,14 @@ def _probe(path: str) -> VideoInfo:
     return VideoInfo(width, height, fps or 30.0, float(data["format"].get("duration", 0)))
 
 
-def frames(path: str, start: float, end: float, sample_fps: float, width: int, info: VideoInfo) -> Iterator[tuple[float, np.ndarray]]:
-    """Yields (t seconds from the start of the video, RGB frame) at sample_fps over [start, end)."""
+def frames(path: str, start: float, end: float, sample_fps: float, width: int, info: VideoInfo,
+           crop: str | None = None) -> Iterator[tuple[float, np.ndarray]]:
+    """Yields (t seconds from the start of the video, RGB frame) at sample_fps over [start, end).
+    crop: "w:h:x:y" of the picture inside black bars, cut first; info then has the picture's size."""
     height = max(2, int(round(info.height * width / info.width / 2)) * 2)
     cmd = [FFMPEG, "-v", "error", "-nostdin", "-threads", "1", "-ss", f"{start:.3f}", "-t", f"{end - start:.3f}", "-i", path,
-           "-an", "-sn", "-vf", f"fps={sample_fps},scale={width}:{height}:flags=fast_bilinear", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
+           "-an", "-sn", "-vf", f"{'crop=' + crop + ',' if crop else ''}fps={sample_fps},scale={width}:{height}:flags=fast_bilinear",
+           "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
     size = width * height * 3
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     # A reader thread keeps FFmpeg decoding the next frames while the caller runs detection on this

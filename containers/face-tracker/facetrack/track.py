@@ -6,7 +6,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from .cuts import is_cut, thumbnail
-from .decode import frames, probe
+from .decode import VideoInfo, frames, probe
 from .path import pair_plan, Options, Sample, plan
 
 
@@ -61,18 +61,23 @@ class DetectorPool:
 
 
 def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | None = None, fps: float = 5.0, width: int = 640,
-          aspect: float = 9 / 16, pair_aspect: float | None = None) -> dict:
+          aspect: float = 9 / 16, pair_aspect: float | None = None, picture: dict | None = None) -> dict:
     """aspect: the output frame's width / height (9/16, 1, 4/5, 16/9); the crop has that shape.
-    pair_aspect: the shape of one part of a split frame; given, two people side by side are looked for too."""
+    pair_aspect: the shape of one part of a split frame; given, two people side by side are looked for too.
+    picture: {"crop": "w:h:x:y", "width", "height"}: the picture inside black bars, cut before detection."""
     started = time.monotonic()
     info = probe(video)
+    crop = None
+    if picture:
+        crop = str(picture["crop"])
+        info = VideoInfo(int(picture["width"]), int(picture["height"]), info.fps, info.duration)
     stop = end if end is not None else info.duration
     if stop <= start:
         raise EmptyRange(f"empty range {start}-{stop}")
     samples: list[Sample] = []
     pending: deque = deque()  # (t, future, cut), in order; a few frames ahead at most
     prev = None
-    for t, rgb in frames(video, start, stop, fps, min(width, info.width), info):
+    for t, rgb in frames(video, start, stop, fps, min(width, info.width), info, crop):
         thumb = thumbnail(rgb)
         pending.append((t, detector.submit(rgb), is_cut(prev, thumb)))
         prev = thumb

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { FaceTracker } from '../../core/ports.ts';
 import { PROJECT_ROOT, projectPython } from '../../core/projectRoot.ts';
 import { PairSchema, type TrackedPath } from '../../core/schemas.ts';
+import type { Bars } from '../../media/bars.ts';
 import { runProcess } from '../../media/runProcess.ts';
 import { WarmTrackers } from './warmTrackers.ts';
 
@@ -73,12 +74,15 @@ export class MediapipeTracker implements FaceTracker {
   async track(
     video: string,
     range: { start: number; end: number },
-    _frame?: { width: number; height: number },
+    frame?: { width: number; height: number },
     aspect = 9 / 16,
     pairAspect?: number,
+    bars?: Bars,
   ): Promise<TrackedPath> {
+    // The picture inside black bars: cut by the tracker's decoder, at the size it is shown.
+    const picture = bars && frame ? { picture: { crop: `${bars.w}:${bars.h}:${bars.x}:${bars.y}`, width: frame.width, height: frame.height } } : {};
     const line = await this.warm.request(
-      { video, start: range.start, end: range.end, fps: this.fps, aspect, ...(pairAspect ? { pairAspect } : {}) },
+      { video, start: range.start, end: range.end, fps: this.fps, aspect, ...(pairAspect ? { pairAspect } : {}), ...picture },
       this.timeoutMs(range),
     );
     const reply = ServeReplySchema.parse(JSON.parse(line));

@@ -6,6 +6,7 @@ import { mediaBinaries } from '../../media/binaries.ts';
 import { ffmpegEnv } from '../../media/loopbackProxy.ts';
 import { parseProbe } from '../../media/probeParse.ts';
 import { findGain, measureArgs, parseIntegrated } from '../../media/loudness.ts';
+import { BAR_SAMPLES, type Bars, barsFrom, cropdetectArgs, parseCropdetect } from '../../media/bars.ts';
 import { renderArgs } from '../../media/renderArgs.ts';
 import { runProcess } from '../../media/runProcess.ts';
 import { type Pause, findPauses } from '../../media/silences.ts';
@@ -64,6 +65,20 @@ export class FfmpegEncoder implements Encoder {
       const cut = /end of file|truncat|partial file/i.test(tail) || (/moov atom not found/.test(tail) && (await looksLikeIsoMedia(path)));
       throw new MediaReadError(cut ? `${/moov atom not found/.test(tail) ? 'moov atom not found' : reason}` : reason, cut);
     }
+  }
+
+  async detectBars(input: string, duration: number, frame: { width: number; height: number }): Promise<Bars | undefined> {
+    const crops: Array<Bars | undefined> = [];
+    for (const share of BAR_SAMPLES) {
+      const { stderrTail } = await runProcess(this.bins.ffmpeg, cropdetectArgs(input, Math.max(0, duration * share - 1.5)), {
+        captureStdout: false,
+        timeoutMs: 60_000,
+        background: true,
+        ...(await this.run()),
+      });
+      crops.push(parseCropdetect(stderrTail));
+    }
+    return barsFrom(crops, frame);
   }
 
   async trackLoudness(input: string, track: number, seconds: number): Promise<number | undefined> {
