@@ -263,3 +263,51 @@ test('a letterboxed film (2.39:1 inside 1920x1080): the bars are found and cut, 
   assert.equal(await darkRows('letterboxed-cut', true), 0, 'no black rows once the bars are cut');
   assert.ok((await darkRows('letterboxed-kept', false)) > 300, 'without cutting them, a quarter of the frame is black bands');
 });
+
+test('interlaced fields are woven: no combing on moving edges in the clip', async () => {
+  // 50 moving frames a second woven into 25 interlaced ones, as a 1080i camera records.
+  const fields = join(dir, 'fields-moving.mp4');
+  await ffmpeg([
+    ...['-f', 'lavfi', '-i', 'testsrc2=s=1280x720:r=50', '-f', 'lavfi', '-i', 'sine=f=300', '-t', '3', '-c:a', 'aac'],
+    ...[
+      '-vf',
+      'tinterlace=mode=interleave_top,setfield=tff',
+      '-flags',
+      '+ilme+ildct',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-x264-params',
+      'tff=1',
+      '-pix_fmt',
+      'yuv420p',
+      fields,
+    ],
+  ]);
+  const frame = { width: 1280, height: 720 };
+  const combing = async (name: string, interlaced: boolean) => {
+    const out = join(dir, `${name}.mp4`);
+    await encoder.render(
+      {
+        input: fields,
+        start: 0.5,
+        duration: 2,
+        source: { ...frame, fps: 25, interlaced },
+        crop: centreCrop(frame, null, 16 / 9),
+        assFile: emptyAss,
+        output: OUTPUT_FRAMES['16:9'],
+      },
+      out,
+    );
+    const raw = join(dir, `${name}.gray`);
+    await ffmpeg(['-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', raw]);
+    const f = await readFile(raw);
+    const [W, H] = [1920, 1080];
+    let sum = 0;
+    for (let y = 1; y < H - 1; y++) for (let x = 0; x < W; x++) sum += Math.abs(2 * f[y * W + x]! - f[(y - 1) * W + x]! - f[(y + 1) * W + x]!);
+    return sum / (W * (H - 2));
+  };
+  const [woven, combed] = [await combing('fields-woven', true), await combing('fields-combed', false)];
+  assert.ok(woven < 0.8 * combed, `line-to-line detail (combing) ${woven.toFixed(2)} woven against ${combed.toFixed(2)} untreated`);
+});
