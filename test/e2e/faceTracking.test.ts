@@ -1,27 +1,16 @@
 // The face-following crop inside the whole job: a real face stays in the rendered frame, and a
 // tracker killed mid-run costs only the framing, never the job.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
-import { MediapipeTracker, TRACKER_DIR, mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
-import { projectPython } from '../../src/core/projectRoot.ts';
+import { MediapipeTracker, mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
 import { runLocalJob } from '../../src/runtime/local/runJob.ts';
-import { faceTalk, facePhotoAvailable, ffmpeg } from '../helpers/media.ts';
+import { faceTalk, facePhotoAvailable, ffmpeg, facesInImage } from '../helpers/media.ts';
 
-const run = promisify(execFile);
 const quiet = { emit: () => undefined, info: () => undefined, warn: () => undefined };
 const OPTIONS = { clips: 1, minSec: 10, maxSec: 30 };
-
-async function facesInImage(path: string): Promise<number> {
-  const code =
-    'import sys, cv2\nfrom facetrack.detect import Detector\nimg = cv2.cvtColor(cv2.imread(sys.argv[1]), cv2.COLOR_BGR2RGB)\nprint(len(Detector().faces(img)))';
-  const { stdout } = await run(projectPython(), ['-c', code, path], { env: { ...process.env, PYTHONPATH: TRACKER_DIR } });
-  return Number(stdout.trim().split('\n').pop());
-}
 
 test('a tracked clip keeps the real face in its 9:16 frame', async (t) => {
   if (!facePhotoAvailable() || !(await mediapipeAvailable())) return t.skip('needs opencv-doc and the MediaPipe venv (scripts/setup.sh)');

@@ -10,13 +10,12 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { FfmpegEncoder } from '../../src/adapters/ffmpeg/ffmpegEncoder.ts';
-import { MediapipeTracker, TRACKER_DIR, mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
+import { MediapipeTracker, mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
 import { buildAss } from '../../src/captions/ass.ts';
-import { projectPython } from '../../src/core/projectRoot.ts';
 import { centreCrop } from '../../src/media/cropGeometry.ts';
 import { OUTPUT_FRAMES } from '../../src/media/frames.ts';
 import { FACE_PHOTO } from '../../src/samples/faceTalk.ts';
-import { cached, facePhotoAvailable, ffmpeg, runCli, shortTalk, speechOnsets } from '../helpers/media.ts';
+import { cached, facePhotoAvailable, ffmpeg, runCli, shortTalk, speechOnsets, facesInImage } from '../helpers/media.ts';
 
 const run = promisify(execFile);
 const encoder = new FfmpegEncoder();
@@ -28,13 +27,6 @@ before(async () => {
   emptyAss = join(dir, 'empty.ass');
   await writeFile(emptyAss, buildAss([], OUTPUT_FRAMES['9:16']));
 });
-
-async function facesInImage(path: string): Promise<number> {
-  const code =
-    'import sys, cv2\nfrom facetrack.detect import Detector\nimg = cv2.cvtColor(cv2.imread(sys.argv[1]), cv2.COLOR_BGR2RGB)\nprint(len(Detector().faces(img)))';
-  const { stdout } = await run(projectPython(), ['-c', code, path], { env: { ...process.env, PYTHONPATH: TRACKER_DIR } });
-  return Number(stdout.trim().split('\n').pop());
-}
 
 /** An upright 720x1280 phone picture (a face in its upper half), stored sideways as 1280x720 with a 90° display rotation, as phones write it. */
 const phoneVideo = () =>

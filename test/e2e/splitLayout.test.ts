@@ -2,31 +2,20 @@
 // right of a wide frame): layout auto sees two people held apart, and the rendered 9:16 and 16:9
 // frames hold one face in each part, which a centre crop of the same frame does not.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { promisify } from 'node:util';
 import { FfmpegEncoder } from '../../src/adapters/ffmpeg/ffmpegEncoder.ts';
-import { MediapipeTracker, TRACKER_DIR, mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
+import { MediapipeTracker, mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
 import { buildAss } from '../../src/captions/ass.ts';
-import { projectPython } from '../../src/core/projectRoot.ts';
 import { OUTPUT_FRAMES, aspectRatio, splitParts } from '../../src/media/frames.ts';
 import { makeTwoPeople } from '../../src/samples/twoPeople.ts';
 import { chooseLayout } from '../../src/stages/track.ts';
-import { cached, facePhotoAvailable, ffmpeg } from '../helpers/media.ts';
+import { cached, facePhotoAvailable, ffmpeg, facesInImage } from '../helpers/media.ts';
 
-const run = promisify(execFile);
 let tracker: MediapipeTracker;
 let ready = false;
-
-async function facesInImage(path: string): Promise<number> {
-  const code =
-    'import sys, cv2\nfrom facetrack.detect import Detector\nimg = cv2.cvtColor(cv2.imread(sys.argv[1]), cv2.COLOR_BGR2RGB)\nprint(len(Detector().faces(img)))';
-  const { stdout } = await run(projectPython(), ['-c', code, path], { env: { ...process.env, PYTHONPATH: TRACKER_DIR } });
-  return Number(stdout.trim().split('\n').pop());
-}
 
 const twoPeople = () => cached('two-people-v2.mp4', (p) => makeTwoPeople(p));
 

@@ -5,7 +5,8 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FfmpegEncoder } from '../../src/adapters/ffmpeg/ffmpegEncoder.ts';
-import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import { PROJECT_ROOT, projectPython } from '../../src/core/projectRoot.ts';
+import { TRACKER_DIR } from '../../src/adapters/face/mediapipeTracker.ts';
 import { runProcess } from '../../src/media/runProcess.ts';
 import { makeFaceTalk } from '../../src/samples/faceTalk.ts';
 import { makeSampleTalk } from '../../src/samples/sampleTalk.ts';
@@ -93,4 +94,12 @@ export async function truncatedCopy(src: string, fraction = 0.6): Promise<string
   const path = join(await mkdtemp(join(tmpdir(), 'clipforge-bad-')), 'cut.mp4');
   await writeFile(path, data.subarray(0, Math.floor(data.length * fraction)));
   return path;
+}
+
+/** How many faces MediaPipe's detector (the tracker's own) finds in an image file. */
+export async function facesInImage(path: string): Promise<number> {
+  const code =
+    'import sys, cv2\nfrom facetrack.detect import Detector\nimg = cv2.cvtColor(cv2.imread(sys.argv[1]), cv2.COLOR_BGR2RGB)\nprint(len(Detector().faces(img)))';
+  const { stdout } = await runProcess(projectPython(), ['-c', code, path], { env: { ...process.env, PYTHONPATH: TRACKER_DIR } });
+  return Number(stdout.trim().split('\n').pop());
 }
