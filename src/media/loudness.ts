@@ -23,11 +23,15 @@ export function gainFilter(gainDb: number): string {
   return `volume=${gainDb.toFixed(2)}dB,alimiter=limit=${limit.toFixed(3)}:level=false`;
 }
 
-/** The measuring pass: the clip's audio through `gainDb` and the limiter into ebur128. */
-export function measureArgs(input: string, start: number, duration: number, gainDb: number, track = 0): string[] {
+/**
+ * A measuring pass: an audio track's stretch into ebur128, through `gainDb` and the limiter when
+ * given (a clip's gain), as it is when not (comparing a file's tracks).
+ */
+export function measureArgs(input: string, range: { start: number; duration: number }, track = 0, gainDb?: number): string[] {
+  const filter = gainDb === undefined ? 'ebur128' : `${gainFilter(gainDb)},ebur128`;
   return [
-    ...['-hide_banner', '-nostdin', '-v', 'info', '-ss', start.toFixed(3), '-t', duration.toFixed(3), '-i', input],
-    ...['-map', `0:a:${track}`, '-af', `${gainFilter(gainDb)},ebur128`, '-f', 'null', '-'],
+    ...['-hide_banner', '-nostdin', '-v', 'info', '-ss', range.start.toFixed(3), '-t', range.duration.toFixed(3), '-i', input],
+    ...['-map', `0:a:${track}`, '-af', filter, '-f', 'null', '-'],
   ];
 }
 

@@ -17,7 +17,7 @@ import { ASPECTS, OUTPUT_FRAMES, aspectRatio } from '../../src/media/frames.ts';
 import { runProcess } from '../../src/media/runProcess.ts';
 import { renderArgs } from '../../src/media/renderArgs.ts';
 import { splitWords } from '../../src/captions/scripts.ts';
-import { ffmpeg } from '../helpers/media.ts';
+import { ffmpeg, frameBytes } from '../helpers/media.ts';
 import { timedWords } from '../helpers/words.ts';
 
 const encoder = new FfmpegEncoder();
@@ -78,12 +78,9 @@ async function renderOne(name: string, source: string, spec: Partial<RenderSpec>
   return out;
 }
 
-/** One frame as RGB bytes. */
+/** One frame as RGB bytes, checked for its size. */
 async function frameAt(video: string, at: number, w: number, h: number): Promise<Buffer> {
-  const raw = join(dir, `frame-${Math.random().toString(36).slice(2)}.rgb`);
-  await runProcess('ffmpeg', ['-v', 'error', '-y', '-ss', String(at), '-i', video, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', raw]);
-  const { readFile } = await import('node:fs/promises');
-  const buf = await readFile(raw);
+  const buf = await frameBytes(video, at);
   assert.equal(buf.length, w * h * 3);
   return buf;
 }

@@ -3,7 +3,7 @@
 // pipeline must see and render the picture as players show it.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { buildAss } from '../../src/captions/ass.ts';
 import { centreCrop } from '../../src/media/cropGeometry.ts';
 import { OUTPUT_FRAMES } from '../../src/media/frames.ts';
 import { FACE_PHOTO } from '../../src/samples/faceTalk.ts';
-import { cached, facePhotoAvailable, ffmpeg, runCli, shortTalk, speechOnsets, facesInImage } from '../helpers/media.ts';
+import { cached, facePhotoAvailable, ffmpeg, runCli, shortTalk, speechOnsets, facesInImage, frameBytes } from '../helpers/media.ts';
 
 const run = promisify(execFile);
 const encoder = new FfmpegEncoder();
@@ -102,9 +102,7 @@ test('non-square pixels (720x576 at 4:3) are made square: a square stays square 
     },
     out,
   );
-  const raw = join(dir, 'dv.rgb');
-  await ffmpeg(['-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', raw]);
-  const f = await readFile(raw);
+  const f = await frameBytes(out, 1, 'rgb24');
   let box = { left: output.width, right: 0, top: output.height, bottom: 0 };
   for (let y = 0; y < output.height; y++)
     for (let x = 0; x < output.width; x++) {
@@ -196,9 +194,7 @@ test('HDR (HLG, 10-bit HEVC, as iPhones record): tone-mapped to SDR BT.709 and t
       { input: hlg, start: 0, duration: 2, source: { ...frame, hdr }, crop: centreCrop(frame, null, 16 / 9), assFile: emptyAss, output: OUTPUT_FRAMES['16:9'] },
       out,
     );
-    const raw = join(dir, `${name}.yuv`);
-    await ffmpeg(['-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'yuv444p', raw]);
-    const f = await readFile(raw);
+    const f = await frameBytes(out, 1, 'yuv444p');
     const plane = 1920 * 1080;
     let sum = 0;
     for (let i = plane; i < 3 * plane; i++) sum += Math.abs(f[i]! - 128);
@@ -240,9 +236,7 @@ test('a letterboxed film (2.39:1 inside 1920x1080): the bars are found and cut, 
     const out = join(dir, `${name}.mp4`);
     const source = withBars ? { ...picture, bars } : full;
     await encoder.render({ input: film, start: 1, duration: 3, source, crop: centreCrop(source), assFile: emptyAss, output: OUTPUT_FRAMES['9:16'] }, out);
-    const raw = join(dir, `${name}.gray`);
-    await ffmpeg(['-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', raw]);
-    const f = await readFile(raw);
+    const f = await frameBytes(out, 1, 'gray');
     const [W, H] = [1080, 1920];
     let dark = 0;
     for (let y = 0; y < H; y++) {
@@ -292,9 +286,7 @@ test('interlaced fields are woven: no combing on moving edges in the clip', asyn
       },
       out,
     );
-    const raw = join(dir, `${name}.gray`);
-    await ffmpeg(['-ss', '1', '-i', out, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', raw]);
-    const f = await readFile(raw);
+    const f = await frameBytes(out, 1, 'gray');
     const [W, H] = [1920, 1080];
     let sum = 0;
     for (let y = 1; y < H - 1; y++) for (let x = 0; x < W; x++) sum += Math.abs(2 * f[y * W + x]! - f[(y - 1) * W + x]! - f[(y + 1) * W + x]!);
@@ -302,4 +294,35 @@ test('interlaced fields are woven: no combing on moving edges in the clip', asyn
   };
   const [woven, combed] = [await combing('fields-woven', true), await combing('fields-combed', false)];
   assert.ok(woven < 0.8 * combed, `line-to-line detail (combing) ${woven.toFixed(2)} woven against ${combed.toFixed(2)} untreated`);
+});
+
+test('through the whole pipeline: a letterboxed talk is cut at ingest and rendered without bands (each stage hands the picture on)', async () => {
+  const film = join(dir, 'letterboxed-talk.mp4');
+  await ffmpeg([
+    '-i',
+    await shortTalk(),
+    '-vf',
+    'scale=1280:536,setsar=1,pad=1280:720:0:92:black',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-c:a',
+    'copy',
+    film,
+  ]);
+  const out = join(dir, 'letterboxed-talk-clips');
+  const res = await runCli(['run', film, '--out', out, '--clips', '1', '--min-sec', '10', '--max-sec', '20', '--layout', 'follow', '--json']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stderr, /black bars cut: the picture is 1280x536/);
+  const manifest = JSON.parse(res.stdout);
+  assert.deepEqual([manifest.source.width, manifest.source.height], [1280, 536]);
+  const f = await frameBytes(join(out, manifest.clips[0].file), 2, 'gray');
+  let dark = 0;
+  for (let y = 0; y < 1920; y++) {
+    let sum = 0;
+    for (let x = 0; x < 1080; x++) sum += f[y * 1080 + x]!;
+    if (sum / 1080 < 20) dark++;
+  }
+  assert.equal(dark, 0, `${dark} black rows in the clip`);
 });

@@ -103,3 +103,15 @@ export async function facesInImage(path: string): Promise<number> {
   const { stdout } = await runProcess(projectPython(), ['-c', code, path], { env: { ...process.env, PYTHONPATH: TRACKER_DIR } });
   return Number(stdout.trim().split('\n').pop());
 }
+
+/** One decoded frame of `video` at `at` seconds, as raw bytes in `pixFmt` (rgb24: 3 a pixel, gray: 1, yuv444p: three planes). */
+export async function frameBytes(video: string, at: number, pixFmt: 'rgb24' | 'gray' | 'yuv444p' = 'rgb24'): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'clipforge-frame-'));
+  try {
+    const raw = join(dir, 'frame.raw');
+    await ffmpeg(['-ss', String(at), '-i', video, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', pixFmt, raw]);
+    return await readFile(raw);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

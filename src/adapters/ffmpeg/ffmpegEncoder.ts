@@ -67,27 +67,20 @@ export class FfmpegEncoder implements Encoder {
     }
   }
 
+  /** A reading pass (cropdetect, ebur128): FFmpeg in the background, what it printed kept. */
+  private async analyse(args: string[], timeoutMs: number): Promise<string> {
+    const { stderrTail } = await runProcess(this.bins.ffmpeg, args, { captureStdout: false, timeoutMs, background: true, ...(await this.run()) });
+    return stderrTail;
+  }
+
   async detectBars(input: string, duration: number, frame: { width: number; height: number }): Promise<Bars | undefined> {
     const crops: Array<Bars | undefined> = [];
-    for (const share of BAR_SAMPLES) {
-      const { stderrTail } = await runProcess(this.bins.ffmpeg, cropdetectArgs(input, Math.max(0, duration * share - 1.5)), {
-        captureStdout: false,
-        timeoutMs: 60_000,
-        background: true,
-        ...(await this.run()),
-      });
-      crops.push(parseCropdetect(stderrTail));
-    }
+    for (const share of BAR_SAMPLES) crops.push(parseCropdetect(await this.analyse(cropdetectArgs(input, Math.max(0, duration * share - 1.5)), 60_000)));
     return barsFrom(crops, frame);
   }
 
   async trackLoudness(input: string, track: number, seconds: number): Promise<number | undefined> {
-    const { stderrTail } = await runProcess(
-      this.bins.ffmpeg,
-      ['-hide_banner', '-nostdin', '-v', 'info', '-t', String(seconds), '-i', input, '-map', `0:a:${track}`, '-af', 'ebur128', '-f', 'null', '-'],
-      { captureStdout: false, timeoutMs: Math.max(120_000, seconds * 5_000), background: true, ...(await this.run()) },
-    );
-    const lufs = parseIntegrated(stderrTail);
+    const lufs = parseIntegrated(await this.analyse(measureArgs(input, { start: 0, duration: seconds }, track), Math.max(120_000, seconds * 5_000)));
     // ebur128 floors silence at -70 LUFS.
     return lufs === undefined || lufs <= -69.9 ? undefined : lufs;
   }
@@ -150,16 +143,8 @@ export class FfmpegEncoder implements Encoder {
 
   /** The gain that brings the clip's audio to the loudness target. */
   async loudnessGain(spec: Pick<RenderSpec, 'input' | 'start' | 'duration' | 'audioTrack'>): Promise<number> {
-    const env = await this.run();
-    return findGain(async (gainDb) => {
-      const { stderrTail } = await runProcess(this.bins.ffmpeg, measureArgs(spec.input, spec.start, spec.duration, gainDb, spec.audioTrack ?? 0), {
-        captureStdout: false,
-        timeoutMs: Math.max(120_000, spec.duration * 10_000),
-        background: true,
-        ...env,
-      });
-      return parseIntegrated(stderrTail);
-    });
+    const timeout = Math.max(120_000, spec.duration * 10_000);
+    return findGain(async (gainDb) => parseIntegrated(await this.analyse(measureArgs(spec.input, spec, spec.audioTrack ?? 0, gainDb), timeout)));
   }
 
   pauses(audio: string): Promise<Pause[]> {
