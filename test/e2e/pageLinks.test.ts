@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { YtDlpFetcher, ytDlpCommand } from '../../src/adapters/pages/ytDlpFetcher.ts';
 import { TALK } from '../../src/samples/talkScript.ts';
-import { probe, runCli, shortTalk } from '../helpers/media.ts';
+import { probe, runCli, separateStreams, shortTalk } from '../helpers/media.ts';
 import { type PageSite, startPageSite, vttOf } from '../helpers/pageServer.ts';
 
 const SENTENCES = TALK.slice(0, 4).flatMap((s) => s.sentences);
@@ -19,7 +19,7 @@ let vtt: string;
 before(async () => {
   const talk = await shortTalk();
   vtt = vttOf(SENTENCES, (await probe(talk)).duration);
-  site = await startPageSite({ video: talk, vtt });
+  site = await startPageSite({ video: talk, vtt, streams: await separateStreams(talk) });
 });
 after(() => site?.close());
 
@@ -45,6 +45,23 @@ test('a page link gives clips whose words come from the page caption track, with
   }
   assert.match(res.stderr, /downloading video: [\d.]+ of [\d.]+ MB/, 'download progress is shown');
   assert.match(res.stderr, /the page's captions \(en\)/);
+});
+
+test('pages that serve video and audio as separate streams (DASH, HLS) give clips with picture and sound', async () => {
+  for (const page of ['dash.html', 'hls.html']) {
+    const hits = site.hits.length;
+    const out = await newOut();
+    const res = await runCli(['run', `${site.base}/${page}`, '--out', out, '--clips', '1', '--min-sec', '10', '--max-sec', '30', '--no-captions', '--json']);
+    assert.equal(res.code, 0, `${page}: ${res.stderr}`);
+    const fetched = site.hits.slice(hits);
+    assert.ok(fetched.some((h) => /\.(m4s|ts)$/.test(h)) && fetched.some((h) => /(mpd|m3u8)$/.test(h)), `${page} was read as streams: ${fetched.slice(0, 6)}`);
+    const manifest = JSON.parse(res.stdout);
+    assert.equal(manifest.clips.length, 1, page);
+    // Speech was heard, so the audio stream made it through the merge; the clip has both streams.
+    assert.ok(String(manifest.clips[0].text).split(/\s+/).length > 5, `${page}: words heard: ${manifest.clips[0].text}`);
+    const clip = await probe(join(out, 'clip-1.mp4'));
+    assert.ok(clip.video && clip.audio, `${page}: clip has picture and sound`);
+  }
 });
 
 test('bad page links are bad input, said in words: no video, a 404, a video over the length cap (refused before downloading)', async () => {

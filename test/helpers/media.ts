@@ -115,3 +115,64 @@ export async function frameBytes(video: string, at: number, pixFmt: 'rgb24' | 'g
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * `video` as a site serves it above 360p: video and audio as separate streams, in a folder with a
+ * DASH manifest (talk.mpd) and an HLS master playlist (master.m3u8) over the same kind of parts.
+ */
+export async function separateStreams(video: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'clipforge-streams-'));
+  await ffmpeg([
+    '-i',
+    video,
+    '-map',
+    '0:v',
+    '-map',
+    '0:a',
+    '-c',
+    'copy',
+    '-f',
+    'dash',
+    '-seg_duration',
+    '10',
+    '-adaptation_sets',
+    'id=0,streams=v id=1,streams=a',
+    join(dir, 'talk.mpd'),
+  ]);
+  await ffmpeg([
+    '-i',
+    video,
+    '-map',
+    '0:v',
+    '-map',
+    '0:a',
+    '-c',
+    'copy',
+    '-f',
+    'hls',
+    '-hls_time',
+    '10',
+    '-hls_playlist_type',
+    'vod',
+    '-var_stream_map',
+    'v:0,agroup:aud a:0,agroup:aud,default:yes',
+    '-master_pl_name',
+    'master.m3u8',
+    '-hls_segment_filename',
+    join(dir, 'part-%v-%03d.ts'),
+    join(dir, 'stream-%v.m3u8'),
+  ]);
+  // With CODECS, as sites write it (FFmpeg leaves it out on a copy): the variant says it is video only.
+  await writeFile(
+    join(dir, 'master.m3u8'),
+    [
+      '#EXTM3U',
+      '#EXT-X-VERSION:3',
+      '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="English",LANGUAGE="en",DEFAULT=YES,AUTOSELECT=YES,URI="stream-1.m3u8"',
+      '#EXT-X-STREAM-INF:BANDWIDTH=600000,RESOLUTION=1280x720,CODECS="avc1.64001f",AUDIO="aud"',
+      'stream-0.m3u8',
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}

@@ -2,7 +2,8 @@
 // HTML5 <video> with a <track kind="captions">, a page with no video, a page that never finishes,
 // a page whose JSON-LD says the video is hours long, and a video that trickles. Every request is
 // counted, so a test can tell what was (never) fetched.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -16,7 +17,19 @@ export interface PageSite {
 const page = (title: string, body: string, head = '') =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>${head}</head><body><h1>${title}</h1>${body}</body></html>`;
 
-export async function startPageSite(opts: { video: string; vtt: string; host?: string; videoBase?: string; redirectTo?: string }): Promise<PageSite> {
+/**
+ * `streams`: a folder with the talk as separate video and audio streams (test/helpers/media.ts
+ * separateStreams): `/dash.html` plays its DASH manifest, `/hls.html` its HLS master playlist, as
+ * YouTube and most video sites serve every format above 360p.
+ */
+export async function startPageSite(opts: {
+  video: string;
+  vtt: string;
+  host?: string;
+  videoBase?: string;
+  redirectTo?: string;
+  streams?: string;
+}): Promise<PageSite> {
   const hits: string[] = [];
   const size = statSync(opts.video).size;
   const open = new Set<import('node:net').Socket>();
@@ -51,6 +64,12 @@ export async function startPageSite(opts: { video: string; vtt: string; host?: s
       case '/away.html':
         res.writeHead(302, { location: opts.redirectTo ?? '/talk.html' });
         return void res.end();
+      case '/dash.html':
+      case '/hls.html': {
+        const manifest = path === '/dash.html' ? 'talk.mpd' : 'master.m3u8';
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        return void res.end(page('Streams Apart', `<video controls src="/streams/${manifest}"></video>`));
+      }
       case '/talk.vtt':
         res.writeHead(200, { 'content-type': 'text/vtt' });
         return void res.end(opts.vtt);
@@ -66,8 +85,15 @@ export async function startPageSite(opts: { video: string; vtt: string; host?: s
       case '/trickle.html':
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return void res.end(page('Slow Video', `<video controls src="/trickle.mp4"></video>`));
-      default:
+      default: {
+        const file = opts.streams && path.startsWith('/streams/') ? join(opts.streams, basename(path)) : undefined;
+        if (file && existsSync(file)) {
+          const type = file.endsWith('.mpd') ? 'application/dash+xml' : file.endsWith('.m3u8') ? 'application/vnd.apple.mpegurl' : 'application/octet-stream';
+          res.writeHead(200, { 'content-type': type, 'content-length': String(statSync(file).size) });
+          return void createReadStream(file).pipe(res);
+        }
         res.writeHead(404, { 'content-type': 'text/html' }).end(page('Not Found', '<p>Nothing here.</p>'));
+      }
     }
   });
   server.on('connection', (s) => {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { InputError, ProcessError } from '../../core/errors.ts';
 import type { PageCaptions, PageFetcher, PageInfo, ResolveOptions } from '../../core/ports.ts';
 import { PROJECT_ROOT } from '../../core/projectRoot.ts';
@@ -36,6 +36,13 @@ const MB = 1024 * 1024;
 const mb = (n: number) => (n / MB).toFixed(n < 10 * MB ? 1 : 0);
 /** Lines yt-dlp prints for download progress (--progress-template). */
 const PROGRESS = /^clipforge-progress (\S+) (\S+) (\S+) (.*)$/;
+/** The line yt-dlp prints with the finished file's path (--print after_move:…). */
+const FINAL_FILE = /^clipforge-file (.+)$/;
+/**
+ * Warnings that mean the file is not what was asked for: separate video and audio streams (every
+ * YouTube format above 360p, DASH and HLS pages) left unmerged because FFmpeg could not be used.
+ */
+const BROKEN_DOWNLOAD = /merg|ffmpeg (?:is )?not (?:found|installed)|ffprobe (?:is )?not (?:found|installed)/i;
 
 export class YtDlpFetcher implements PageFetcher {
   constructor(
@@ -86,6 +93,8 @@ export class YtDlpFetcher implements PageFetcher {
       const infoFile = join(dir, 'info.json');
       await writeFile(infoFile, stdout);
       const height = opts.maxHeight ?? 1080;
+      let finalFile: string | undefined;
+      const warnings: string[] = [];
       await run(
         [
           '--load-info-json',
@@ -99,11 +108,16 @@ export class YtDlpFetcher implements PageFetcher {
           '-o',
           join(dir, 'video.%(ext)s'),
           ...captionArgs(captions),
+          '--print',
+          'after_move:clipforge-file %(filepath)s',
           '--newline',
           '--progress-template',
           'download:clipforge-progress %(progress.downloaded_bytes)s %(progress.total_bytes)s %(progress.total_bytes_estimate)s %(progress.filename)s',
         ],
         (line) => {
+          const file = FINAL_FILE.exec(line.trim());
+          if (file) finalFile = file[1];
+          if (line.startsWith('WARNING:')) warnings.push(line.replace(/^WARNING:\s*/, ''));
           const m = PROGRESS.exec(line.trim());
           if (!m) return;
           const done = Number(m[1]);
@@ -112,9 +126,16 @@ export class YtDlpFetcher implements PageFetcher {
           opts.onProgress?.(total ? Math.min(1, done / total) : 0, `downloading ${what}: ${mb(done)}${total ? ` of ${mb(total)}` : ''} MB`);
         },
       );
-      const files = await readdir(dir);
-      const video = files.find((f) => f.startsWith('video.') && !/\.(vtt|srt|json|part|ytdl)$/.test(f) && !/\.[\w-]+\.(vtt|srt)$/.test(f));
+      const broken = warnings.find((w) => BROKEN_DOWNLOAD.test(w));
+      // Not the user's fault: this installation's FFmpeg could not join the streams.
+      if (broken)
+        throw new Error(
+          `this installation could not join the page's separate video and audio streams (FFmpeg at ${mediaBinaries().ffmpeg}): yt-dlp said: ${broken}`,
+        );
+      // The path yt-dlp wrote, not a guess from the folder (a guess took the video-only part).
+      const video = finalFile && resolve(finalFile).startsWith(`${dir}/`) && existsSync(finalFile) ? relative(dir, resolve(finalFile)) : undefined;
       if (!video) throw new InputError(`no video was found on ${url}`);
+      const files = await readdir(dir);
       await rename(join(dir, video), dest);
       const track = captions && files.find((f) => f.startsWith(`video.${captions.lang}.`) && /\.(vtt|srt)$/.test(f));
       const text = track ? await readFile(join(dir, track), 'utf8') : undefined;
@@ -134,7 +155,6 @@ export class YtDlpFetcher implements PageFetcher {
       '--no-playlist',
       '--quiet',
       '--progress',
-      '--no-warnings',
       '--no-mtime',
       '--socket-timeout',
       String(stallSec),
