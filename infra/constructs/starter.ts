@@ -24,6 +24,9 @@ export class Starter extends Construct {
     super(scope, id);
     this.fn = nodeLambda(this, 'Fn', 'lambdas/starter/handler.ts', { JOBS_TABLE: props.jobs.tableName, STATE_MACHINE_ARN: props.stateMachineArn });
     props.jobs.grantWriteData(this.fn);
+    // A job the API recorded first (POST /jobs writes the record, then queues the request) is read
+    // back to see whether it is still open: without this every API job stayed queued.
+    props.jobs.grant(this.fn, 'dynamodb:GetItem');
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }));
     this.fn.addEventSource(new SqsEventSource(props.intake, { batchSize: 10, maxConcurrency: props.maxConcurrency ?? 2, reportBatchItemFailures: true }));
   }

@@ -33,6 +33,7 @@ import { startPageSite, vttOf } from '../helpers/pageServer.ts';
 import { TALK } from '../../src/samples/talkScript.ts';
 import { realisticTaskToken } from '../helpers/taskToken.ts';
 import { type DeployedFunctions, call, deployedFunctions } from '../helpers/deployedBundle.ts';
+import { roleEnv } from '../helpers/roles.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
 
 let world: AwsWorld;
@@ -42,10 +43,14 @@ let queueUrl: string;
 let definition: StateMachineDefinition;
 let functions: DeployedFunctions;
 let lambdaEnv: Record<string, string>;
+/** A Lambda state: the function's bundle, with its own role's credentials. */
 const stage =
   (path: string, env: Record<string, string> = {}) =>
-  (input: unknown) =>
-    call(functions.get(path), input, { ...lambdaEnv, ...env });
+  async (input: unknown) => {
+    const fn = functions.get(path);
+    const role = await roleEnv(world.aws, functions.stack, fn.roleId, world.stackNames);
+    return call(fn, input, { ...lambdaEnv, ...role, ...env });
+  };
 
 const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:clipforge-${name}`;
 const TASK_DEF = {
@@ -132,7 +137,15 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
     assert.deepEqual(Object.keys(env).sort(), ['TASK_INPUT_KEY', 'TASK_TOKEN'], 'the input goes by reference');
     runTasks.push({ stage, token });
     const own = stage === 'ingest' ? (opts.ingestEnv ?? {}) : {};
-    const res = await runTask(stage, { ...world.env, ...own, TASK_INPUT_KEY: env.TASK_INPUT_KEY, TASK_TOKEN: env.TASK_TOKEN, TASK_HEARTBEAT_SEC: '5' });
+    const role = await roleEnv(world.aws, functions.stack, functions.taskRole(stage), world.stackNames);
+    const res = await runTask(stage, {
+      ...world.env,
+      ...role,
+      ...own,
+      TASK_INPUT_KEY: env.TASK_INPUT_KEY,
+      TASK_TOKEN: env.TASK_TOKEN,
+      TASK_HEARTBEAT_SEC: '5',
+    });
     assert.equal(res.code, 0, res.stderr);
     return answerOf(token);
   };

@@ -13,6 +13,7 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsComm
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
+import { roleEnv } from '../helpers/roles.ts';
 import { type AwsEmulator, createTable, emulatorEnv, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 
 let aws: AwsEmulator;
@@ -133,11 +134,27 @@ test('a job cancelled while its request waited in the queue is not started', asy
   assert.equal((await jobs.get('cancelled-early'))!.status, 'cancelled');
 });
 
-test('the starter Lambda as deployed (its bundle in its own process, read-only code) handles the same batch', async () => {
+test('the starter Lambda as deployed (its bundle in its own process, read-only code, its own role) starts an upload and a job the API recorded first', async () => {
   const functions = deployedFunctions();
   after(functions.remove);
+  const starter = functions.get('Starter/Fn');
+  const role = await roleEnv(aws, functions.stack, starter.roleId, { 'Tables/Jobs': jobsTable });
+  const env = { ...emulatorEnv(aws), ...role, JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn };
+  // POST /jobs writes the record, then queues the request: the starter finds the record there and
+  // reads it (a role without dynamodb:GetItem left every API job queued forever).
+  const fromApi = 'bundled-api-job';
+  await new DynamoJobRepository<string>(ddb, jobsTable).create({
+    jobId: fromApi,
+    name: 'a.mp4',
+    source: 's3://uploads-bucket/u/a.mp4',
+    captions: null,
+    options: {},
+  });
+  const apiRes = await invoke(starter, { Records: [record({ kind: 'job', jobId: fromApi, source: 's3://uploads-bucket/u/a.mp4' })] }, env);
+  assert.ok(apiRes.ok, apiRes.ok ? '' : apiRes.errorMessage);
+  assert.deepEqual((apiRes.result as { batchItemFailures: unknown[] }).batchItemFailures, [], apiRes.stderr.slice(-1500));
   const job = record({ kind: 'job', jobId: 'bundled-job-1', source: 's3://uploads-bucket/u/b.mp4' });
-  const res = await invoke(functions.get('Starter/Fn'), { Records: [job] }, { ...emulatorEnv(aws), JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn });
+  const res = await invoke(starter, { Records: [job] }, env);
   assert.ok(res.ok, res.ok ? '' : res.errorMessage);
   assert.deepEqual((res.result as { batchItemFailures: unknown[] }).batchItemFailures, []);
   // Traced as with active tracing: the invocation's subsegment, cold start annotated, its AWS calls inside it.
@@ -149,4 +166,8 @@ test('the starter Lambda as deployed (its bundle in its own process, read-only c
   assert.match(calls, /"name":"SFN"/, 'the execution start is traced');
   const executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
   assert.ok(executions.some((e) => e.name === 'bundled-job-1'));
+  assert.ok(
+    executions.some((e) => e.name === fromApi),
+    'the job the API recorded was started',
+  );
 });

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { type AwsEmulator, createTable, emulatorEnv, startAwsEmulator } from './moto.ts';
 import { type FakeManagementApi, startManagementApi } from './wsManagementApi.ts';
 import { startSfnCallbacks } from './sfnCallbacks.ts';
+import type { ResourceNames } from './roles.ts';
 
 export interface AwsWorld {
   aws: AwsEmulator;
@@ -19,6 +20,8 @@ export interface AwsWorld {
   names: { uploads: string; work: string; outputs: string; jobs: string; connections: string; cache: string };
   /** What the stack sets on every stage (stageEnvironment in infra/constructs/stageAccess.ts), pointed at the emulator. */
   env: Record<string, string>;
+  /** The emulator's names by the stack's construct paths, for the roles' policies (test/helpers/roles.ts). */
+  stackNames: ResourceNames;
   upload(key: string, file: string): Promise<string>;
   job(jobId: string): Promise<Record<string, any> | undefined>;
   addJob(jobId: string, status?: string): Promise<void>;
@@ -57,6 +60,14 @@ export async function startAwsWorld(): Promise<AwsWorld> {
     sfn,
     names,
     env,
+    stackNames: {
+      'Storage/Uploads': names.uploads,
+      'Storage/Work': names.work,
+      'Storage/Outputs': names.outputs,
+      'Tables/Jobs': names.jobs,
+      'Tables/Connections': names.connections,
+      'Tables/TranscriptCache': names.cache,
+    },
     async upload(key, file) {
       await s3.send(new PutObjectCommand({ Bucket: names.uploads, Key: key, Body: await readFile(file) }));
       return `s3://${names.uploads}/${key}`;

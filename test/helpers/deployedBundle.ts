@@ -10,10 +10,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement } from 'aws-cdk-lib';
 import { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { ClipforgeStack } from '../../infra/clipforgeStack.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import type { Synthesized, Template } from './roles.ts';
 
 export interface DeployedFunction {
   /** The function's construct path in the stack, e.g. "Pipeline/Ingest". */
@@ -25,17 +26,30 @@ export interface DeployedFunction {
   timeoutSec: number;
   /** The literal variables the stack sets, with /var/task pointing at `dir`. */
   env: Record<string, string>;
+  /** The logical id of its execution role in the template (test/helpers/roles.ts gives its credentials). */
+  roleId: string;
 }
 
 export interface DeployedFunctions {
   get(path: string): DeployedFunction;
   all(): DeployedFunction[];
+  /** The template and construct paths, for the roles' policies. */
+  stack: Synthesized;
+  /** The task role's logical id of the Fargate task that runs `stage` (its container's command). */
+  taskRole(stage: string): string;
   remove(): void;
 }
 
 type FunctionResource = {
   Type: string;
-  Properties: { Handler: string; Code: { S3Key?: unknown }; MemorySize?: number; Timeout?: number; Environment?: { Variables?: Record<string, unknown> } };
+  Properties: {
+    Handler: string;
+    Code: { S3Key?: unknown };
+    MemorySize?: number;
+    Timeout?: number;
+    Environment?: { Variables?: Record<string, unknown> };
+    Role: { 'Fn::GetAtt': [string, string] };
+  };
 };
 
 /** Synthesizes the stack and keeps a copy of every Lambda bundle it built. */
@@ -43,17 +57,25 @@ export function deployedFunctions(): DeployedFunctions {
   const outdir = mkdtempSync(join(tmpdir(), 'clipforge-synth-'));
   const base = join(PROJECT_ROOT, '.artifacts', `bundles-${randomBytes(3).toString('hex')}`);
   const functions: DeployedFunction[] = [];
+  let template: Template & { Resources: Record<string, FunctionResource> };
+  let pathOf = new Map<string, string>();
   try {
     const app = new App({ outdir });
     const stack = new ClipforgeStack(app, 'BundleTest', { env: { account: '123456789012', region: 'us-east-1' } });
     app.synth();
+    pathOf = new Map(
+      stack.node
+        .findAll()
+        .filter((c): c is CfnElement => c instanceof CfnElement)
+        .map((c) => [stack.resolve(c.logicalId) as string, c.node.path.replace(/^BundleTest\//, '').replace(/\/Resource$/, '')]),
+    );
     const paths = new Map(
       stack.node
         .findAll()
         .filter((c): c is CfnFunction => c instanceof CfnFunction)
-        .map((c) => [stack.resolve(c.logicalId) as string, c.node.path.replace(/^BundleTest\//, '').replace(/\/Resource$/, '')]),
+        .map((c) => [stack.resolve(c.logicalId) as string, pathOf.get(stack.resolve(c.logicalId) as string)!]),
     );
-    const template = JSON.parse(readFileSync(join(outdir, 'BundleTest.template.json'), 'utf8')) as { Resources: Record<string, FunctionResource> };
+    template = JSON.parse(readFileSync(join(outdir, 'BundleTest.template.json'), 'utf8'));
     for (const [logicalId, r] of Object.entries(template.Resources)) {
       const key = r.Properties?.Code?.S3Key;
       const assetDir = typeof key === 'string' ? `asset.${key.replace(/\.zip$/, '')}` : undefined;
@@ -70,6 +92,7 @@ export function deployedFunctions(): DeployedFunctions {
         memoryMiB: r.Properties.MemorySize ?? 128,
         timeoutSec: r.Properties.Timeout ?? 3,
         env: Object.fromEntries(literal.map(([k, v]) => [k, v.replaceAll('/var/task', dir)])),
+        roleId: r.Properties.Role['Fn::GetAtt'][0],
       });
     }
   } finally {
@@ -82,6 +105,14 @@ export function deployedFunctions(): DeployedFunctions {
       return fn;
     },
     all: () => functions,
+    stack: { template, pathOf: (id) => pathOf.get(id) },
+    taskRole(stage) {
+      const def = Object.values(template.Resources).find(
+        (r) => r.Type === 'AWS::ECS::TaskDefinition' && (r.Properties as any).ContainerDefinitions?.[0]?.Command?.[0] === stage,
+      );
+      if (!def) throw new Error(`no task definition runs ${stage}`);
+      return (def.Properties as any).TaskRoleArn['Fn::GetAtt'][0];
+    },
     remove: () => rmSync(base, { recursive: true, force: true }),
   };
 }

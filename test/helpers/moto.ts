@@ -1,8 +1,14 @@
 // moto's AWS emulator server on loopback, for the AWS adapters' tests: the real AWS SDK clients
 // talk HTTP to it. Set CLIPFORGE_AWS_ENDPOINT to run the same tests against LocalStack instead.
+// IAM is enforced, as the cloud enforces it: once the emulator is up, every request must be signed
+// by a known key and its action allowed by that identity's policies. The tests themselves act as
+// an administrator; the deployed bundles and tasks act with their own roles' policies
+// (test/helpers/roles.ts), so a grant the stack forgot fails a test as it would fail a job.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { CreateTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CONNECTIONS_BY_JOB } from '../../infra/constructs/tables.ts';
 import { projectPython } from '../../src/core/projectRoot.ts';
 
@@ -24,10 +30,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-const settings = (endpoint: string): AwsEmulator['config'] => ({
+const settings = (endpoint: string, credentials = { accessKeyId: 'test', secretAccessKey: 'test' }): AwsEmulator['config'] => ({
   endpoint,
   region: 'us-east-1',
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  credentials,
   // Virtual-hosted bucket addresses (bucket.localhost:port), as the SDK makes them for real
   // buckets; *.localhost resolves through the system's resolver (libnss-myhostname, setup --tests).
   forcePathStyle: false,
@@ -37,7 +43,10 @@ export async function startAwsEmulator(): Promise<AwsEmulator> {
   const given = process.env.CLIPFORGE_AWS_ENDPOINT;
   if (given) return { endpoint: given, config: settings(given), stop: async () => undefined };
   const port = await freePort();
-  const child: ChildProcess = spawn(projectPython(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(projectPython(), [join(import.meta.dirname, 'moto_server.py'), '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (process.env.MOTO_DEBUG) child.stderr!.pipe(process.stderr);
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
   // By host name, as every real endpoint is reached: an IP hides name-lookup failures (a static
@@ -56,12 +65,36 @@ export async function startAwsEmulator(): Promise<AwsEmulator> {
   }
   return {
     endpoint,
-    config: settings(endpoint),
+    config: settings(endpoint, await enforceIam(endpoint)),
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     },
   };
+}
+
+/**
+ * Makes an administrator (the tests' own identity) while requests are still unauthenticated, then
+ * turns moto's enforcement on (INITIAL_NO_AUTH_ACTION_COUNT through its reset-auth endpoint, 0:
+ * from the next request on). moto checks the action of every call; the resource it checks for S3
+ * and SQS (for other services it has none to check: roles.ts says what that means).
+ */
+/** The IAM user the tests act as (an administrator); the roles trust it to assume them. */
+export const TEST_ADMIN = 'clipforge-tests';
+
+async function enforceIam(endpoint: string): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const iam = new IAMClient(settings(endpoint));
+  try {
+    await iam.send(new CreateUserCommand({ UserName: TEST_ADMIN }));
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+    await iam.send(new PutUserPolicyCommand({ UserName: TEST_ADMIN, PolicyName: 'admin', PolicyDocument: JSON.stringify(policy) }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: TEST_ADMIN }));
+    const res = await fetch(`${endpoint}/moto-api/reset-auth`, { method: 'POST', body: '0' });
+    if (!res.ok) throw new Error(`moto did not turn IAM enforcement on: ${res.status}`);
+    return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+  } finally {
+    iam.destroy();
+  }
 }
 
 /** The stack's tables (infra/constructs/tables.ts), made in the emulator under a given name. */
