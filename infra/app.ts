@@ -18,6 +18,7 @@ function number(name: string): Record<string, number> {
 new ClipforgeStack(app, app.node.tryGetContext('stackName') ?? 'Clipforge', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   retainOutputs: app.node.tryGetContext('retainOutputs') !== 'false',
+  wsAccessLogs: String(app.node.tryGetContext('wsAccessLogs')) === 'true',
   ...number('transcribeConcurrency'),
   ...number('speechRequestsPerMinute'),
 });

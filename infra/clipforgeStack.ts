@@ -23,6 +23,8 @@ export interface ClipforgeStackProps extends StackProps {
   transcribeConcurrency?: number;
   /** Speech-API requests per minute across every job (default 10). */
   speechRequestsPerMinute?: number;
+  /** Access logs on the WebSocket stage; needs the account's API Gateway CloudWatch role (default false). */
+  wsAccessLogs?: boolean;
 }
 
 export class ClipforgeStack extends Stack {
@@ -63,7 +65,11 @@ export class ClipforgeStack extends Stack {
       stateMachineArn: pipelineArn(this),
     });
 
-    this.socket = new ProgressSocket(this, 'Progress', { connections: this.tables.connections, jobs: this.tables.jobs });
+    this.socket = new ProgressSocket(this, 'Progress', {
+      connections: this.tables.connections,
+      jobs: this.tables.jobs,
+      accessLogs: props.wsAccessLogs ?? false,
+    });
     this.openAiKey = new Secret(this, 'OpenAiKey', { description: 'OpenAI API key for clipforge (set it after deploying; see the README)' });
     acknowledgeOpenAiKeySecret(this.openAiKey);
     this.pipeline = new Pipeline(this, 'Pipeline', {

@@ -14,10 +14,15 @@ import { DEFINITION_FILE } from '../src/core/stateMachineDefinition.ts';
 export const TASK_CONTAINER = 'task';
 /** A Fargate task must heartbeat at least this often (image pull and start included). */
 export const TASK_HEARTBEAT_SEC = 600;
-/** The transcription worker beats every 60 s; three missed beats fail the step. */
-export const TRANSCRIBE_HEARTBEAT_SEC = 180;
-/** One span is at most 20 minutes of audio (src/stages/transcribeSpans.ts): 30 minutes is ample. */
-const SPAN_TIMEOUT_SEC = 1800;
+/**
+ * How long a span may wait in the transcribe queue and run. A waitForTaskToken step's clocks start
+ * when the message is sent, so a heartbeat limit there counted the wait for a free worker: with
+ * five one-hour jobs at once (two workers, 60-120 s a span) most spans timed out before any worker
+ * saw them. So the step has no heartbeat and one timeout sized for the queue: 40 jobs of three
+ * 20-minute spans each, at 120 s a span, through two workers, wait at most 2 h. A worker that dies
+ * is replaced by SQS's redelivery (the queue's visibility timeout), not by this clock.
+ */
+export const SPAN_QUEUE_TIMEOUT_SEC = 6 * 3600;
 
 /** Where clip tasks' inputs are kept in the work bucket (under jobs/, which expires): jobs/<jobId>/tasks/… */
 export const TASK_INPUT_PREFIX = 'jobs/';
@@ -76,7 +81,7 @@ function fargate(state: State, stage: string, taskDefinition: string, subnets: n
  * minutes of audio is one message to the worker queue and one worker run, so no run grows with
  * the source (a Lambda stops at 15 minutes; a 4-hour source in one run would not finish).
  */
-function spanTranscription(def: Definition): void {
+function spanTranscription(def: Definition, workers: number): void {
   const { Transcribe: transcribe, ...rest } = def.States;
   const { Retry, Catch, Parameters, Next } = transcribe as State & { Retry: unknown; Catch: unknown; Next: string };
   const states: Record<string, State> = {};
@@ -96,6 +101,8 @@ function spanTranscription(def: Definition): void {
     states.TranscribeSpans = {
       Type: 'Map',
       ItemsPath: '$.transcriptPlan.spans',
+      // No more of a job's spans in flight than there are workers: the rest would only wait in the queue.
+      MaxConcurrency: workers,
       ItemSelector: { 'jobId.$': '$.jobId', 'audioKey.$': '$.ingest.audioKey', 'sourceId.$': '$.ingest.sourceId', 'span.$': '$$.Map.Item.Value' },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
@@ -104,8 +111,7 @@ function spanTranscription(def: Definition): void {
           TranscribeSpan: {
             Type: 'Task',
             Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-            TimeoutSeconds: SPAN_TIMEOUT_SEC,
-            HeartbeatSeconds: TRANSCRIBE_HEARTBEAT_SEC,
+            TimeoutSeconds: SPAN_QUEUE_TIMEOUT_SEC,
             Parameters: { QueueUrl: '${TranscribeQueueUrl}', MessageBody: { 'taskToken.$': '$$.Task.Token', 'input.$': '$' } },
             Retry,
             End: true,
@@ -156,10 +162,13 @@ function urlIngest(def: Definition & { StartAt: string }, subnets: number): void
   def.StartAt = 'SourceKind';
 }
 
-/** The deployed definition's JSON text; `subnets` is how many subnet placeholders tasks get. */
-export function awsPipelineDefinition(subnets: number): string {
+/**
+ * The deployed definition's JSON text; `subnets` is how many subnet placeholders tasks get,
+ * `transcribeWorkers` how many transcription workers run at once (the queue's consumer).
+ */
+export function awsPipelineDefinition(subnets: number, transcribeWorkers = 2): string {
   const def = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Definition & { StartAt: string };
-  spanTranscription(def);
+  spanTranscription(def, transcribeWorkers);
   urlIngest(def, subnets);
   const clips = def.States.Clips as State & { ItemProcessor: Definition & { StartAt: string } };
   const inner = clips.ItemProcessor.States;

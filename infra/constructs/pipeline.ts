@@ -78,7 +78,7 @@ export class Pipeline extends Construct {
     const subnets = this.tasks.vpc.publicSubnets.map((s) => s.subnetId);
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
-      definitionBody: DefinitionBody.fromString(awsPipelineDefinition(subnets.length)),
+      definitionBody: DefinitionBody.fromString(awsPipelineDefinition(subnets.length, props.transcribeConcurrency ?? 2)),
       definitionSubstitutions: {
         IngestResource: this.stages.ingest.functionArn,
         PlanTranscriptResource: this.stages.planTranscript.functionArn,

@@ -18,7 +18,13 @@ export class ProgressSocket extends Construct {
   readonly stage: WebSocketStage;
   readonly fn: NodejsFunction;
 
-  constructor(scope: Construct, id: string, props: { connections: Table; jobs: Table }) {
+  /**
+   * `accessLogs`: the stage writes access logs. API Gateway needs the account's CloudWatch Logs
+   * role for that (a per-region account setting, `aws apigateway update-account`), which a new
+   * account does not have: with it on there, the stage fails to deploy and the stack rolls back.
+   * So it is opt-in (`-c wsAccessLogs=true`, README "On AWS"); HTTP API stages need no such role.
+   */
+  constructor(scope: Construct, id: string, props: { connections: Table; jobs: Table; accessLogs?: boolean }) {
     super(scope, id);
     this.fn = nodeLambda(this, 'Fn', 'lambdas/ws/handler.ts', { CONNECTIONS_TABLE: props.connections.tableName, JOBS_TABLE: props.jobs.tableName });
     const integration = (name: string) => new WebSocketLambdaIntegration(name, this.fn);
@@ -34,8 +40,14 @@ export class ProgressSocket extends Construct {
       stageName: 'prod',
       autoDeploy: true,
       throttle: { rateLimit: 50, burstLimit: 100 },
-      accessLogSettings: { destination: new LogGroupLogDestination(logGroup(this, 'AccessLogs')) },
+      ...(props.accessLogs ? { accessLogSettings: { destination: new LogGroupLogDestination(logGroup(this, 'AccessLogs')) } } : {}),
     });
+    if (!props.accessLogs)
+      Validations.of(this.stage).acknowledge({
+        id: 'AwsSolutions-APIG1',
+        reason:
+          "Access logging of a WebSocket stage needs the account's API Gateway CloudWatch role, which new accounts lack (the deploy fails); opt in with -c wsAccessLogs=true where it is set. Connections and pushes are logged by the functions.",
+      });
     // WebSocket APIs authorise only $connect; later messages ride on that authorised connection.
     for (const route of ['$disconnect-Route', '$default-Route', 'subscribe-Route']) {
       const r = this.api.node.tryFindChild(route);

@@ -35,7 +35,11 @@ async function transcriber() {
 
 async function onRecord(record: SQSRecord): Promise<void> {
   const models = { transcriber: await transcriber() };
-  const outcome = await runTranscribeTask(record.body, { sfn, log, run: (input) => runAwsStage('transcribeSpan', input, { env, clients, log, models }) });
+  const outcome = await runTranscribeTask(record.body, {
+    sfn,
+    log,
+    run: (input, abandoned) => runAwsStage('transcribeSpan', input, { env, clients, log, models, signal: abandoned }),
+  });
   logger.info('transcription task answered', { outcome, messageId: record.messageId });
 }
 

@@ -29,5 +29,8 @@ export async function runFargateTask(stage: FargateStage, sfn: SFNClient, ctx: S
     const object = await ctx.clients.s3.send(new GetObjectCommand({ Bucket: ctx.env.WORK_BUCKET, Key: t.TASK_INPUT_KEY }));
     return JSON.parse(await object.Body!.transformToString('utf8')) as unknown;
   };
-  return answerTask(sfn, t.TASK_TOKEN, async () => runAwsStage(stage, await input(), ctx), { heartbeatMs: t.TASK_HEARTBEAT_SEC * 1000, log: ctx.log });
+  return answerTask(sfn, t.TASK_TOKEN, async (abandoned) => runAwsStage(stage, await input(), { ...ctx, signal: abandoned }), {
+    heartbeatMs: t.TASK_HEARTBEAT_SEC * 1000,
+    log: ctx.log,
+  });
 }

@@ -40,11 +40,13 @@ export interface StageContext {
   log: Logger;
   /** Transcriber, scorer or tracker for the stages that need one. */
   models?: Partial<StagePorts>;
+  /** Fires when nobody waits for the work any more (a refused task heartbeat): the stage stops. */
+  signal?: AbortSignal;
 }
 
 export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageContext): Promise<unknown> {
   const { jobId } = JobRef.parse(input);
-  const ports = awsStagePorts(ctx.env, ctx.clients, jobId, ctx.log, ctx.models);
+  const ports = { ...awsStagePorts(ctx.env, ctx.clients, jobId, ctx.log, ctx.models), ...(ctx.signal ? { signal: ctx.signal } : {}) };
   try {
     switch (stage) {
       case 'ingest':

@@ -30,7 +30,12 @@ export type TaskOutcome = 'succeeded' | 'failed' | 'stale';
  * duplicate delivery is not retried into the dead-letter queue). Throws only if the outcome
  * cannot be reported.
  */
-export async function answerTask(sfn: SFNClient, taskToken: string, work: () => Promise<unknown>, opts: AnswerOptions = {}): Promise<TaskOutcome> {
+export async function answerTask(
+  sfn: SFNClient,
+  taskToken: string,
+  work: (abandoned: AbortSignal) => Promise<unknown>,
+  opts: AnswerOptions = {},
+): Promise<TaskOutcome> {
   try {
     return await report(sfn, taskToken, work, opts);
   } catch (err) {
@@ -40,17 +45,31 @@ export async function answerTask(sfn: SFNClient, taskToken: string, work: () => 
   }
 }
 
-async function report(sfn: SFNClient, taskToken: string, work: () => Promise<unknown>, opts: AnswerOptions): Promise<'succeeded' | 'failed'> {
+async function report(
+  sfn: SFNClient,
+  taskToken: string,
+  work: (abandoned: AbortSignal) => Promise<unknown>,
+  opts: AnswerOptions,
+): Promise<'succeeded' | 'failed'> {
+  // A refused heartbeat means nobody waits for this work any more (the step timed out, the job was
+  // cancelled): stop it at once instead of spending a worker on it.
+  const abandoned = new AbortController();
   const heartbeat = () => {
-    sfn.send(new SendTaskHeartbeatCommand({ taskToken })).catch((err: unknown) => opts.log?.warn('heartbeat not sent', { error: String(err) }));
+    sfn.send(new SendTaskHeartbeatCommand({ taskToken })).catch((err: unknown) => {
+      if (nobodyWaiting(err)) abandoned.abort(err);
+      else opts.log?.warn('heartbeat not sent', { error: String(err) });
+    });
   };
+  const stopped = new Promise<never>((_, reject) => abandoned.signal.addEventListener('abort', () => reject(abandoned.signal.reason), { once: true }));
+  stopped.catch(() => undefined);
   // One at once: the state's heartbeat clock has run since the task was asked for (image pull, start).
   if (opts.heartbeatMs) heartbeat();
   const beat = opts.heartbeatMs ? setInterval(heartbeat, opts.heartbeatMs) : undefined;
   let output: unknown;
   try {
-    output = await work();
+    output = await Promise.race([work(abandoned.signal), stopped]);
   } catch (err) {
+    if (abandoned.signal.aborted) throw abandoned.signal.reason;
     const e = err instanceof Error ? err : new Error(String(err));
     opts.log?.warn('task failed', { error: e.name, message: e.message });
     // Step Functions limits: error 256 characters, cause 32,768.

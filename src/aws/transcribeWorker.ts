@@ -9,21 +9,21 @@ import { type TaskOutcome, answerTask } from './taskToken.ts';
 
 export const TranscribeTaskSchema = z.object({ taskToken: z.string().min(1), input: z.unknown() });
 
-/** Heartbeats while transcribing: the step (HeartbeatSeconds 180) fails within minutes if the worker dies. */
+/** Heartbeats while transcribing: each one asks Step Functions whether the task is still awaited (a refused one stops the work). */
 export const TRANSCRIBE_HEARTBEAT_MS = 60_000;
 
 export interface WorkerDeps {
   sfn: SFNClient;
   heartbeatMs?: number;
-  /** Runs the transcribe stage on the task's input. */
-  run: (input: unknown) => Promise<unknown>;
+  /** Runs the transcribe stage on the task's input; `abandoned` fires when Step Functions no longer waits for it. */
+  run: (input: unknown, abandoned: AbortSignal) => Promise<unknown>;
   log?: Logger;
 }
 
 /** Runs one task and reports its outcome to Step Functions; throws only if the message is malformed or reporting fails. */
 export async function runTranscribeTask(body: string, deps: WorkerDeps): Promise<TaskOutcome> {
   const task = TranscribeTaskSchema.parse(JSON.parse(body));
-  return answerTask(deps.sfn, task.taskToken, () => deps.run(task.input), {
+  return answerTask(deps.sfn, task.taskToken, (abandoned) => deps.run(task.input, abandoned), {
     heartbeatMs: deps.heartbeatMs ?? TRANSCRIBE_HEARTBEAT_MS,
     ...(deps.log ? { log: deps.log } : {}),
   });

@@ -101,8 +101,14 @@ test('each task is answered: success with the stage output, failure named like t
 
 test('a task whose execution no longer waits (a redelivered, already answered message) is dropped, not retried', async () => {
   world.sfn.expired.add('token-stale');
-  const stale = record({ taskToken: 'token-stale', input: { jobId: 'j1', audioKey: 'j1/speech.wav', span: SPAN } });
+  const before = fake.transcriptions.length;
+  // Audio not heard before (no cache hit): the refused first heartbeat stops the work before any speech request.
+  await s3.send(
+    new PutObjectCommand({ Bucket: world.names.work, Key: 'jobs/j1/other.wav', Body: await readFile(await cached('tones-12s.wav', async () => undefined)) }),
+  );
+  const stale = record({ taskToken: 'token-stale', input: { jobId: 'j1', audioKey: 'j1/other.wav', span: { ...SPAN, start: 1 } } });
   const res = await handler({ Records: [stale] }, context);
+  assert.equal(fake.transcriptions.length, before, 'nobody waits for it: no speech request was made');
   assert.deepEqual(res.batchItemFailures, [], 'no redelivery into the dead-letter queue');
   assert.equal(
     world.sfn.calls.some((c) => c.body.taskToken === 'token-stale'),
