@@ -2,6 +2,8 @@
 // 16:9): found with FFmpeg's cropdetect at a few points of the video and cut before framing, or a
 // quarter of a 9:16 frame was black.
 
+import { sourceInput } from './sourceRead.ts';
+
 export interface Bars {
   x: number;
   y: number;
@@ -25,8 +27,7 @@ export function cropdetectArgs(input: string, at: number): string[] {
     'info',
     '-ss',
     at.toFixed(3),
-    '-i',
-    input,
+    ...sourceInput(input),
     '-t',
     '3',
     '-vf',

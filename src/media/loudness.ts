@@ -7,6 +7,8 @@
 // peaky speech; each pass reads only the clip's audio). Checked by test/e2e/loudness.test.ts.
 
 /** Short-video platforms normalise to about -14 LUFS; peaks kept under -2 dBFS for lossy encoding. */
+import { sourceInput } from './sourceRead.ts';
+
 export const LOUDNESS = { I: -14, TP: -2 } as const;
 /** Close enough to stop measuring; the test's bound is 1 LU. */
 export const LOUDNESS_TOLERANCE = 0.5;
@@ -30,7 +32,7 @@ export function gainFilter(gainDb: number): string {
 export function measureArgs(input: string, range: { start: number; duration: number }, track = 0, gainDb?: number): string[] {
   const filter = gainDb === undefined ? 'ebur128' : `${gainFilter(gainDb)},ebur128`;
   return [
-    ...['-hide_banner', '-nostdin', '-v', 'info', '-ss', range.start.toFixed(3), '-t', range.duration.toFixed(3), '-i', input],
+    ...['-hide_banner', '-nostdin', '-v', 'info', '-ss', range.start.toFixed(3), '-t', range.duration.toFixed(3), ...sourceInput(input)],
     ...['-map', `0:a:${track}`, '-af', filter, '-f', 'null', '-'],
   ];
 }

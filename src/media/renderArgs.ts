@@ -1,5 +1,6 @@
 // The single FFmpeg pass that turns a source range into a finished clip: framed (a crop that
 // follows the face, or the whole frame over a blurred fill), captioned, encoded.
+import { sourceInput } from './sourceRead.ts';
 import type { RenderSpec } from '../core/ports.ts';
 import { cropFilter } from './cropGeometry.ts';
 import { splitParts } from './frames.ts';
@@ -96,8 +97,7 @@ export function renderArgs(spec: RenderSpec, outPath: string): string[] {
     spec.start.toFixed(3),
     '-t',
     spec.duration.toFixed(3),
-    '-i',
-    spec.input,
+    ...sourceInput(spec.input),
     '-filter_complex',
     `${videoGraph(spec)};[0:a:${spec.audioTrack ?? 0}]${audio}[a]`,
     '-map',

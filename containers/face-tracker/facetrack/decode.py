@@ -13,6 +13,16 @@ FFMPEG = os.environ.get("CLIPFORGE_FFMPEG", "ffmpeg")
 FFPROBE = os.environ.get("CLIPFORGE_FFPROBE", "ffprobe")
 
 
+def source_options(path: str) -> list[str]:
+    """Input options that let FFmpeg read a source as media only (src/media/sourceRead.ts sets
+    CLIPFORGE_SOURCE_FORMATS): no playlist or list of other files, only its own protocols."""
+    formats = os.environ.get("CLIPFORGE_SOURCE_FORMATS")
+    if not formats:
+        return []
+    protocols = "http,https,tcp,tls" if path.lower().startswith(("http://", "https://")) else "file"
+    return ["-protocol_whitelist", protocols, "-format_whitelist", formats]
+
+
 @dataclass
 class VideoInfo:
     width: int
@@ -59,7 +69,7 @@ def displayed(stream: dict) -> tuple[int, int]:
 
 def _probe(path: str) -> VideoInfo:
     out = subprocess.run(
-        [FFPROBE, "-v", "error", "-select_streams", "v:0", "-show_entries",
+        [FFPROBE, "-v", "error", *source_options(path), "-select_streams", "v:0", "-show_entries",
          "stream=width,height,avg_frame_rate,sample_aspect_ratio:stream_side_data=rotation:stream_tags=rotate:format=duration",
          "-of", "json", path],
         check=True, capture_output=True, text=True,
@@ -77,7 +87,7 @@ def frames(path: str, start: float, end: float, sample_fps: float, width: int, i
     """Yields (t seconds from the start of the video, RGB frame) at sample_fps over [start, end).
     crop: "w:h:x:y" of the picture inside black bars, cut first; info then has the picture's size."""
     height = max(2, int(round(info.height * width / info.width / 2)) * 2)
-    cmd = [FFMPEG, "-v", "error", "-nostdin", "-threads", "1", "-ss", f"{start:.3f}", "-t", f"{end - start:.3f}", "-i", path,
+    cmd = [FFMPEG, "-v", "error", "-nostdin", "-threads", "1", "-ss", f"{start:.3f}", "-t", f"{end - start:.3f}", *source_options(path), "-i", path,
            "-an", "-sn", "-vf", f"{'crop=' + crop + ',' if crop else ''}fps={sample_fps},scale={width}:{height}:flags=fast_bilinear",
            "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]
     size = width * height * 3

@@ -1,6 +1,7 @@
 // The FaceTracker port on the Python MediaPipe tracker (containers/face-tracker): clips go to warm
 // subprocesses (warmTrackers.ts) with a timeout. Failures throw with exit code, signal and stderr
 // tail; the track stage turns them into a centre crop with the reason recorded.
+import { SOURCE_FORMATS } from '../../media/sourceRead.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -43,7 +44,8 @@ export interface MediapipeTrackerOptions {
   idleMs?: number;
 }
 
-const TRACKER_ENV = { PYTHONPATH: TRACKER_DIR, GLOG_minloglevel: '2', TF_CPP_MIN_LOG_LEVEL: '2' };
+/** CLIPFORGE_SOURCE_FORMATS: the tracker's FFmpeg reads the source under the same rule as ours (src/media/sourceRead.ts). */
+const TRACKER_ENV = { PYTHONPATH: TRACKER_DIR, GLOG_minloglevel: '2', TF_CPP_MIN_LOG_LEVEL: '2', CLIPFORGE_SOURCE_FORMATS: SOURCE_FORMATS };
 
 export class MediapipeTracker implements FaceTracker {
   readonly name = 'mediapipe';

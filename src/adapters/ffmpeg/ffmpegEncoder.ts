@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { MediaReadError, ProcessError } from '../../core/errors.ts';
 import type { Encoder, OnProgress, ProbeResult, RenderSpec } from '../../core/ports.ts';
 import { mediaBinaries } from '../../media/binaries.ts';
+import { refusedByWhitelist, sourceInput, sourceProbeOptions } from '../../media/sourceRead.ts';
 import { ffmpegEnv } from '../../media/loopbackProxy.ts';
 import { parseProbe } from '../../media/probeParse.ts';
 import { findGain, measureArgs, parseIntegrated } from '../../media/loudness.ts';
@@ -48,14 +49,19 @@ export class FfmpegEncoder implements Encoder {
 
   async probe(path: string): Promise<ProbeResult> {
     try {
-      const { stdout } = await runProcess(this.bins.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path], {
-        timeoutMs: 60_000,
-        ...(await this.run()),
-      });
+      const { stdout } = await runProcess(
+        this.bins.ffprobe,
+        ['-v', 'error', ...sourceProbeOptions(path), '-print_format', 'json', '-show_format', '-show_streams', path],
+        {
+          timeoutMs: 60_000,
+          ...(await this.run()),
+        },
+      );
       return parseProbe(stdout);
     } catch (err) {
       if (!(err instanceof ProcessError) || err.code === null || err.environmentFault) throw err;
       const tail = err.stderrTail.trim();
+      if (refusedByWhitelist(tail)) throw new MediaReadError('it is a playlist or a list of other files (HLS, DASH, concat), not a video file', false);
       const reason =
         tail
           .split('\n')
@@ -97,8 +103,7 @@ export class FfmpegEncoder implements Encoder {
         '-y',
         '-v',
         'error',
-        '-i',
-        input,
+        ...sourceInput(input),
         '-map',
         `0:a:${track}`,
         '-vn',
