@@ -54,7 +54,7 @@ function simulate(rules: Rules, load: Load): number {
     if (task.attempt < retries) send(task.job, task.span, t, task.attempt + 1);
     else j.failed = true;
   };
-  jobs.forEach((_, i) => fill(i, 0));
+  for (let i = 0; i < jobs.length; i++) fill(i, 0);
   const timedOut = (task: Task, t: number) =>
     (rules.step.TimeoutSeconds !== undefined && t - task.sentAt > rules.step.TimeoutSeconds) ||
     (rules.step.HeartbeatSeconds !== undefined && task.pickedAt === undefined && t - task.sentAt > rules.step.HeartbeatSeconds);
