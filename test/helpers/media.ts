@@ -122,32 +122,11 @@ export async function frameBytes(video: string, at: number, pixFmt: 'rgb24' | 'g
  */
 export async function separateStreams(video: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'clipforge-streams-'));
+  // Both streams copied as they are, split by the muxer into a video part and an audio part.
+  const streams = ['-i', video, '-map', '0:v', '-map', '0:a', '-c', 'copy'];
+  await ffmpeg([...streams, '-f', 'dash', '-seg_duration', '10', '-adaptation_sets', 'id=0,streams=v id=1,streams=a', join(dir, 'talk.mpd')]);
   await ffmpeg([
-    '-i',
-    video,
-    '-map',
-    '0:v',
-    '-map',
-    '0:a',
-    '-c',
-    'copy',
-    '-f',
-    'dash',
-    '-seg_duration',
-    '10',
-    '-adaptation_sets',
-    'id=0,streams=v id=1,streams=a',
-    join(dir, 'talk.mpd'),
-  ]);
-  await ffmpeg([
-    '-i',
-    video,
-    '-map',
-    '0:v',
-    '-map',
-    '0:a',
-    '-c',
-    'copy',
+    ...streams,
     '-f',
     'hls',
     '-hls_time',
