@@ -30,14 +30,25 @@ export const SOURCE_FORMATS = [
   'mp3',
   'aac',
   'flac',
+  // One picture each (a still image is then refused as one, in those words). image2 also opens
+  // a .jpg/.png by its name, but reads numbered sequences when the name has a pattern: sourceInput
+  // adds it only for names without one.
+  'jpeg_pipe',
+  'png_pipe',
+  'webp_pipe',
+  'bmp_pipe',
+  'tiff_pipe',
+  'gif',
 ].join(',');
 
-const URL_PROTOCOLS = 'http,https,tcp,tls';
+/** httpproxy: https through a forward proxy (the Lambda's loopback proxy) is a CONNECT tunnel. */
+const URL_PROTOCOLS = 'http,https,tcp,tls,httpproxy';
 
 /** The input options and `-i` for reading `input` (a path or a presigned/http(s) URL) as media only. */
 export function sourceInput(input: string): string[] {
   const protocols = /^https?:\/\//i.test(input) ? URL_PROTOCOLS : 'file';
-  return ['-protocol_whitelist', protocols, '-format_whitelist', SOURCE_FORMATS, '-i', input];
+  const formats = /[%*?[]/.test(input.replace(/\?.*$/, '')) ? SOURCE_FORMATS : `${SOURCE_FORMATS},image2`;
+  return ['-protocol_whitelist', protocols, '-format_whitelist', formats, '-i', input];
 }
 
 /** ffprobe's options before the input, the same rule. */
@@ -45,7 +56,19 @@ export function sourceProbeOptions(input: string): string[] {
   return sourceInput(input).slice(0, -2);
 }
 
-/** FFmpeg refused the input because its format or a protocol it needs is not allowed. */
-export function refusedByWhitelist(stderr: string): boolean {
-  return /not on (?:the )?(?:format |protocol )?whitelist/i.test(stderr);
+/** Demuxers that read other files or URLs named inside the input. */
+const INDIRECTIONS = new Set(['hls', 'applehttp', 'dash', 'concat', 'ffconcat', 'image2', 'webm_dash_manifest', 'tee']);
+
+/**
+ * Why FFmpeg refused the input under these rules, in words; undefined when it did not.
+ * FFmpeg says `[hls @ 0x…] Format not on whitelist …` or `Protocol 'file' not on whitelist …`.
+ */
+export function whitelistRefusal(stderr: string): string | undefined {
+  const format = /\[([\w]+) @ [^\]]*\] Format not on whitelist/.exec(stderr)?.[1];
+  if (format)
+    return INDIRECTIONS.has(format)
+      ? 'it is a playlist or a list of other files (HLS, DASH, concat), not a video file'
+      : `its format (${format}) is not a video format clipforge reads`;
+  if (/not on (?:the )?(?:format |protocol )?whitelist/i.test(stderr)) return 'it refers to other files or addresses, which are not read';
+  return undefined;
 }

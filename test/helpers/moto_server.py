@@ -5,10 +5,16 @@ carries them in its query instead (X-Amz-Credential, X-Amz-Security-Token), and 
 with a 500. Here such a request is held to the same policy check as a signed one: the access key
 (or the assumed role's session) named in the query must be allowed the action on the object.
 The URL's own signature and expiry are not recomputed (moto computes header signatures only).
+
+DynamoDB requests are served one at a time, as DynamoDB applies each write atomically: moto's
+threaded server checks a condition and writes the item in two steps, so five conditional puts
+at once could all succeed (seen once IAM checks made each request slower).
 """
 import sys
+import threading
 from urllib.parse import parse_qs, urlparse
 
+from moto.dynamodb.responses import DynamoHandler
 from moto.iam import access_control
 from moto.server import main
 
@@ -36,6 +42,16 @@ def _check_signature_unless_presigned(self):
         _check_signature(self)
 
 
+_dynamodb_lock = threading.Lock()
+_dynamodb_call = DynamoHandler.call_action
+
+
+def _dynamodb_one_at_a_time(self):
+    with _dynamodb_lock:
+        return _dynamodb_call(self)
+
+
+DynamoHandler.call_action = _dynamodb_one_at_a_time
 access_control.IAMRequestBase.__init__ = _init_from_query
 access_control.IAMRequestBase.check_signature = _check_signature_unless_presigned
 

@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { MediaReadError, ProcessError } from '../../core/errors.ts';
 import type { Encoder, OnProgress, ProbeResult, RenderSpec } from '../../core/ports.ts';
 import { mediaBinaries } from '../../media/binaries.ts';
-import { refusedByWhitelist, sourceInput, sourceProbeOptions } from '../../media/sourceRead.ts';
+import { sourceInput, sourceProbeOptions, whitelistRefusal } from '../../media/sourceRead.ts';
 import { ffmpegEnv } from '../../media/loopbackProxy.ts';
 import { parseProbe } from '../../media/probeParse.ts';
 import { findGain, measureArgs, parseIntegrated } from '../../media/loudness.ts';
@@ -61,7 +61,8 @@ export class FfmpegEncoder implements Encoder {
     } catch (err) {
       if (!(err instanceof ProcessError) || err.code === null || err.environmentFault) throw err;
       const tail = err.stderrTail.trim();
-      if (refusedByWhitelist(tail)) throw new MediaReadError('it is a playlist or a list of other files (HLS, DASH, concat), not a video file', false);
+      const refused = whitelistRefusal(tail);
+      if (refused) throw new MediaReadError(refused, false);
       const reason =
         tail
           .split('\n')
