@@ -14,7 +14,9 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-noto-cjk fonts-symbola pocketsphinx-testdata opencv-doc python3-venv libgl1 libglib2.0-0)
 # libnss-myhostname: *.localhost resolves through the system resolver, so the AWS tests reach the
 # emulator's buckets by host name (bucket.localhost), as real S3 is reached.
-if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium libnss-myhostname curl); fi
+# buildah, podman, runc, debootstrap: the task images are built from containers/Dockerfile and run
+# in the AWS rehearsal (stand-in base images where no registry can be pulled from).
+if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium libnss-myhostname curl buildah podman runc debootstrap uidmap); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -43,5 +45,10 @@ fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund
+fi
+if [ "${1:-}" = "--tests" ]; then
+  # The images the AWS rehearsal runs; layers cached in buildah's storage between runs.
+  echo "setup: building the task images (containers/build-images.sh)"
+  CLIPFORGE_STAND_IN_BASES=${CLIPFORGE_STAND_IN_BASES:-1} bash containers/build-images.sh
 fi
 echo "setup: ready (node $(node_modules/.bin/node --version), $(ffmpeg -version | head -1 | cut -d' ' -f1-3))"

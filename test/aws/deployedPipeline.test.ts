@@ -5,8 +5,8 @@
 // processes under their limits (test/helpers/deployedBundle.ts), the SQS state sends its message
 // to the emulator's queue and hands what the queue returns to the transcription worker's bundle,
 // the S3 states write the clip tasks' inputs to the emulator's work bucket, and the ECS states
-// start the bundled task entry point as a process with the container overrides from the
-// definition. Task tokens are as long as Step Functions' (1-2 KB). Answers come back through a
+// run the task images built from containers/Dockerfile (podman) with the container overrides from
+// the definition. Every bundle and task acts with its own role's credentials (test/helpers/roles.ts). Task tokens are as long as Step Functions' (1-2 KB). Answers come back through a
 // loopback Step Functions endpoint, as they would to Step Functions. Covers an upload and a URL
 // source to finished clips, a transient RunTask failure retried, and bad input (not a video, a
 // truncated upload) failed once, without a retry, and recorded.
@@ -27,8 +27,8 @@ import { ManifestSchema } from '../../src/core/schemas.ts';
 import { substitute } from '../../src/core/stateMachineDefinition.ts';
 import { type LocalHandlers, runStateMachine } from '../../src/runtime/local/stateMachine.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
-import { faceTalk, probe, truncatedCopy } from '../helpers/media.ts';
-import { bundleTask, runTask } from '../helpers/taskProcess.ts';
+import { faceTalk, probe, separateStreams, truncatedCopy } from '../helpers/media.ts';
+import { runTaskImage } from '../helpers/taskProcess.ts';
 import { startPageSite, vttOf } from '../helpers/pageServer.ts';
 import { TALK } from '../../src/samples/talkScript.ts';
 import { realisticTaskToken } from '../helpers/taskToken.ts';
@@ -86,7 +86,6 @@ before(async () => {
     }),
   );
   functions = deployedFunctions();
-  await bundleTask();
 });
 after(async () => {
   functions?.remove();
@@ -138,14 +137,12 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
     runTasks.push({ stage, token });
     const own = stage === 'ingest' ? (opts.ingestEnv ?? {}) : {};
     const role = await roleEnv(world.aws, functions.stack, functions.taskRole(stage), world.stackNames);
-    const res = await runTask(stage, {
-      ...world.env,
-      ...role,
-      ...own,
-      TASK_INPUT_KEY: env.TASK_INPUT_KEY,
-      TASK_TOKEN: env.TASK_TOKEN,
-      TASK_HEARTBEAT_SEC: '5',
-    });
+    // The task's built image, as Fargate runs it, with its role's credentials; the buckets by name.
+    const res = await runTaskImage(
+      stage,
+      { ...world.env, ...role, ...own, TASK_INPUT_KEY: env.TASK_INPUT_KEY, TASK_TOKEN: env.TASK_TOKEN, TASK_HEARTBEAT_SEC: '5' },
+      [world.names.uploads, world.names.work, world.names.outputs].map((b) => `${b}.localhost`),
+    );
     assert.equal(res.code, 0, res.stderr);
     return answerOf(token);
   };
@@ -317,6 +314,26 @@ test('a page link is fetched by the ingest task with yt-dlp; its caption track i
   assert.equal(h.calls.TranscribeSpan, undefined, 'nothing sent to the speech worker');
   assert.ok(site.hits.includes('/talk.vtt') && site.hits.includes('/talk.mp4'));
   assert.equal((await world.job('sm-page'))?.status, 'done');
+});
+
+test('a page whose video and audio are separate streams (DASH) is merged by the ingest task into a clip with sound', async () => {
+  const video = await faceTalk();
+  const site = await startPageSite({ video, vtt: '', streams: await separateStreams(video) });
+  after(() => site.close());
+  await world.addJob('sm-dash');
+  const h = harness({ ingestEnv: { CLIPFORGE_URL_ADDRESSES: 'any' } });
+  const source = `${site.base.replace('127.0.0.1', 'localhost')}/dash.html`;
+  const manifest = ManifestSchema.parse(
+    await runStateMachine({ jobId: 'sm-dash', source, options }, h.handlers, { definition, context: { Task: { Token: INTERPRETER_TOKEN } }, retryDelayMs: 10 }),
+  );
+  assert.ok(
+    site.hits.some((p) => p.endsWith('.m4s')),
+    'read as DASH segments',
+  );
+  // The speech track reached the speech worker: the video alone would have failed with "no audio stream".
+  assert.ok((h.calls.TranscribeSpan ?? 0) >= 1, 'transcribed from the merged audio');
+  assert.ok(manifest.clips.length >= 1);
+  assert.equal((await world.job('sm-dash'))?.status, 'done');
 });
 
 test("as deployed, a URL source on the function's own network (loopback) is refused as bad input, never fetched", async () => {
