@@ -1,7 +1,8 @@
 // The clipforge deployment: storage, tables, queues; the starter that turns uploads and job
 // requests into executions; the pipeline (Lambda stages, transcription worker, Fargate tasks,
 // state machine); the HTTP jobs API and the WebSocket progress API.
-import { CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { NO_KEY } from '../src/aws/openAiKey.ts';
 import { EventType } from 'aws-cdk-lib/aws-s3';
 import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Construct } from 'constructs';
@@ -70,7 +71,11 @@ export class ClipforgeStack extends Stack {
       jobs: this.tables.jobs,
       accessLogs: props.wsAccessLogs ?? false,
     });
-    this.openAiKey = new Secret(this, 'OpenAiKey', { description: 'OpenAI API key for clipforge (set it after deploying; see the README)' });
+    // Created holding the "no key" placeholder: a generated random string was taken for a key (401s).
+    this.openAiKey = new Secret(this, 'OpenAiKey', {
+      description: `OpenAI API key for clipforge (set it after deploying; "${NO_KEY}" means none; see the README)`,
+      secretStringValue: SecretValue.unsafePlainText(NO_KEY),
+    });
     acknowledgeOpenAiKeySecret(this.openAiKey);
     this.pipeline = new Pipeline(this, 'Pipeline', {
       uploads: this.storage.uploads,

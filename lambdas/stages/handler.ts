@@ -1,6 +1,7 @@
 // The pipeline's Lambda stages, one export per Task state (each deployed as its own function from
 // this bundle): ingest, planTranscript, joinTranscript, score, finalize, jobFailed. Step Functions invokes them directly; an
 // error's name (InputError, ...) is what the state machine's Retry and Catch rules match.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { openAi } from '../../src/adapters/openai/openaiClient.ts';
 import { openAiConfigFromEnv } from '../../src/adapters/openai/openaiConfig.ts';
@@ -8,19 +9,22 @@ import { OpenAiScorer } from '../../src/adapters/openai/openaiScorer.ts';
 import { stageEnv } from '../../src/aws/awsEnv.ts';
 import { awsClients } from '../../src/aws/awsPorts.ts';
 import { lambdaTools } from '../../src/aws/lambdaTools.ts';
-import { loadOpenAiKey } from '../../src/aws/openAiKey.ts';
+import { OpenAiKeySecret, withOpenAiKey } from '../../src/aws/openAiKey.ts';
 import { type AwsStage, runAwsStage } from '../../src/aws/stageRunner.ts';
 import type { StagePorts } from '../../src/stages/stagePorts.ts';
 
 const { logger, log, capture, traced } = lambdaTools('clipforge-stage');
 const env = stageEnv();
 const clients = awsClients(env, capture);
+const keys = new OpenAiKeySecret(process.env.OPENAI_SECRET_ARN, capture(new SecretsManagerClient({})));
 
-function stage(name: AwsStage, models: () => Promise<Partial<StagePorts>> = async () => ({})) {
+/** `models` builds what the stage needs from the OpenAI key, for stages that use one (`usesKey`). */
+function stage(name: AwsStage, models: (key: string | undefined) => Partial<StagePorts> = () => ({}), usesKey = false) {
   return traced(name, async (input: unknown, context?: Context) => {
     if (context) logger.addContext(context);
     logger.appendKeys({ stage: name, jobId: (input as { jobId?: string }).jobId });
-    return runAwsStage(name, input, { env, clients, log, models: await models() });
+    const run = (key: string | undefined) => runAwsStage(name, input, { env, clients, log, models: models(key) });
+    return usesKey ? withOpenAiKey(keys, run) : run(undefined);
   });
 }
 
@@ -30,8 +34,11 @@ export const joinTranscript = stage('joinTranscript');
 export const finalize = stage('finalize');
 export const jobFailed = stage('jobFailed');
 /** GPT-4o scores the shortlist when the key secret is set; otherwise the free first pass decides. */
-export const score = stage('score', async () => {
-  await loadOpenAiKey();
-  const config = openAiConfigFromEnv();
-  return config ? { scorer: new OpenAiScorer(openAi(config), log) } : {};
-});
+export const score = stage(
+  'score',
+  (key) => {
+    const config = openAiConfigFromEnv({ ...process.env, OPENAI_API_KEY: key });
+    return config ? { scorer: new OpenAiScorer(openAi(config), log) } : {};
+  },
+  true,
+);

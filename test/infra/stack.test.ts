@@ -11,6 +11,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClipforgeStack } from '../../infra/clipforgeStack.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
+import { NO_KEY } from '../../src/aws/openAiKey.ts';
 
 const outdir = mkdtempSync(join(tmpdir(), 'clipforge-cdk-'));
 after(() => rmSync(outdir, { recursive: true, force: true }));
@@ -173,6 +174,11 @@ test('the transcription worker: one task at a time per instance, at most 2 at on
     FunctionResponseTypes: ['ReportBatchItemFailures'],
   });
   template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+  // Created holding the "no key" placeholder: a generated random string was taken for a key, so a
+  // deployment without one got 401s instead of the caption-file path and the first pass.
+  const [secret] = Object.values(template.findResources('AWS::SecretsManager::Secret')) as Array<{ Properties: Record<string, unknown> }>;
+  assert.equal(secret!.Properties.GenerateSecretString, undefined);
+  assert.equal(secret!.Properties.SecretString, NO_KEY);
   const fns = Object.values(template.findResources('AWS::Lambda::Function')) as Array<{
     Properties: { Timeout?: number; Environment?: { Variables?: Record<string, unknown> } };
   }>;
