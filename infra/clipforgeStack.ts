@@ -11,6 +11,7 @@ import { ProgressSocket } from './constructs/progressSocket.ts';
 import { Queues } from './constructs/queues.ts';
 import { Starter, pipelineArn, pipelineName } from './constructs/starter.ts';
 import { Pipeline } from './constructs/pipeline.ts';
+import { Operations } from './constructs/operations.ts';
 import { acknowledgeOpenAiKeySecret } from './constructs/transcription.ts';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Storage } from './constructs/storage.ts';
@@ -26,6 +27,8 @@ export interface ClipforgeStackProps extends StackProps {
   speechRequestsPerMinute?: number;
   /** Access logs on the WebSocket stage; needs the account's API Gateway CloudWatch role (default false). */
   wsAccessLogs?: boolean;
+  /** An address the alarms are e-mailed to (the alarm topic is an output either way). */
+  alarmEmail?: string;
 }
 
 export class ClipforgeStack extends Stack {
@@ -37,6 +40,7 @@ export class ClipforgeStack extends Stack {
   readonly socket: ProgressSocket;
   readonly openAiKey: Secret;
   readonly pipeline: Pipeline;
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: ClipforgeStackProps = {}) {
     super(scope, id, props);
@@ -91,6 +95,19 @@ export class ClipforgeStack extends Stack {
       ...(props.transcribeConcurrency ? { transcribeConcurrency: props.transcribeConcurrency } : {}),
       ...(props.speechRequestsPerMinute ? { speechRequestsPerMinute: props.speechRequestsPerMinute } : {}),
     });
+    this.operations = new Operations(this, 'Operations', {
+      deadLetterQueues: { Intake: this.queues.intakeDlq, Transcribe: this.queues.transcribeDlq, ExecutionEnded: this.pipeline.failedEvents },
+      stateMachine: this.pipeline.stateMachine,
+      functions: {
+        Starter: this.starter.fn,
+        Api: this.api.fn,
+        Progress: this.socket.fn,
+        Transcription: this.pipeline.transcription.fn,
+        ...Object.fromEntries(Object.entries(this.pipeline.stages).map(([name, fn]) => [name[0]!.toUpperCase() + name.slice(1), fn])),
+      },
+      email: props.alarmEmail,
+    });
+    new CfnOutput(this, 'AlarmTopic', { value: this.operations.topic.topicArn });
     new CfnOutput(this, 'JobsApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'ProgressUrl', { value: this.socket.stage.url });
     new CfnOutput(this, 'OpenAiKeySecret', { value: this.openAiKey.secretName });

@@ -148,9 +148,11 @@ function urlIngest(def: Definition & { StartAt: string }, subnets: number): void
   def.States = {
     SourceKind: {
       Type: 'Choice',
-      Comment: 'http(s) sources are fetched by the ingest task; uploads are read by the ingest Lambda.',
-      Choices: [{ Variable: '$.source', StringMatches: 'http*', Next: 'SaveIngestInput' }],
-      Default: 'Ingest',
+      // Uploads (s3://, written by the API and the intake, always lower case) go to the Lambda; every
+      // other source is a URL the API accepted, whatever the case of its scheme (HTTPS:// went to the Lambda).
+      Comment: 'Uploads are read by the ingest Lambda; URL sources and page links are fetched by the ingest task.',
+      Choices: [{ Variable: '$.source', StringMatches: 's3://*', Next: 'Ingest' }],
+      Default: 'SaveIngestInput',
     },
     Ingest: ingestState,
     SaveIngestInput: saveInput('ingest', 'IngestTask', jobTaskKey('ingest')),

@@ -6,11 +6,13 @@ import { z } from 'zod';
 import { stageEnv } from '../../src/aws/awsEnv.ts';
 import { awsClients } from '../../src/aws/awsPorts.ts';
 import { portLogger } from '../../src/aws/portLogger.ts';
-import { FARGATE_STAGES, runFargateTask } from '../../src/aws/fargateTask.ts';
+import { FARGATE_STAGES, jobIdOfTaskInput, runFargateTask } from '../../src/aws/fargateTask.ts';
 import { MediapipeTracker } from '../../src/adapters/face/mediapipeTracker.ts';
 
 const stage = z.enum(FARGATE_STAGES).parse(process.argv[2]);
 const logger = new Logger({ serviceName: `clipforge-${stage}` });
+// Every line names its job: the input's key is jobs/<jobId>/tasks/… (infra/pipelineDefinition.ts).
+logger.appendKeys({ jobId: jobIdOfTaskInput(process.env.TASK_INPUT_KEY) });
 const log = portLogger(logger);
 const env = stageEnv();
 // The image carries MediaPipe; if it ever fails, the track stage falls back to a centre crop with the reason.

@@ -119,7 +119,9 @@ export class Pipeline extends Construct {
       sm.addToRolePolicy(
         new PolicyStatement({
           actions: ['ecs:RunTask'],
-          resources: [def.taskDefinitionArn],
+          // Every revision of the family: a deploy registers a new revision while executions that
+          // started before it still run the old one (granting the current revision only failed them).
+          resources: [Stack.of(this).formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${def.family}:*` })],
           conditions: { ArnEquals: { 'ecs:cluster': this.tasks.cluster.clusterArn } },
         }),
       );
@@ -152,6 +154,11 @@ export class Pipeline extends Construct {
         policy,
         [`${nagArnPrefix(this, 'ecs')}task/<${stack.resolve(stack.getLogicalId(this.tasks.cluster.node.defaultChild as never))}>/*`],
         "Task ids are made by RunTask; tagging is allowed on this cluster's tasks only, when RunTask creates them.",
+      );
+      acknowledgeWildcardResources(
+        policy,
+        [this.tasks.track, this.tasks.render, this.tasks.ingest].map((def) => `${nagArnPrefix(this, 'ecs')}task-definition/${def.family}:*`),
+        "Every revision of the stack's own task definition families: executions started before a deploy run the revision they started with.",
       );
       acknowledgeWildcardResources(
         policy,

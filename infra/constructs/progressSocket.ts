@@ -32,9 +32,11 @@ export class ProgressSocket extends Construct {
       connectRouteOptions: { integration: integration('Connect'), authorizer: new WebSocketIamAuthorizer() },
       disconnectRouteOptions: { integration: integration('Disconnect') },
       // Messages without an "action" ({"subscribe": "<jobId>"}, as the local server takes them) arrive here.
-      defaultRouteOptions: { integration: integration('Message') },
+      // returnResponse: the function's reply ("subscribed", or why not) reaches the client; without a
+      // route response API Gateway drops it.
+      defaultRouteOptions: { integration: integration('Message'), returnResponse: true },
     });
-    this.api.addRoute('subscribe', { integration: integration('Subscribe') });
+    this.api.addRoute('subscribe', { integration: integration('Subscribe'), returnResponse: true });
     this.stage = new WebSocketStage(this, 'Stage', {
       webSocketApi: this.api,
       stageName: 'prod',

@@ -1,5 +1,6 @@
 // The three buckets: uploads (what users send), work (scratch objects of running jobs, expiring),
 // outputs (finished clips). All private, encrypted, TLS-only, with access logs to a log bucket.
+import { JOB_KEEP_DAYS } from '../../src/aws/s3Limits.ts';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership, type BucketProps } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -51,7 +52,11 @@ export class Storage extends Construct {
     });
     this.outputs = new Bucket(this, 'Outputs', {
       ...logged('outputs'),
-      lifecycleRules: [{ id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { id: 'abort-incomplete-multipart', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // With the job's record (the jobs table's TTL): nothing grows forever.
+        { id: 'expire-jobs', prefix: 'jobs/', expiration: Duration.days(JOB_KEEP_DAYS) },
+      ],
       ...(props.retainOutputs === false ? { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true } : { removalPolicy: RemovalPolicy.RETAIN }),
     });
   }

@@ -19,7 +19,13 @@ export class Tables extends Construct {
       encryption: TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     };
-    this.jobs = new Table(this, 'Jobs', { ...common, partitionKey: { name: 'jobId', type: AttributeType.STRING }, removalPolicy: RemovalPolicy.RETAIN });
+    // A job's record expires JOB_KEEP_DAYS after it ended (expiresAt, set by the repository), with its clips.
+    this.jobs = new Table(this, 'Jobs', {
+      ...common,
+      partitionKey: { name: 'jobId', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.connections = new Table(this, 'Connections', {
       ...common,
       partitionKey: { name: 'connectionId', type: AttributeType.STRING },

@@ -34,3 +34,8 @@ export async function runFargateTask(stage: FargateStage, sfn: SFNClient, ctx: S
     log: ctx.log,
   });
 }
+
+/** The job a task works for, from its input's key (jobs/<jobId>/tasks/…); undefined for any other key. */
+export function jobIdOfTaskInput(key: string | undefined): string | undefined {
+  return key ? /^jobs\/([^/]+)\/tasks\//.exec(key)?.[1] : undefined;
+}

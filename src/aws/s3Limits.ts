@@ -12,3 +12,9 @@ export const S3_SINGLE_PUT_MAX_BYTES = 5 * 1024 ** 3;
 export const INBOX_PREFIX = 'inbox/';
 /** S3 suffix filters match case-sensitively: both spellings cameras and phones write. */
 export const INBOX_VIDEO_SUFFIXES = ['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'mts', 'ts'].flatMap((e) => [`.${e}`, `.${e.toUpperCase()}`]);
+
+/**
+ * Days a finished job is kept on AWS: its record (the jobs table's TTL, from when it ended) and its
+ * clips (the outputs bucket's lifecycle rule on jobs/, from when they were written).
+ */
+export const JOB_KEEP_DAYS = 90;

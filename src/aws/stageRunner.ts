@@ -22,7 +22,15 @@ const JobRef = z.object({ jobId: z.string().min(1) });
 /** What a Catch puts in $.error: a Lambda's Cause is its JSON error report, a task's is the message. */
 const FailureSchema = z.object({ jobId: z.string().min(1), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).default({}) });
 
-export function failureReason(error: { Error?: string | undefined; Cause?: string | undefined }): string {
+/**
+ * Why a job failed, in words. `stage`: the stage the job was in (its record's), which Step
+ * Functions' own timeouts do not name (they reached users as a bare "States.Timeout").
+ */
+export function failureReason(error: { Error?: string | undefined; Cause?: string | undefined }, stage?: string): string {
+  const where = stage ? `the ${stage} step` : 'a step';
+  if (error.Error === 'States.Timeout')
+    return `${where} took longer than its time limit and was stopped (a very long source, or the service was busy: try again, or a shorter video)`;
+  if (error.Error === 'States.HeartbeatTimeout') return `${where} stopped reporting (its worker was lost) and was stopped; try again`;
   let cause = error.Cause ?? '';
   try {
     const report = JSON.parse(cause) as { errorMessage?: unknown };
@@ -71,8 +79,8 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
       }
       case 'jobFailed': {
         const failure = FailureSchema.parse(input);
-        const reason = failureReason(failure.error);
         const deps = outcomeDeps(ctx.env, ctx.clients);
+        const reason = failureReason(failure.error, (await deps.jobs.get(jobId))?.stage ?? undefined);
         if (await markFailed(deps, jobId, reason)) ctx.log.warn('job failed', { jobId, reason });
         // The execution-ended rule reports an abort; a cancelled job's subscribers are told so.
         else if (failure.error.Error === 'ABORTED') await notifyCancelled(deps, jobId);

@@ -48,7 +48,9 @@ const URL_PROTOCOLS = 'http,https,tcp,tls,httpproxy';
 export function sourceInput(input: string): string[] {
   const protocols = /^https?:\/\//i.test(input) ? URL_PROTOCOLS : 'file';
   const formats = /[%*?[]/.test(input.replace(/\?.*$/, '')) ? SOURCE_FORMATS : `${SOURCE_FORMATS},image2`;
-  return ['-protocol_whitelist', protocols, '-format_whitelist', formats, '-i', input];
+  // A dropped connection to a presigned URL resumes where it was (FFmpeg 4.1 and later know these).
+  const reconnect = protocols === 'file' ? [] : ['-reconnect', '1', '-reconnect_streamed', '1', '-reconnect_delay_max', '10'];
+  return ['-protocol_whitelist', protocols, '-format_whitelist', formats, ...reconnect, '-i', input];
 }
 
 /** ffprobe's options before the input, the same rule. */

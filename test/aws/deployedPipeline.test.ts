@@ -18,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFile } from 'node:fs/promises';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -283,7 +284,8 @@ test('a URL source (by host name) is fetched once into the work bucket and becom
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   after(() => server.close());
-  const source = `http://localhost:${(server.address() as AddressInfo).port}/talks/face-talk.mp4`;
+  // An upper-case scheme, as people paste it: still a URL for the ingest task (a case-sensitive Choice sent it to the Lambda).
+  const source = `HTTP://localhost:${(server.address() as AddressInfo).port}/talks/face-talk.mp4`;
   // As deployed, a URL on loopback is refused (next test); this rehearsal's server is on loopback.
   await world.addJob('sm-url');
   const h = harness({ ingestEnv: { CLIPFORGE_URL_ADDRESSES: 'any' } });
@@ -334,6 +336,26 @@ test('a page whose video and audio are separate streams (DASH) is merged by the 
   assert.ok((h.calls.TranscribeSpan ?? 0) >= 1, 'transcribed from the merged audio');
   assert.ok(manifest.clips.length >= 1);
   assert.equal((await world.job('sm-dash'))?.status, 'done');
+});
+
+test("an upload the deployment's role may not read is a permissions fault, not bad input: retried, then failed in those words", async () => {
+  // A bucket outside the stack: the ingest Lambda's role has no grant on it, and IAM says so.
+  const outside = `outside-${randomUUID().slice(0, 8)}`;
+  await world.s3.send(new CreateBucketCommand({ Bucket: outside }));
+  await world.s3.send(new PutObjectCommand({ Bucket: outside, Key: 'talk.mp4', Body: await readFile(await faceTalk()) }));
+  await world.addJob('sm-denied');
+  const h = harness();
+  await assert.rejects(
+    runStateMachine({ jobId: 'sm-denied', source: `s3://${outside}/talk.mp4`, options }, h.handlers, {
+      definition,
+      context: { Task: { Token: INTERPRETER_TOKEN } },
+      retryDelayMs: 10,
+    }),
+  );
+  assert.ok((h.calls.Ingest ?? 0) > 1, "retried: not the input's fault");
+  const job = await world.job('sm-denied');
+  assert.equal(job?.status, 'failed');
+  assert.match(String(job?.error), /access denied to this deployment's role/);
 });
 
 test("as deployed, a URL source on the function's own network (loopback) is refused as bad input, never fetched", async () => {

@@ -34,7 +34,7 @@ const clipTask = (jobId: string, transcriptKey = `${jobId}/transcript.json`) => 
 async function fargate(stage: string, token: string, input: { jobId: string } & Record<string, unknown>) {
   const key = `jobs/${input.jobId}/tasks/clip-1-${stage}.json`;
   await world.s3.send(new PutObjectCommand({ Bucket: world.names.work, Key: key, Body: JSON.stringify(input) }));
-  return runTask(stage, { ...world.env, TASK_TOKEN: token, TASK_INPUT_KEY: key, TASK_HEARTBEAT_SEC: '1' });
+  return runTask(stage, { ...world.env, TASK_TOKEN: token, TASK_INPUT_KEY: key, TASK_HEARTBEAT_SEC: '1', POWERTOOLS_LOG_LEVEL: 'INFO' });
 }
 
 before(async () => {
@@ -57,6 +57,8 @@ after(async () => {
 test('track, then render, as Fargate runs them: answers with the crop path and the clip files, heartbeats meanwhile', async () => {
   const tracked = await fargate('track', TOK_TRACK, clipTask('job-f'));
   assert.equal(tracked.code, 0, tracked.stderr + tracked.stdout);
+  const lines = tracked.stdout.split('\n').filter((l) => l.startsWith('{'));
+  assert.ok(lines.length > 0 && lines.every((l) => JSON.parse(l).jobId === 'job-f'), `every log line names its job: ${lines.slice(0, 2)}`);
   const answer = world.sfn.calls.find((c) => c.body.taskToken === TOK_TRACK && c.action !== 'SendTaskHeartbeat')!;
   assert.equal(answer.action, 'SendTaskSuccess', answer.body.cause);
   const crop = CropPathSchema.parse(JSON.parse(answer.body.output!));

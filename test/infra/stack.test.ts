@@ -12,6 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClipforgeStack } from '../../infra/clipforgeStack.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { NO_KEY } from '../../src/aws/openAiKey.ts';
+import { JOB_KEEP_DAYS } from '../../src/aws/s3Limits.ts';
 
 const outdir = mkdtempSync(join(tmpdir(), 'clipforge-cdk-'));
 after(() => rmSync(outdir, { recursive: true, force: true }));
@@ -152,6 +153,66 @@ test('the WebSocket API: $connect IAM-authorised, $default (the local message, n
   assert.deepEqual(Object.keys(ws).sort(), ['$connect', '$default', '$disconnect', 'subscribe']);
   assert.equal(ws.$connect, 'AWS_IAM');
   assert.match(JSON.stringify(template.findResources('AWS::IAM::Policy')), /execute-api:ManageConnections/);
+});
+
+test("the operator is told: an alarm on every dead-letter queue, failed and timed-out jobs, each function's errors and throttles and RunTask failures, all to the alarm topic; a dashboard", () => {
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: Record<string, any> }>;
+  const topics = Object.keys(template.findResources('AWS::SNS::Topic'));
+  assert.equal(topics.length, 1);
+  for (const a of alarms) assert.deepEqual(a.Properties.AlarmActions, [{ Ref: topics[0] }], a.Properties.AlarmDescription);
+  const dlqs = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => /Dlq/.test(id));
+  assert.equal(dlqs.length, 3);
+  for (const dlq of dlqs) {
+    assert.ok(
+      alarms.some((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible' && JSON.stringify(a.Properties.Dimensions).includes(dlq)),
+      `${dlq} has an alarm`,
+    );
+  }
+  const functions = Object.keys(template.findResources('AWS::Lambda::Function')).filter(
+    (id) => !/BucketNotificationsHandler|AutoDeleteObjects|LogRetention/.test(id),
+  );
+  for (const fn of functions) {
+    for (const metric of ['Errors', 'Throttles']) {
+      assert.ok(
+        alarms.some((a) => a.Properties.MetricName === metric && JSON.stringify(a.Properties.Dimensions).includes(fn)),
+        `${fn} ${metric}`,
+      );
+    }
+  }
+  for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ServiceIntegrationsFailed'])
+    assert.ok(
+      alarms.some((a) => a.Properties.MetricName === metric),
+      metric,
+    );
+  template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  template.hasOutput('AlarmTopic', {});
+});
+
+test('nothing grows forever: jobs expire from the table (TTL) and their clips from the outputs bucket after the same days', () => {
+  template.hasResourceProperties('AWS::DynamoDB::Table', {
+    KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
+    TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+  });
+  const outputs = Object.entries(template.findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('StorageOutputs'))![1] as { Properties: any };
+  assert.deepEqual(
+    outputs.Properties.LifecycleConfiguration.Rules.find((r: { Id: string }) => r.Id === 'expire-jobs'),
+    { Id: 'expire-jobs', Prefix: 'jobs/', ExpirationInDays: JOB_KEEP_DAYS, Status: 'Enabled' },
+  );
+});
+
+test('RunTask is granted on every revision of each task family (executions from before a deploy keep running)', () => {
+  const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement,
+  );
+  const runTask = statements.filter((st) => st.Action === 'ecs:RunTask');
+  assert.equal(runTask.length, 3);
+  for (const grant of runTask) assert.match(JSON.stringify(grant.Resource), /task-definition\/[\w-]+:\*/);
+});
+
+test('WebSocket route replies reach the client (route responses on $default and subscribe)', () => {
+  const responses = Object.values(template.findResources('AWS::ApiGatewayV2::RouteResponse')) as Array<{ Properties: { RouteResponseKey: string } }>;
+  assert.equal(responses.length, 2);
+  for (const r of responses) assert.equal(r.Properties.RouteResponseKey, '$default');
 });
 
 test('a new account can deploy: no WebSocket stage logs access unless asked (that needs the account-wide API Gateway CloudWatch role)', () => {

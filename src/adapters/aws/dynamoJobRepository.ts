@@ -5,8 +5,9 @@ import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/c
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_LIST_LIMIT, type JobEnd, type JobRecord, type JobRepository, type NewJob, type ProgressUpdate, endMessage } from '../../jobs/jobRepository.ts';
 import { type JobStatus, statusesInto } from '../../jobs/status.ts';
+import { JOB_KEEP_DAYS } from '../../aws/s3Limits.ts';
 
-/** A list reads at most this many items before sorting (a Scan has no order; the table keeps finished jobs 90 days). */
+/** A list reads at most this many items before sorting (a Scan has no order; the table keeps finished jobs JOB_KEEP_DAYS). */
 const LIST_SCAN_MAX = 1000;
 /** What a list reads of each item. */
 const SUMMARY_ATTRIBUTES = [
@@ -89,10 +90,18 @@ export class DynamoJobRepository<S = string> implements JobRepository<S> {
 
   async end(jobId: string, how: JobEnd): Promise<boolean> {
     const msg = endMessage(how);
+    // The table's TTL removes the record JOB_KEEP_DAYS after the job ended (the outputs expire with it).
+    const expiresAt = Math.floor(Date.now() / 1000) + JOB_KEEP_DAYS * 86_400;
     if (how.status === 'done')
-      return this.move(jobId, 'done', 'manifest = :manifest, pct = :pct, message = :msg', { ':manifest': how.manifest, ':pct': 100, ':msg': msg });
-    if (how.status === 'failed') return this.move(jobId, 'failed', '#e = :msg, message = :msg', { ':msg': msg }, { '#e': 'error' });
-    return this.move(jobId, 'cancelled', 'message = :msg', { ':msg': msg });
+      return this.move(jobId, 'done', 'manifest = :manifest, pct = :pct, message = :msg, expiresAt = :exp', {
+        ':manifest': how.manifest,
+        ':pct': 100,
+        ':msg': msg,
+        ':exp': expiresAt,
+      });
+    if (how.status === 'failed')
+      return this.move(jobId, 'failed', '#e = :msg, message = :msg, expiresAt = :exp', { ':msg': msg, ':exp': expiresAt }, { '#e': 'error' });
+    return this.move(jobId, 'cancelled', 'message = :msg, expiresAt = :exp', { ':msg': msg, ':exp': expiresAt });
   }
 
   /** `set` continues "SET #s = :to, updatedAt = :now, …" (and may add a REMOVE clause). */

@@ -78,7 +78,8 @@ export class S3SourceResolver implements SourceResolver {
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 404) throw new InputError(`${uri} does not exist (was the upload finished?)`);
-      if (status === 403) throw new InputError(`${uri} cannot be read by clipforge (access denied)`);
+      // Our own bucket refusing our own role is the deployment's fault, not the video's.
+      if (status === 403) throw new Error(`${uri} cannot be read: access denied to this deployment's role (a permissions fault, not the video)`);
       throw err;
     }
     if (size === 0) throw new InputError(`${uri} is empty (0 bytes)`);
