@@ -44,9 +44,23 @@ function saveInput(stage: string, next: string, key = clipTaskKey(stage)): State
 type State = Record<string, unknown> & { Type: string; Parameters?: unknown };
 type Definition = { States: Record<string, State> };
 
+/**
+ * RunTask refusals that pass (Fargate capacity, the account's vCPU quota reached, API throttling):
+ * waited out with backoff and jitter, up to about 20 minutes, before the task counts as failed.
+ */
+export const RUN_TASK_RETRY = {
+  ErrorEquals: ['ECS.AmazonECSException', 'ECS.LimitExceededException', 'ECS.ThrottlingException', 'ECS.ServerException'],
+  IntervalSeconds: 15,
+  BackoffRate: 2,
+  MaxAttempts: 6,
+  MaxDelaySeconds: 300,
+  JitterStrategy: 'FULL',
+};
+
 function fargate(state: State, stage: string, taskDefinition: string, subnets: number, key = clipTaskKey(stage)): State {
   return {
     ...state,
+    Retry: [RUN_TASK_RETRY, ...((state.Retry as unknown[] | undefined) ?? [])],
     Resource: 'arn:aws:states:::ecs:runTask.waitForTaskToken',
     HeartbeatSeconds: TASK_HEARTBEAT_SEC,
     Parameters: {

@@ -15,6 +15,8 @@ export interface StarterProps {
   stateMachineArn: string;
   /** Executions started at once at most (SQS event source maximum concurrency, at least 2). */
   maxConcurrency?: number;
+  /** Jobs running at once at most; more wait in the intake queue (default 10). */
+  maxRunningJobs?: number;
 }
 
 export class Starter extends Construct {
@@ -22,12 +24,19 @@ export class Starter extends Construct {
 
   constructor(scope: Construct, id: string, props: StarterProps) {
     super(scope, id);
-    this.fn = nodeLambda(this, 'Fn', 'lambdas/starter/handler.ts', { JOBS_TABLE: props.jobs.tableName, STATE_MACHINE_ARN: props.stateMachineArn });
+    this.fn = nodeLambda(this, 'Fn', 'lambdas/starter/handler.ts', {
+      JOBS_TABLE: props.jobs.tableName,
+      STATE_MACHINE_ARN: props.stateMachineArn,
+      INTAKE_QUEUE_URL: props.intake.queueUrl,
+      MAX_RUNNING_JOBS: String(props.maxRunningJobs ?? 10),
+    });
     props.jobs.grantWriteData(this.fn);
     // A job the API recorded first (POST /jobs writes the record, then queues the request) is read
     // back to see whether it is still open: without this every API job stayed queued.
     props.jobs.grant(this.fn, 'dynamodb:GetItem');
-    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }));
+    // ListExecutions: how many jobs run (admission control); SendMessage: a job over the limit waits as a new message.
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [props.stateMachineArn] }));
+    props.intake.grantSendMessages(this.fn);
     this.fn.addEventSource(new SqsEventSource(props.intake, { batchSize: 10, maxConcurrency: props.maxConcurrency ?? 2, reportBatchItemFailures: true }));
   }
 }

@@ -3,7 +3,7 @@
 // harmless: the job record is written only if absent, and an execution is named by its job id
 // (Step Functions returns the existing execution for the same name and input).
 import { createHash } from 'node:crypto';
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, ListExecutionsCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { S3Schema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { z } from 'zod';
 import { JobOptionsSchema } from '../core/schemas.ts';
@@ -19,6 +19,8 @@ export const QueuedJobSchema = z.object({
   source: z.string().min(1),
   captions: z.string().min(1).optional(),
   options: JobOptionsSchema.optional(),
+  /** How many times it waited for a free place (admission control). */
+  waits: z.number().int().nonnegative().optional(),
 });
 export type QueuedJob = z.infer<typeof QueuedJobSchema>;
 
@@ -67,13 +69,36 @@ export interface IntakeDeps {
   jobs: JobRepository<string>;
   sfn: SFNClient;
   stateMachineArn: string;
+  /**
+   * Admission control: at most this many jobs run at once (each runs up to its clip concurrency
+   * of 2-vCPU Fargate tasks: 100 uploads at once asked for 400 vCPUs). A job over the limit waits.
+   */
+  maxRunning?: number;
+  /** Puts the request back on the intake queue to be tried again after `delaySec` (a fresh message, so waiting never dead-letters it). */
+  requeue?: (job: QueuedJob, delaySec: number) => Promise<void>;
+}
+
+/** How long a job over the running limit waits before it is tried again (SQS allows up to 900 s of delay). */
+export const ADMISSION_WAIT_SEC = 60;
+
+/** Whether `maxRunning` executions already run (a page of that many is enough to tell). */
+async function atCapacity(deps: IntakeDeps): Promise<boolean> {
+  if (!deps.maxRunning) return false;
+  const { executions } = await deps.sfn.send(
+    new ListExecutionsCommand({ stateMachineArn: deps.stateMachineArn, statusFilter: 'RUNNING', maxResults: deps.maxRunning }),
+  );
+  return (executions?.length ?? 0) >= deps.maxRunning;
 }
 
 /**
  * Records the job (if new) and starts its execution; returns whether this call created the job,
  * and no execution when the job ended before it started (cancelled while it waited in the queue).
  */
-export async function startJob(job: QueuedJob, deps: IntakeDeps): Promise<{ created: boolean; executionArn?: string }> {
+export async function startJob(
+  job: QueuedJob,
+  deps: IntakeDeps,
+  waitSec = ADMISSION_WAIT_SEC,
+): Promise<{ created: boolean; executionArn?: string; waiting?: boolean }> {
   const created = await deps.jobs.create({
     jobId: job.jobId,
     name: sourceName(job.source),
@@ -84,6 +109,10 @@ export async function startJob(job: QueuedJob, deps: IntakeDeps): Promise<{ crea
   if (!created) {
     const status = (await deps.jobs.get(job.jobId))?.status;
     if (status && !isOpen(status)) return { created };
+  }
+  if (deps.requeue && (await atCapacity(deps))) {
+    await deps.requeue({ ...job, waits: (job.waits ?? 0) + 1 }, waitSec);
+    return { created, waiting: true };
   }
   // The input is built from the message alone, so a redelivery sends identical input and Step
   // Functions treats the start as the same request.

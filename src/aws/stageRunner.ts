@@ -4,7 +4,7 @@
 import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Logger } from '../core/ports.ts';
-import { redactError, redactSecrets } from '../core/redact.ts';
+import { redactError } from '../core/redact.ts';
 import { finalize } from '../stages/finalize.ts';
 import { ingest } from '../stages/ingest.ts';
 import { render } from '../stages/render.ts';
@@ -15,32 +15,15 @@ import { joinTranscript, planTranscript, transcribeSpan } from '../stages/transc
 import type { AwsStageEnv } from './awsEnv.ts';
 import { type AwsClients, awsStagePorts, outcomeDeps } from './awsPorts.ts';
 import { markDone, markFailed, notifyCancelled } from './jobOutcome.ts';
+import { failureReason } from '../core/failureReason.ts';
+
+export { failureReason };
 
 export type AwsStage = 'ingest' | 'planTranscript' | 'transcribeSpan' | 'joinTranscript' | 'score' | 'track' | 'render' | 'finalize' | 'jobFailed';
 
 const JobRef = z.object({ jobId: z.string().min(1) });
 /** What a Catch puts in $.error: a Lambda's Cause is its JSON error report, a task's is the message. */
 const FailureSchema = z.object({ jobId: z.string().min(1), error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).default({}) });
-
-/**
- * Why a job failed, in words. `stage`: the stage the job was in (its record's), which Step
- * Functions' own timeouts do not name (they reached users as a bare "States.Timeout").
- */
-export function failureReason(error: { Error?: string | undefined; Cause?: string | undefined }, stage?: string): string {
-  const where = stage ? `the ${stage} step` : 'a step';
-  if (error.Error === 'States.Timeout')
-    return `${where} took longer than its time limit and was stopped (a very long source, or the service was busy: try again, or a shorter video)`;
-  if (error.Error === 'States.HeartbeatTimeout') return `${where} stopped reporting (its worker was lost) and was stopped; try again`;
-  let cause = error.Cause ?? '';
-  try {
-    const report = JSON.parse(cause) as { errorMessage?: unknown };
-    if (typeof report.errorMessage === 'string') cause = report.errorMessage;
-  } catch {
-    // a plain message
-  }
-  const kind = error.Error ?? 'Error';
-  return redactSecrets(cause ? (kind === 'Error' || cause.startsWith(kind) ? cause : `${kind}: ${cause}`) : kind);
-}
 
 export interface StageContext {
   env: AwsStageEnv;

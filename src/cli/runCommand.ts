@@ -158,6 +158,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       const rel = relative(process.cwd(), args.outDir) || '.';
       process.stdout.write(`${manifest.clips.length} clip${manifest.clips.length === 1 ? '' : 's'} in ${rel}/\n`);
       for (const c of manifest.clips) process.stdout.write(`  #${c.rank} ${c.score.toFixed(0).padStart(3)}  ${join(rel, c.file)}  ${c.title}\n`);
+      for (const f of manifest.failedClips ?? []) process.stdout.write(`  #${f.rank} could not be made: ${f.error}\n`);
       process.stdout.write(`manifest: ${join(rel, MANIFEST_FILE)}\nreport:   ${join(rel, REPORT_FILE)}\n`);
     }
     return 0;

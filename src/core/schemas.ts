@@ -175,6 +175,13 @@ export const ClipResultSchema = z.object({
   output: RenderedClipSchema,
 });
 export type ClipResult = z.infer<typeof ClipResultSchema>;
+/** A clip that could not be made (the ClipFailed state): its plan and what the Catch caught. */
+export const ClipFailureSchema = z.object({
+  clip: ClipPlanSchema,
+  failure: z.object({ Error: z.string().optional(), Cause: z.string().optional() }),
+});
+/** What each iteration of the clips Map gives Finalize. */
+export const ClipOutcomeSchema = z.union([ClipResultSchema, ClipFailureSchema]);
 
 export const ManifestSchema = z.object({
   jobId: z.string(),
@@ -210,6 +217,8 @@ export const ManifestSchema = z.object({
       layout: z.object({ kind: z.enum(['follow', 'fit', 'split']), why: z.string() }).optional(),
     }),
   ),
+  /** Clips that were chosen but could not be made, and why (the others were made). */
+  failedClips: z.array(z.object({ rank: z.number().int(), start: z.number(), end: z.number(), title: z.string(), error: z.string() })).optional(),
   timings: z.record(z.string(), z.number()),
   usage: z.object({
     audioMinutes: z.number(),

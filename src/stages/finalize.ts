@@ -1,6 +1,7 @@
 // finalize: the manifest and the report page, written last so their presence means "complete".
 import { z } from 'zod';
-import { type Manifest, ClipResultSchema, JobOptionsSchema, ManifestSchema, SourceInfoSchema } from '../core/schemas.ts';
+import { type ClipResult, type Manifest, ClipOutcomeSchema, JobOptionsSchema, ManifestSchema, SourceInfoSchema } from '../core/schemas.ts';
+import { failureReason } from '../core/failureReason.ts';
 import { OUTPUT_FRAMES } from '../media/frames.ts';
 import { type PriceTable, UsageSnapshotSchema, costOf, mergeUsage } from '../core/usage.ts';
 import { reportHtml } from '../report/reportHtml.ts';
@@ -13,7 +14,7 @@ export const FinalizeInputSchema = z.object({
   transcript: z.object({ audioSeconds: z.number(), provider: z.string(), usage: UsageSnapshotSchema.optional() }),
   scorer: z.string(),
   scoreUsage: UsageSnapshotSchema.optional(),
-  clips: z.array(ClipResultSchema),
+  clips: z.array(ClipOutcomeSchema),
   options: JobOptionsSchema.optional(),
   timings: z.record(z.string(), z.number()).default({}),
 });
@@ -54,7 +55,23 @@ function usageOf(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable)
   };
 }
 
+/** No clip could be made: the job fails with each clip's reason. */
+export class NoClipMade extends Error {
+  override name = 'NoClipMade';
+}
+
 export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable = {}, now = new Date()): Manifest {
+  const made = input.clips.filter((c): c is ClipResult => 'output' in c);
+  const failed = input.clips.flatMap((c) => ('failure' in c ? [c] : [])).sort((a, b) => a.clip.rank - b.clip.rank);
+  const failedClips = failed.map(({ clip, failure }) => ({
+    rank: clip.rank,
+    start: clip.start,
+    end: clip.end,
+    title: clip.title,
+    error: failureReason(failure),
+  }));
+  if (made.length === 0 && failed.length > 0)
+    throw new NoClipMade(`no clip could be made: ${failedClips.map((f) => `clip ${f.rank}: ${f.error}`).join('; ')}`.slice(0, 4000));
   return ManifestSchema.parse({
     jobId: input.jobId,
     source: {
@@ -76,7 +93,7 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices
           },
         }
       : {}),
-    clips: [...input.clips]
+    clips: [...made]
       .sort((a, b) => a.clip.rank - b.clip.rank)
       .map(({ clip, crop, output }) => ({
         ...clip,
@@ -85,6 +102,7 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices
         crop: { fallback: crop.fallback },
         layout: { kind: crop.layout, why: crop.layoutWhy ?? '' },
       })),
+    ...(failedClips.length ? { failedClips } : {}),
     timings: Object.fromEntries(Object.entries(input.timings).map(([k, v]) => [k, round(v)])),
     usage: usageOf(input, prices),
     createdAt: now.toISOString(),

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
@@ -21,6 +22,8 @@ let sfn: SFNClient;
 let ddb: DynamoDBClient;
 let stateMachineArn: string;
 const jobsTable = `jobs-${randomBytes(4).toString('hex')}`;
+const intakeName = `intake-${randomBytes(4).toString('hex')}`;
+let intakeUrl: string;
 let handler: (e: SQSEvent, c: Context) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
 
 before(async () => {
@@ -34,7 +37,8 @@ before(async () => {
       new CreateStateMachineCommand({ name: `clipforge-${randomBytes(3).toString('hex')}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }),
     )
   ).stateMachineArn!;
-  lambdaEnv(aws, { JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn });
+  intakeUrl = (await new SQSClient(aws.config).send(new CreateQueueCommand({ QueueName: intakeName }))).QueueUrl!;
+  lambdaEnv(aws, { JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn, INTAKE_QUEUE_URL: intakeUrl, MAX_RUNNING_JOBS: '1000' });
   ({ handler } = await import('../../lambdas/starter/handler.ts'));
 });
 after(async () => {
@@ -138,8 +142,15 @@ test('the starter Lambda as deployed (its bundle in its own process, read-only c
   const functions = deployedFunctions();
   after(functions.remove);
   const starter = functions.get('Starter/Fn');
-  const role = await roleEnv(aws, functions.stack, starter.roleId, { 'Tables/Jobs': jobsTable });
-  const env = { ...emulatorEnv(aws), ...role, JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn };
+  const role = await roleEnv(aws, functions.stack, starter.roleId, { 'Tables/Jobs': jobsTable, 'Queues/Intake': intakeUrl });
+  const env = {
+    ...emulatorEnv(aws),
+    ...role,
+    JOBS_TABLE: jobsTable,
+    STATE_MACHINE_ARN: stateMachineArn,
+    INTAKE_QUEUE_URL: intakeUrl,
+    MAX_RUNNING_JOBS: '1000',
+  };
   // POST /jobs writes the record, then queues the request: the starter finds the record there and
   // reads it (a role without dynamodb:GetItem left every API job queued forever).
   const fromApi = 'bundled-api-job';
@@ -170,4 +181,35 @@ test('the starter Lambda as deployed (its bundle in its own process, read-only c
     executions.some((e) => e.name === fromApi),
     'the job the API recorded was started',
   );
+});
+
+test('admission control: over the running-jobs limit a job waits as a new, delayed message on the intake queue, and starts once there is room', async () => {
+  const functions = deployedFunctions();
+  after(functions.remove);
+  const starter = functions.get('Starter/Fn');
+  const role = await roleEnv(aws, functions.stack, starter.roleId, { 'Tables/Jobs': jobsTable, 'Queues/Intake': intakeUrl });
+  const running = ((await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING' }))).executions ?? []).length;
+  assert.ok(running >= 1, 'earlier tests left executions running');
+  const env = { ...emulatorEnv(aws), ...role, JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn, INTAKE_QUEUE_URL: intakeUrl, ADMISSION_WAIT_SEC: '0' };
+  const job = { kind: 'job', jobId: 'over-limit', source: 's3://uploads-bucket/u/o.mp4' };
+  const res = await invoke(starter, { Records: [record(job)] }, { ...env, MAX_RUNNING_JOBS: String(running) });
+  assert.ok(res.ok, res.ok ? '' : res.errorMessage);
+  assert.deepEqual((res.result as { batchItemFailures: unknown[] }).batchItemFailures, [], 'not a failure: never dead-lettered for waiting');
+  const started = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+  assert.equal(
+    started.some((e) => e.name === 'over-limit'),
+    false,
+    'not started over the limit',
+  );
+  const sqs = new SQSClient(aws.config);
+  after(() => sqs.destroy());
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: intakeUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
+  const waiting = (Messages ?? []).map((m) => JSON.parse(m.Body!)).find((b) => b.jobId === 'over-limit');
+  assert.deepEqual(waiting, { ...job, waits: 1 });
+  assert.equal((await new DynamoJobRepository<string>(ddb, jobsTable).get('over-limit'))?.status, 'queued');
+  // Room again (a higher limit stands for a job that ended): the waiting message starts it.
+  const again = await invoke(starter, { Records: [record(waiting)] }, { ...env, MAX_RUNNING_JOBS: String(running + 5) });
+  assert.ok(again.ok && (again.result as { batchItemFailures: unknown[] }).batchItemFailures.length === 0, again.stderr.slice(-800));
+  const after2 = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+  assert.ok(after2.some((e) => e.name === 'over-limit'));
 });

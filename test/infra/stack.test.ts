@@ -12,6 +12,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ClipforgeStack } from '../../infra/clipforgeStack.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { NO_KEY } from '../../src/aws/openAiKey.ts';
+import { RUN_TASK_RETRY } from '../../infra/pipelineDefinition.ts';
 import { JOB_KEEP_DAYS } from '../../src/aws/s3Limits.ts';
 
 const outdir = mkdtempSync(join(tmpdir(), 'clipforge-cdk-'));
@@ -285,6 +286,9 @@ test('the state machine: the shared definition, named after the stack, transcrib
     const st = definition.States.Clips.ItemProcessor.States[name];
     assert.equal(st.Resource, 'arn:aws:states:::ecs:runTask.waitForTaskToken', name);
     assert.ok(st.HeartbeatSeconds > 0 && st.HeartbeatSeconds < st.TimeoutSeconds, `${name} heartbeats`);
+    // Capacity and quota refusals waited out with backoff; a clip that still fails is caught alone.
+    assert.deepEqual(st.Retry[0], RUN_TASK_RETRY, `${name} waits out RunTask refusals`);
+    assert.equal(st.Catch[0].Next, 'ClipFailed', `${name}: one clip's failure does not fail the others`);
     assert.deepEqual(
       st.Parameters.Overrides.ContainerOverrides[0].Environment.map((e: { Name: string }) => e.Name),
       ['TASK_TOKEN', 'TASK_INPUT_KEY'],

@@ -72,17 +72,41 @@ test('bad input is not retried: the job is marked failed with the reason and the
   assert.equal(calls.Transcribe, undefined);
 });
 
-test('a failure that persists through the retries is caught and the job marked failed', async () => {
-  let seen: unknown;
+test('a clip that fails through its retries is caught alone: the others are made and Finalize gets its reason', async () => {
   const { h, calls } = handlers({
+    Render: async (i: any) => {
+      if (i.clip.rank === 2) throw new Error('disk full');
+      return { file: `clip-${i.clip.rank}.mp4` };
+    },
+  });
+  const out = (await runStateMachine(input, h, { retryDelayMs: 1 })) as { finalized: Array<Record<string, any>> };
+  assert.ok((calls.Render ?? 0) >= 5, 'clip 2 retried before giving up');
+  assert.equal(calls.JobFailed, undefined);
+  assert.deepEqual(
+    out.finalized.map((c) => [c.clip.rank, c.output?.file ?? null, c.failure?.Cause ?? null]),
+    [
+      [1, 'clip-1.mp4', null],
+      [2, null, 'disk full'],
+      [3, 'clip-3.mp4', null],
+    ],
+  );
+});
+
+test('when every clip fails, Finalize fails the job with their reasons', async () => {
+  let seen: unknown;
+  const { h } = handlers({
     Render: async () => {
       throw new Error('disk full');
     },
+    Finalize: async (i: any) => {
+      // The real stage's rule (src/stages/finalize.ts), tested there: no clip made is a failure.
+      if (i.clips.every((c: { failure?: unknown }) => c.failure)) throw new Error('no clip could be made: disk full');
+      return i;
+    },
     JobFailed: async (i: unknown) => (seen = i),
   });
-  await assert.rejects(runStateMachine(input, h, { retryDelayMs: 1 }), /disk full/);
-  assert.ok((calls.Render ?? 0) >= 3, 'retried before giving up');
-  assert.deepEqual((seen as { error: { Cause: string } }).error.Cause, 'disk full');
+  await assert.rejects(runStateMachine(input, h, { retryDelayMs: 1 }), /no clip could be made/);
+  assert.match((seen as { error: { Cause: string } }).error.Cause, /no clip could be made: disk full/);
 });
 
 test('every placeholder must be substituted', () => {
