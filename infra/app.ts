@@ -19,6 +19,8 @@ new ClipforgeStack(app, app.node.tryGetContext('stackName') ?? 'Clipforge', {
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   retainOutputs: app.node.tryGetContext('retainOutputs') !== 'false',
   wsAccessLogs: String(app.node.tryGetContext('wsAccessLogs')) === 'true',
+  ...(app.node.tryGetContext('adminPrincipals') ? { adminPrincipals: String(app.node.tryGetContext('adminPrincipals')).split(',') } : {}),
+  ...number('maxRunningJobs'),
   ...(app.node.tryGetContext('alarmEmail') ? { alarmEmail: String(app.node.tryGetContext('alarmEmail')) } : {}),
   ...number('transcribeConcurrency'),
   ...number('speechRequestsPerMinute'),

@@ -29,6 +29,10 @@ export interface ClipforgeStackProps extends StackProps {
   wsAccessLogs?: boolean;
   /** An address the alarms are e-mailed to (the alarm topic is an output either way). */
   alarmEmail?: string;
+  /** IAM ARN patterns (`*` wildcards) of callers who see and cancel every job; others see their own. */
+  adminPrincipals?: string[];
+  /** Jobs running at once at most; more wait in the intake queue (default 10). */
+  maxRunningJobs?: number;
 }
 
 export class ClipforgeStack extends Stack {
@@ -60,7 +64,12 @@ export class ClipforgeStack extends Stack {
       });
     }
 
-    this.starter = new Starter(this, 'Starter', { intake: this.queues.intake, jobs: this.tables.jobs, stateMachineArn: pipelineArn(this) });
+    this.starter = new Starter(this, 'Starter', {
+      intake: this.queues.intake,
+      jobs: this.tables.jobs,
+      stateMachineArn: pipelineArn(this),
+      ...(props.maxRunningJobs ? { maxRunningJobs: props.maxRunningJobs } : {}),
+    });
     this.api = new JobsApi(this, 'JobsApi', {
       uploads: this.storage.uploads,
       outputs: this.storage.outputs,
@@ -68,12 +77,14 @@ export class ClipforgeStack extends Stack {
       idempotency: this.tables.idempotency,
       intake: this.queues.intake,
       stateMachineArn: pipelineArn(this),
+      ...(props.adminPrincipals ? { adminPrincipals: props.adminPrincipals } : {}),
     });
 
     this.socket = new ProgressSocket(this, 'Progress', {
       connections: this.tables.connections,
       jobs: this.tables.jobs,
       accessLogs: props.wsAccessLogs ?? false,
+      ...(props.adminPrincipals ? { adminPrincipals: props.adminPrincipals } : {}),
     });
     // Created holding the "no key" placeholder: a generated random string was taken for a key (401s).
     this.openAiKey = new Secret(this, 'OpenAiKey', {

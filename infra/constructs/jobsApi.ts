@@ -6,6 +6,7 @@ import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { JOBS_BY_OWNER } from '../../src/adapters/aws/dynamoJobRepository.ts';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -26,6 +27,8 @@ export interface JobsApiProps {
   stateMachineArn: string;
   /** Uploads through the API are one presigned PUT: at most 5 GiB (the default). */
   maxUploadBytes?: number;
+  /** IAM ARN patterns of callers who see every job (src/api/caller.ts); others see their own. */
+  adminPrincipals?: string[];
 }
 
 export class JobsApi extends Construct {
@@ -48,6 +51,7 @@ export class JobsApi extends Construct {
         INTAKE_QUEUE_URL: props.intake.queueUrl,
         STATE_MACHINE_ARN: props.stateMachineArn,
         MAX_UPLOAD_BYTES: String(maxUploadBytes),
+        ADMIN_PRINCIPALS: (props.adminPrincipals ?? []).join(','),
         IDEMPOTENCY_TABLE: props.idempotency.tableName,
       },
       { timeout: Duration.seconds(29) },
@@ -59,6 +63,8 @@ export class JobsApi extends Construct {
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.uploads.bucketArn], conditions: { StringLike: { 's3:prefix': ['uploads/*'] } } }),
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.outputs.arnForObjects('jobs/*')] }),
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], resources: [props.jobs.tableArn] }),
+      // GET /jobs for one caller: their jobs, newest first, from the owner index.
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.jobs.tableArn}/index/${JOBS_BY_OWNER}`] }),
       new PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         resources: [props.idempotency.tableArn],

@@ -24,9 +24,13 @@ export class ProgressSocket extends Construct {
    * account does not have: with it on there, the stage fails to deploy and the stack rolls back.
    * So it is opt-in (`-c wsAccessLogs=true`, README "On AWS"); HTTP API stages need no such role.
    */
-  constructor(scope: Construct, id: string, props: { connections: Table; jobs: Table; accessLogs?: boolean }) {
+  constructor(scope: Construct, id: string, props: { connections: Table; jobs: Table; accessLogs?: boolean; adminPrincipals?: string[] }) {
     super(scope, id);
-    this.fn = nodeLambda(this, 'Fn', 'lambdas/ws/handler.ts', { CONNECTIONS_TABLE: props.connections.tableName, JOBS_TABLE: props.jobs.tableName });
+    this.fn = nodeLambda(this, 'Fn', 'lambdas/ws/handler.ts', {
+      CONNECTIONS_TABLE: props.connections.tableName,
+      JOBS_TABLE: props.jobs.tableName,
+      ADMIN_PRINCIPALS: (props.adminPrincipals ?? []).join(','),
+    });
     const integration = (name: string) => new WebSocketLambdaIntegration(name, this.fn);
     this.api = new WebSocketApi(this, 'Api', {
       connectRouteOptions: { integration: integration('Connect'), authorizer: new WebSocketIamAuthorizer() },
@@ -61,7 +65,10 @@ export class ProgressSocket extends Construct {
     }
     this.fn.addEnvironment('WS_CALLBACK_URL', this.stage.callbackUrl);
     for (const s of [
-      new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'], resources: [props.connections.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+        resources: [props.connections.tableArn],
+      }),
       new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.jobs.tableArn] }),
     ]) {
       this.fn.addToRolePolicy(s);

@@ -30,10 +30,10 @@ export class Starter extends Construct {
       INTAKE_QUEUE_URL: props.intake.queueUrl,
       MAX_RUNNING_JOBS: String(props.maxRunningJobs ?? 10),
     });
-    props.jobs.grantWriteData(this.fn);
-    // A job the API recorded first (POST /jobs writes the record, then queues the request) is read
-    // back to see whether it is still open: without this every API job stayed queued.
-    props.jobs.grant(this.fn, 'dynamodb:GetItem');
+    // PutItem: the record, if new. GetItem: a job the API recorded first (POST /jobs writes the
+    // record, then queues the request) is read back to see whether it is still open; without it
+    // every API job stayed queued. The table only, not its indexes.
+    this.fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem', 'dynamodb:GetItem'], resources: [props.jobs.tableArn] }));
     // ListExecutions: how many jobs run (admission control); SendMessage: a job over the limit waits as a new message.
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [props.stateMachineArn] }));
     props.intake.grantSendMessages(this.fn);

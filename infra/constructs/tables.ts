@@ -1,5 +1,6 @@
 // DynamoDB: jobs, WebSocket connections (found by job through an index), the transcript cache
 // and the API's idempotency records (both expired by DynamoDB's TTL). On-demand capacity, encrypted, point-in-time recovery.
+import { JOBS_BY_OWNER } from '../../src/adapters/aws/dynamoJobRepository.ts';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
@@ -25,6 +26,12 @@ export class Tables extends Construct {
       partitionKey: { name: 'jobId', type: AttributeType.STRING },
       timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // A caller's jobs, newest first (GET /jobs): one Query instead of a scan of every job.
+    this.jobs.addGlobalSecondaryIndex({
+      indexName: JOBS_BY_OWNER,
+      partitionKey: { name: 'owner', type: AttributeType.STRING },
+      sortKey: { name: 'createdAt', type: AttributeType.STRING },
     });
     this.connections = new Table(this, 'Connections', {
       ...common,

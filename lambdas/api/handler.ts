@@ -4,7 +4,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { Hono } from 'hono';
+import { type Context as HonoContext, Hono } from 'hono';
+import { type Caller, adminPatterns, callerOf } from '../../src/api/caller.ts';
 import { handle } from 'hono/aws-lambda';
 import { z } from 'zod';
 import { S3_SINGLE_PUT_MAX_BYTES } from '../../src/aws/s3Limits.ts';
@@ -25,6 +26,8 @@ const env = readEnv(
     // One presigned PUT: S3 refuses a single PUT over 5 GiB, so no cap above it can be kept.
     MAX_UPLOAD_BYTES: z.coerce.number().int().positive().max(S3_SINGLE_PUT_MAX_BYTES).default(S3_SINGLE_PUT_MAX_BYTES),
     IDEMPOTENCY_TABLE: z.string().min(1).optional(),
+    /** Comma-separated IAM ARN patterns of callers who see every job (src/api/caller.ts). */
+    ADMIN_PRINCIPALS: z.string().optional(),
   }),
   'API Lambda',
 );
@@ -43,12 +46,21 @@ const backend = new AwsJobsBackend({
   ...(env.IDEMPOTENCY_TABLE ? { idempotencyTable: env.IDEMPOTENCY_TABLE } : {}),
 });
 
-const app = new Hono();
+const admins = adminPatterns(env.ADMIN_PRINCIPALS);
+type Env = { Bindings: { event: { requestContext?: { authorizer?: { iam?: { userArn?: string } } } } } };
+/** The signer of the request (every route is IAM-authorised, so API Gateway has its identity). */
+const who = (c: HonoContext<Env>): Caller => {
+  const caller = callerOf(c.env?.event?.requestContext?.authorizer?.iam?.userArn, admins);
+  if (!caller) throw new ApiError(403, 'the request carries no IAM identity (sign it with SigV4)');
+  return caller;
+};
+
+const app = new Hono<Env>();
 app.onError((err) => {
   if (!(err instanceof ApiError)) logger.error('request failed', err as Error);
   return errorResponse(err);
 });
-app.route('/', jobsApi(backend));
+app.route('/', jobsApi<Env>(backend, who));
 app.notFound(() => errorResponse(new ApiError(404, 'no such route')));
 
 const onRequest = handle(app);

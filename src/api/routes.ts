@@ -1,20 +1,22 @@
 // The jobs API's routes, on Hono: the same app serves `clipforge serve` (Node) and can be mounted
 // by the AWS HTTP API's Lambda. Only the backend differs. Bodies are validated with the shared
 // zod schemas; every error is JSON `{ error }` with a status that says what kind it is.
-import { Hono } from 'hono';
+import { type Context as HonoContext, Hono } from 'hono';
+import { type Caller, LOCAL_CALLER } from './caller.ts';
 import type { z } from 'zod';
 import { ApiError } from './apiError.ts';
 import { idempotencyKey } from './idempotency.ts';
 import { CreateJobSchema, CreateUploadSchema, type CreateJob, type CreateUpload, type JobDetail, type JobSummary, type UploadTicket } from './schemas.ts';
 import { issuesText } from '../core/zodIssues.ts';
 
+/** `caller`: who asks (src/api/caller.ts); a job another caller owns is "no such job" to them. */
 export interface JobsBackend {
   createUpload(req: CreateUpload, origin: string): Promise<UploadTicket>;
   /** With an idempotency key, a repeat of an earlier request returns that request's job. */
-  createJob(req: CreateJob, idempotencyKey?: string): Promise<JobSummary>;
-  listJobs(): Promise<JobSummary[]>;
-  getJob(id: string, origin: string): Promise<JobDetail | undefined>;
-  cancelJob(id: string): Promise<JobSummary | undefined>;
+  createJob(req: CreateJob, caller: Caller, idempotencyKey?: string): Promise<JobSummary>;
+  listJobs(caller: Caller): Promise<JobSummary[]>;
+  getJob(id: string, origin: string, caller: Caller): Promise<JobDetail | undefined>;
+  cancelJob(id: string, caller: Caller): Promise<JobSummary | undefined>;
 }
 
 /** A job or upload request is a few hundred bytes; 64 KiB leaves room and keeps a flood out of memory. */
@@ -64,21 +66,22 @@ export function errorResponse(err: unknown): Response {
 
 const notFound = (id: string) => new ApiError(404, `no job ${id}`);
 
-export function jobsApi<E extends object>(backend: JobsBackend): Hono<E> {
+/** `who`: the caller of a request (AWS: its IAM identity); serve's one caller when not given. */
+export function jobsApi<E extends object>(backend: JobsBackend, who: (c: HonoContext<E>) => Caller = () => LOCAL_CALLER): Hono<E> {
   const app = new Hono<E>();
   app.post('/uploads', async (c) => c.json(await backend.createUpload(await body(c.req.raw, CreateUploadSchema), new URL(c.req.url).origin), 201));
   app.post('/jobs', async (c) => {
     const req = await body(c.req.raw, CreateJobSchema);
-    return c.json(await backend.createJob(req, idempotencyKey(c.req.header('idempotency-key'))), 202);
+    return c.json(await backend.createJob(req, who(c), idempotencyKey(c.req.header('idempotency-key'))), 202);
   });
-  app.get('/jobs', async (c) => c.json({ jobs: await backend.listJobs() }));
+  app.get('/jobs', async (c) => c.json({ jobs: await backend.listJobs(who(c)) }));
   app.get('/jobs/:id', async (c) => {
-    const job = await backend.getJob(c.req.param('id'), new URL(c.req.url).origin);
+    const job = await backend.getJob(c.req.param('id'), new URL(c.req.url).origin, who(c));
     if (!job) throw notFound(c.req.param('id'));
     return c.json(job);
   });
   app.delete('/jobs/:id', async (c) => {
-    const job = await backend.cancelJob(c.req.param('id'));
+    const job = await backend.cancelJob(c.req.param('id'), who(c));
     if (!job) throw notFound(c.req.param('id'));
     return c.json(job);
   });

@@ -10,6 +10,8 @@ import { type SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { ApiError } from '../api/apiError.ts';
+import { type Caller, mayAccess } from '../api/caller.ts';
+import { redactUrlQuery } from '../core/redact.ts';
 import { IDEMPOTENCY_TTL_SEC, reusedKey } from '../api/idempotency.ts';
 import { INBOX_PREFIX } from './s3Limits.ts';
 import type { JobsBackend } from '../api/routes.ts';
@@ -45,12 +47,12 @@ export class AwsJobsBackend implements JobsBackend {
   private readonly jobs: DynamoJobRepository;
   /** Register each invocation's Lambda context, so an interrupted request's key is freed when it timed out. */
   readonly idempotency = new IdempotencyConfig({ eventKeyJmesPath: 'key', payloadValidationJmesPath: 'req', expiresAfterSeconds: IDEMPOTENCY_TTL_SEC });
-  private readonly createOnce?: (args: { key: string; req: CreateJob }) => Promise<JobSummary>;
+  private readonly createOnce?: (args: { key: string; req: CreateJob; owner: string }) => Promise<JobSummary>;
 
   constructor(private readonly d: AwsBackendDeps) {
     this.jobs = new DynamoJobRepository(d.ddb, d.jobsTable);
     if (d.idempotencyTable) {
-      this.createOnce = makeIdempotent((args: { key: string; req: CreateJob }) => this.createFresh(args.req), {
+      this.createOnce = makeIdempotent((args: { key: string; req: CreateJob; owner: string }) => this.createFresh(args.req, args.owner), {
         persistenceStore: new DynamoDBPersistenceLayer({ tableName: d.idempotencyTable, awsSdkV3Client: d.ddb }),
         config: this.idempotency,
       });
@@ -93,10 +95,11 @@ export class AwsJobsBackend implements JobsBackend {
     return { uri: `s3://${this.d.uploadsBucket}/${key}`, name: sourceName(key) };
   }
 
-  async createJob(req: CreateJob, idempotencyKey?: string): Promise<JobSummary> {
-    if (!idempotencyKey || !this.createOnce) return this.createFresh(req);
+  async createJob(req: CreateJob, caller: Caller, idempotencyKey?: string): Promise<JobSummary> {
+    if (!idempotencyKey || !this.createOnce) return this.createFresh(req, caller.owner);
     try {
-      return await this.createOnce({ key: idempotencyKey, req });
+      // The key is the caller's own: another caller's equal key is another request.
+      return await this.createOnce({ key: `${caller.owner} ${idempotencyKey}`, req, owner: caller.owner });
     } catch (err) {
       if (err instanceof IdempotencyValidationError) throw reusedKey(idempotencyKey);
       if (err instanceof IdempotencyAlreadyInProgressError)
@@ -105,22 +108,37 @@ export class AwsJobsBackend implements JobsBackend {
     }
   }
 
-  private async createFresh(req: CreateJob): Promise<JobSummary> {
+  private async createFresh(req: CreateJob, owner: string): Promise<JobSummary> {
     const source = await this.sourceOf(req.source);
     const captions = req.captions ? (await this.sourceOf(req.captions)).uri : undefined;
     const jobId = newJobId();
-    await this.jobs.create({ jobId, name: source.name, source: source.uri, captions: captions ?? null, options: req.options ?? {} });
+    // The record shows the source without its query (a presigned or tokened URL's secret); the
+    // execution gets it whole, since the fetch needs it.
+    await this.jobs.create({
+      jobId,
+      name: source.name,
+      source: redactUrlQuery(source.uri),
+      captions: captions ? redactUrlQuery(captions) : null,
+      options: req.options ?? {},
+      owner,
+    });
     const message: QueuedJob = { kind: 'job', jobId, source: source.uri, ...(captions ? { captions } : {}), ...(req.options ? { options: req.options } : {}) };
     await this.d.sqs.send(new SendMessageCommand({ QueueUrl: this.d.intakeQueueUrl, MessageBody: JSON.stringify(message) }));
     return summary((await this.jobs.get(jobId))!);
   }
 
-  async listJobs(): Promise<JobSummary[]> {
-    return (await this.jobs.list()).map(summary);
+  async listJobs(caller: Caller): Promise<JobSummary[]> {
+    return (caller.admin ? await this.jobs.list() : await this.jobs.listByOwner(caller.owner)).map(summary);
   }
 
-  async getJob(id: string): Promise<JobDetail | undefined> {
+  /** The job, if the caller may see it: another caller's job is "no such job" (nothing to learn from). */
+  private async visible(id: string, caller: Caller) {
     const job = await this.jobs.get(id);
+    return job && mayAccess(caller, job.owner) ? job : undefined;
+  }
+
+  async getJob(id: string, _origin: string, caller: Caller): Promise<JobDetail | undefined> {
+    const job = await this.visible(id, caller);
     if (!job) return undefined;
     const manifest = job.manifest ? ManifestSchema.parse(job.manifest) : null;
     const prefix = outputPrefix(job.jobId);
@@ -135,8 +153,8 @@ export class AwsJobsBackend implements JobsBackend {
     return { ...summary(job), stages: job.stages, manifest, clips };
   }
 
-  async cancelJob(id: string): Promise<JobSummary | undefined> {
-    const job = await this.jobs.get(id);
+  async cancelJob(id: string, caller: Caller): Promise<JobSummary | undefined> {
+    const job = await this.visible(id, caller);
     if (!job) return undefined;
     // The record first: the execution's end (reported as ABORTED) then finds the job cancelled, not failed.
     if (isOpen(job.status) && (await this.jobs.end(id, { status: 'cancelled', message: 'cancelled' }))) {

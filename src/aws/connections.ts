@@ -3,10 +3,13 @@
 // the "*" ones; connections API Gateway says are gone (410) are removed.
 import { type ApiGatewayManagementApiClient, GoneException, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Caller } from '../api/caller.ts';
 import { ALL_JOBS, type ServerMessage } from '../jobs/messages.ts';
 
 export { ALL_JOBS };
+/** The connections table's item that holds a connection's caller ('#' is in no job id). */
+const CALLER_KEY = '#caller';
 /** Subscriptions outlive a connection at most this long (API Gateway closes idle ones after 2 h). */
 const TTL_SEC = 3 * 3600;
 
@@ -20,6 +23,21 @@ export class Connections {
     private readonly now: () => number = Date.now,
   ) {
     this.doc = DynamoDBDocumentClient.from(ddb);
+  }
+
+  /** Who opened the connection ($connect is IAM-authorised): kept beside its subscriptions under a key no job has. */
+  async setCaller(connectionId: string, caller: Caller): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { connectionId, jobId: CALLER_KEY, owner: caller.owner, admin: caller.admin, expiresAt: Math.floor(this.now() / 1000) + TTL_SEC },
+      }),
+    );
+  }
+
+  async callerOf(connectionId: string): Promise<Caller | undefined> {
+    const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { connectionId, jobId: CALLER_KEY } }));
+    return Item ? { owner: String(Item.owner), admin: Item.admin === true } : undefined;
   }
 
   async subscribe(connectionId: string, jobId: string): Promise<void> {

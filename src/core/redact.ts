@@ -18,3 +18,18 @@ export function redactError(err: unknown): unknown {
   }
   return err;
 }
+
+/** A source URL as it may be stored and shown: no query (it may hold a token), no user:password. */
+export function redactUrlQuery(uri: string): string {
+  if (!/^https?:\/\//i.test(uri)) return uri;
+  try {
+    const u = new URL(uri);
+    const hidden = u.search ? '?…' : '';
+    u.search = '';
+    u.username = '';
+    u.password = '';
+    return `${u.toString()}${hidden}`;
+  } catch {
+    return redactSecrets(uri);
+  }
+}

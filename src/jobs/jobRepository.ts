@@ -28,9 +28,11 @@ export interface JobRecord<S = unknown> {
   error: string | null;
   stages: StageProgress;
   manifest: Manifest | null;
+  /** Who created it (AWS: the caller's IAM identity; src/api/caller.ts); none for inbox uploads and serve. */
+  owner?: string | undefined;
 }
 
-export type NewJob<S = unknown> = Pick<JobRecord<S>, 'jobId' | 'name' | 'source' | 'captions' | 'options'>;
+export type NewJob<S = unknown> = Pick<JobRecord<S>, 'jobId' | 'name' | 'source' | 'captions' | 'options' | 'owner'>;
 
 export interface ProgressUpdate {
   stage: string;

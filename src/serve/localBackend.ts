@@ -1,5 +1,6 @@
 // The jobs API on one machine: uploads land in the data folder, jobs go to the local queue,
 // clips are served from each job's output folder.
+import type { Caller } from '../api/caller.ts';
 import { basename, join } from 'node:path';
 import { IDEMPOTENCY_TTL_SEC, requestFingerprint, reusedKey } from '../api/idempotency.ts';
 import type { JobsBackend } from '../api/routes.ts';
@@ -50,7 +51,8 @@ export class LocalBackend implements JobsBackend {
     return basename(s.path);
   }
 
-  async createJob(req: CreateJob, idempotencyKey?: string): Promise<JobSummary> {
+  // serve has one caller (whoever holds its token): every job is theirs.
+  async createJob(req: CreateJob, _caller: Caller, idempotencyKey?: string): Promise<JobSummary> {
     checkPathSources(req, this.opts.allowPaths, 'off loopback (only when serving on loopback)');
     // Looked up and recorded with no await between: one process, so no two requests interleave.
     const fingerprint = requestFingerprint(req);

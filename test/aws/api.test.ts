@@ -15,7 +15,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from 'aws
 import { JobDetailSchema, JobSummarySchema, UploadTicketSchema } from '../../src/api/schemas.ts';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { type AwsEmulator, createTable, emulatorEnv, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
-import { call as invokeDeployed, deployedFunctions } from '../helpers/deployedBundle.ts';
+import { roleEnv } from '../helpers/roles.ts';
+import { call as invokeDeployed, deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
 
 let aws: AwsEmulator;
 let s3: S3Client;
@@ -50,6 +51,7 @@ before(async () => {
     STATE_MACHINE_ARN: stateMachineArn,
     MAX_UPLOAD_BYTES: String(10 * 1024 * 1024),
     IDEMPOTENCY_TABLE: names.idempotency,
+    ADMIN_PRINCIPALS: 'arn:aws:sts::123456789012:assumed-role/ClipforgeAdmin/*',
   });
   handler = (await import('../../lambdas/api/handler.ts')).handler as unknown as typeof handler;
 });
@@ -58,8 +60,13 @@ after(async () => {
   await aws?.stop();
 });
 
-/** An API Gateway HTTP API (payload 2.0) event, as the Lambda integration delivers it. */
-function event(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): APIGatewayProxyEventV2 {
+/** Callers by their IAM identity, as API Gateway's IAM authorizer names them. */
+const ALICE = 'arn:aws:iam::123456789012:user/alice';
+const BOB = 'arn:aws:sts::123456789012:assumed-role/Editors/bob';
+const ADMIN = 'arn:aws:sts::123456789012:assumed-role/ClipforgeAdmin/ops';
+
+/** An API Gateway HTTP API (payload 2.0) event, as the Lambda integration delivers it, signed by `as` (none: unsigned). */
+function event(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}, as: string | null = ALICE): APIGatewayProxyEventV2 {
   const now = new Date();
   return {
     version: '2.0',
@@ -78,6 +85,13 @@ function event(method: string, path: string, body?: unknown, extraHeaders: Recor
       stage: '$default',
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
+      ...(as
+        ? {
+            authorizer: {
+              iam: { accessKey: 'AKIAEXAMPLE', accountId: '123456789012', callerId: 'AIDAEXAMPLE', principalOrgId: null, userArn: as, userId: 'AIDAEXAMPLE' },
+            },
+          }
+        : {}),
     },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     isBase64Encoded: false,
@@ -85,8 +99,8 @@ function event(method: string, path: string, body?: unknown, extraHeaders: Recor
 }
 
 const context = { functionName: 'api', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await handler(event(method, path, body, headers), context);
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, as: string | null = ALICE) {
+  const res = await handler(event(method, path, body, headers, as), context);
   return { status: res.statusCode, json: JSON.parse(res.body), headers: res.headers ?? {} };
 }
 
@@ -244,4 +258,68 @@ test('the API Lambda as deployed takes uploads up to what one presigned PUT can 
   const big = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'six-gigs.mp4', size: 6 * 1024 ** 3 }), env);
   assert.equal(big.statusCode, 413);
   assert.match(JSON.parse(big.body).error, /six-gigs\.mp4 is 6442450944 bytes, over the 5368709120-byte upload limit; .*inbox\//);
+});
+
+test("each job is its creator's: another caller can neither see, list nor cancel it; an administrator sees all; an unsigned request is refused", async () => {
+  const made = await call('POST', '/jobs', { source: { url: 'https://media.example.com/talk.mp4?X-Amz-Signature=abcdef&token=secret' } });
+  assert.equal(made.status, 202, JSON.stringify(made.json));
+  const id = made.json.jobId as string;
+  assert.doesNotMatch(JSON.stringify(made.json), /secret|abcdef/, 'the source is shown without its query');
+  assert.equal((await call('GET', `/jobs/${id}`, undefined, {}, BOB)).status, 404, "another caller's job is no job");
+  assert.equal((await call('DELETE', `/jobs/${id}`, undefined, {}, BOB)).status, 404);
+  assert.equal((await call('GET', `/jobs/${id}`)).json.status, 'queued', 'not cancelled by the other caller');
+  const bobs = await call('GET', '/jobs', undefined, {}, BOB);
+  assert.equal(
+    bobs.json.jobs.some((j: { jobId: string }) => j.jobId === id),
+    false,
+  );
+  const alices = await call('GET', '/jobs');
+  assert.equal(alices.json.jobs[0].jobId, id, 'the creator lists it, newest first');
+  const admins = await call('GET', '/jobs', undefined, {}, ADMIN);
+  assert.ok(admins.json.jobs.some((j: { jobId: string }) => j.jobId === id));
+  assert.equal((await call('GET', `/jobs/${id}`, undefined, {}, ADMIN)).status, 200);
+  const unsigned = await call('GET', '/jobs', undefined, {}, null);
+  assert.equal(unsigned.status, 403);
+  // The execution still gets the whole URL (the fetch needs it): the queued request carries it.
+  const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }));
+  assert.ok((Messages ?? []).some((m) => m.Body!.includes('token=secret') && m.Body!.includes(id)));
+});
+
+test('the API Lambda as deployed, with its own role: create, list (the owner index), read and cancel a job', async () => {
+  const functions = deployedFunctions();
+  after(functions.remove);
+  const api = functions.get('JobsApi/Fn');
+  const role = await roleEnv(aws, functions.stack, api.roleId, {
+    'Storage/Uploads': names.uploads,
+    'Storage/Outputs': names.outputs,
+    'Tables/Jobs': names.jobs,
+    'Tables/Idempotency': names.idempotency,
+    'Queues/Intake': queueUrl,
+  });
+  const env = {
+    ...emulatorEnv(aws),
+    ...role,
+    UPLOADS_BUCKET: names.uploads,
+    OUTPUTS_BUCKET: names.outputs,
+    JOBS_TABLE: names.jobs,
+    INTAKE_QUEUE_URL: queueUrl,
+    STATE_MACHINE_ARN: stateMachineArn,
+    IDEMPOTENCY_TABLE: names.idempotency,
+    ADMIN_PRINCIPALS: '',
+  };
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await invoke(api, event(method, path, body, {}, BOB), env);
+    assert.ok(res.ok, res.ok ? '' : `${res.errorType}: ${res.errorMessage}`);
+    const r = res.result as { statusCode: number; body: string };
+    return { status: r.statusCode, json: JSON.parse(r.body) };
+  };
+  const made = await send('POST', '/jobs', { source: { url: 'https://media.example.com/bob.mp4' } });
+  assert.equal(made.status, 202, JSON.stringify(made.json));
+  const listed = await send('GET', '/jobs');
+  assert.equal(listed.status, 200, JSON.stringify(listed.json));
+  assert.equal(listed.json.jobs[0].jobId, made.json.jobId);
+  assert.equal((await send('GET', `/jobs/${made.json.jobId}`)).status, 200);
+  const cancelled = await send('DELETE', `/jobs/${made.json.jobId}`);
+  assert.equal(cancelled.status, 200, JSON.stringify(cancelled.json));
+  assert.equal(cancelled.json.status, 'cancelled');
 });

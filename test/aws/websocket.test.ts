@@ -28,7 +28,12 @@ before(async () => {
   ddb = new DynamoDBClient(aws.config);
   await createTable(ddb, 'connections', tables.connections);
   await createTable(ddb, 'jobs', tables.jobs);
-  lambdaEnv(aws, { CONNECTIONS_TABLE: tables.connections, JOBS_TABLE: tables.jobs, WS_CALLBACK_URL: mgmt.url });
+  lambdaEnv(aws, {
+    CONNECTIONS_TABLE: tables.connections,
+    JOBS_TABLE: tables.jobs,
+    WS_CALLBACK_URL: mgmt.url,
+    ADMIN_PRINCIPALS: 'arn:aws:sts::123456789012:assumed-role/ClipforgeAdmin/*',
+  });
   handler = (await import('../../lambdas/ws/handler.ts')).handler;
 });
 after(async () => {
@@ -37,9 +42,15 @@ after(async () => {
   await aws?.stop();
 });
 
-function wsEvent(routeKey: string, connectionId: string, body?: unknown): APIGatewayProxyWebsocketEventV2 {
+const ALICE = 'arn:aws:iam::123456789012:user/alice';
+const BOB = 'arn:aws:iam::123456789012:user/bob';
+const ADMIN = 'arn:aws:sts::123456789012:assumed-role/ClipforgeAdmin/ops';
+
+/** A WebSocket API event; $connect carries the signer's identity (IAM authorization), as API Gateway gives it. */
+function wsEvent(routeKey: string, connectionId: string, body?: unknown, as: string = ADMIN): APIGatewayProxyWebsocketEventV2 {
   return {
     requestContext: {
+      ...(routeKey === '$connect' ? { identity: { userArn: as, accessKey: 'AKIAEXAMPLE', sourceIp: '203.0.113.9' } } : {}),
       routeKey,
       messageId: randomUUID(),
       eventType: routeKey === '$connect' ? 'CONNECT' : routeKey === '$disconnect' ? 'DISCONNECT' : 'MESSAGE',
@@ -141,4 +152,29 @@ test("stage progress updates the job's record and reaches subscribers in order; 
   await sink.flush();
   assert.equal(mgmt.received.get(viewer)!.length, events.length, 'nothing pushed for a cancelled job');
   assert.equal((await doc.send(new GetCommand({ TableName: tables.jobs, Key: { jobId } }))).Item!.status, 'cancelled');
+});
+
+test('a caller follows only their own jobs: another\'s job is "no job", "*" is for administrators', async () => {
+  const doc = DynamoDBDocumentClient.from(ddb);
+  await doc.send(
+    new PutCommand({ TableName: tables.jobs, Item: { jobId: 'job-alice', owner: ALICE, status: 'running', stage: 'render', pct: 10, message: 'x' } }),
+  );
+  await handler(wsEvent('$connect', 'conn-alice', undefined, ALICE));
+  await handler(wsEvent('$connect', 'conn-bob', undefined, BOB));
+  const own = (await handler(wsEvent('$default', 'conn-alice', { subscribe: 'job-alice' }))) as { statusCode: number };
+  assert.equal(own.statusCode, 200);
+  const other = (await handler(wsEvent('$default', 'conn-bob', { subscribe: 'job-alice' }))) as { statusCode: number };
+  assert.equal(other.statusCode, 403);
+  assert.deepEqual(mgmt.received.get('conn-bob'), [{ type: 'error', error: 'no job job-alice', jobId: 'job-alice' }], 'told as if it did not exist');
+  const all = (await handler(wsEvent('$default', 'conn-bob', { subscribe: '*' }))) as { statusCode: number };
+  assert.equal(all.statusCode, 403);
+  const connections = new Connections(ddb, tables.connections);
+  assert.deepEqual(await connections.subscribers('job-alice'), ['conn-alice'], 'bob hears nothing of it');
+  const unsigned = (await handler({
+    ...wsEvent('$connect', 'conn-anon'),
+    requestContext: { ...wsEvent('$connect', 'conn-anon').requestContext, identity: {} },
+  } as never)) as {
+    statusCode: number;
+  };
+  assert.equal(unsigned.statusCode, 403);
 });

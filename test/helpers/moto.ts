@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { CONNECTIONS_BY_JOB } from '../../infra/constructs/tables.ts';
+import { JOBS_BY_OWNER } from '../../src/adapters/aws/dynamoJobRepository.ts';
 import { projectPython } from '../../src/core/projectRoot.ts';
 
 export interface AwsEmulator {
@@ -103,7 +104,20 @@ export type TableKind = 'jobs' | 'connections' | 'transcripts' | 'idempotency';
 export async function createTable(ddb: DynamoDBClient, kind: TableKind, name: string): Promise<void> {
   const s = (n: string) => ({ AttributeName: n, AttributeType: 'S' as const });
   const shapes: Record<TableKind, Omit<CreateTableCommandInput, 'TableName' | 'BillingMode'>> = {
-    jobs: { AttributeDefinitions: [s('jobId')], KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }] },
+    jobs: {
+      AttributeDefinitions: [s('jobId'), s('owner'), s('createdAt')],
+      KeySchema: [{ AttributeName: 'jobId', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: JOBS_BY_OWNER,
+          KeySchema: [
+            { AttributeName: 'owner', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    },
     transcripts: { AttributeDefinitions: [s('key')], KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }] },
     idempotency: { AttributeDefinitions: [s('id')], KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] },
     connections: {

@@ -2,7 +2,7 @@
 // an UpdateCommand whose condition names the statuses it may leave (src/jobs/status.ts), so a
 // late progress event, a retried stage or a redelivered message never revives a job that ended.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_LIST_LIMIT, type JobEnd, type JobRecord, type JobRepository, type NewJob, type ProgressUpdate, endMessage } from '../../jobs/jobRepository.ts';
 import { type JobStatus, statusesInto } from '../../jobs/status.ts';
 import { JOB_KEEP_DAYS } from '../../aws/s3Limits.ts';
@@ -24,7 +24,11 @@ const SUMMARY_ATTRIBUTES = [
   'pct',
   'message',
   'error',
+  'owner',
 ];
+
+/** The jobs table's index by owner, newest first (infra/constructs/tables.ts). */
+export const JOBS_BY_OWNER = 'byOwner';
 
 export class DynamoJobRepository<S = string> implements JobRepository<S> {
   private readonly doc: DynamoDBDocumentClient;
@@ -51,6 +55,22 @@ export class DynamoJobRepository<S = string> implements JobRepository<S> {
   async get(jobId: string): Promise<JobRecord<S> | undefined> {
     const { Item } = await this.doc.send(new GetCommand({ TableName: this.table, Key: { jobId }, ConsistentRead: true }));
     return Item && toRecord<S>(Item);
+  }
+
+  /** One caller's newest `limit` jobs, newest first, read in order from the owner index (no scan). */
+  async listByOwner(owner: string, limit = DEFAULT_LIST_LIMIT): Promise<JobRecord<S>[]> {
+    const page = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: JOBS_BY_OWNER,
+        KeyConditionExpression: '#o = :o',
+        ExpressionAttributeNames: { '#o': 'owner' },
+        ExpressionAttributeValues: { ':o': owner },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((i) => ({ ...toRecord<S>(i), manifest: null, stages: {} }));
   }
 
   async list(limit = DEFAULT_LIST_LIMIT): Promise<JobRecord<S>[]> {
@@ -144,5 +164,6 @@ function toRecord<S>(i: Record<string, unknown>): JobRecord<S> {
     error: s('error'),
     stages: (i.stages as JobRecord['stages'] | undefined) ?? {},
     manifest: (i.manifest as JobRecord['manifest'] | undefined) ?? null,
+    ...(typeof i.owner === 'string' ? { owner: i.owner } : {}),
   };
 }
