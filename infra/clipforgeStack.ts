@@ -111,6 +111,7 @@ export class ClipforgeStack extends Stack {
       stateMachine: this.pipeline.stateMachine,
       functions: {
         Starter: this.starter.fn,
+        Sweeper: this.starter.sweeper,
         Api: this.api.fn,
         Progress: this.socket.fn,
         Transcription: this.pipeline.transcription.fn,

@@ -1,6 +1,9 @@
 // The starter Lambda on the intake queue: bounded concurrency (a burst of uploads waits in the
 // queue instead of starting a burst of executions), partial batch failures, one execution per job.
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { acknowledgeWildcardResources, nagArnPrefix } from '../nag.ts';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -21,6 +24,8 @@ export interface StarterProps {
 
 export class Starter extends Construct {
   readonly fn: NodejsFunction;
+  /** Every 15 minutes: jobs stuck queued are sent again, or failed with the reason (src/aws/queuedSweeper.ts). */
+  readonly sweeper: NodejsFunction;
 
   constructor(scope: Construct, id: string, props: StarterProps) {
     super(scope, id);
@@ -37,6 +42,22 @@ export class Starter extends Construct {
     // ListExecutions: how many jobs run (admission control); SendMessage: a job over the limit waits as a new message.
     this.fn.addToRolePolicy(new PolicyStatement({ actions: ['states:StartExecution', 'states:ListExecutions'], resources: [props.stateMachineArn] }));
     props.intake.grantSendMessages(this.fn);
+    const env = { JOBS_TABLE: props.jobs.tableName, STATE_MACHINE_ARN: props.stateMachineArn, INTAKE_QUEUE_URL: props.intake.queueUrl };
+    this.sweeper = nodeLambda(this, 'Sweeper', 'lambdas/sweeper/handler.ts', env, { timeout: Duration.minutes(5) });
+    for (const s of [
+      new PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:UpdateItem'], resources: [props.jobs.tableArn] }),
+      new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [`${props.stateMachineArn.replace(':stateMachine:', ':execution:')}:*`] }),
+    ])
+      this.sweeper.addToRolePolicy(s);
+    props.intake.grantSendMessages(this.sweeper);
+    const policy = this.sweeper.role?.node.tryFindChild('DefaultPolicy');
+    if (policy)
+      acknowledgeWildcardResources(
+        policy,
+        [`${nagArnPrefix(this, 'states')}execution:${pipelineName(this)}:*`],
+        "An execution is named by its job, so the sweeper may describe this state machine's executions only.",
+      );
+    new Rule(this, 'SweepSchedule', { schedule: Schedule.rate(Duration.minutes(15)), targets: [new LambdaFunction(this.sweeper)] });
     this.fn.addEventSource(new SqsEventSource(props.intake, { batchSize: 10, maxConcurrency: props.maxConcurrency ?? 2, reportBatchItemFailures: true }));
   }
 }
