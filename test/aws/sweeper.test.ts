@@ -33,7 +33,9 @@ test('stuck queued jobs are sent again or failed with the reason; started, recen
   const ddb = new DynamoDBClient(aws.config);
   const sfn = new SFNClient(aws.config);
   const sqs = new SQSClient(aws.config);
-  after(() => [ddb, sfn, sqs].forEach((c) => c.destroy()));
+  after(() => {
+    for (const c of [ddb, sfn, sqs]) c.destroy();
+  });
   await createTable(ddb, 'jobs', jobsTable);
   const intake = (await sqs.send(new CreateQueueCommand({ QueueName: `intake-${id}` }))).QueueUrl!;
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
