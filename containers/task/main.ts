@@ -23,3 +23,5 @@ try {
 } finally {
   tracker?.close?.();
 }
+// Answered (or no longer awaited): the task is over, whatever a stopped child still holds open.
+process.exit(0);

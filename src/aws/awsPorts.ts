@@ -46,7 +46,15 @@ export function outcomeDeps(env: AwsStageEnv, c: AwsClients): OutcomeDeps {
 /** `scratch` holds this run's local copies; the caller removes it. */
 export type AwsStagePorts = StagePorts & { progress: ProgressPublisher; scratch: string };
 
-export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, log: Logger, models: Partial<StagePorts> = {}): AwsStagePorts {
+/** `signal`: the work is no longer awaited (a refused task heartbeat): FFmpeg and the stage stop. */
+export function awsStagePorts(
+  env: AwsStageEnv,
+  c: AwsClients,
+  jobId: string,
+  log: Logger,
+  models: Partial<StagePorts> = {},
+  signal?: AbortSignal,
+): AwsStagePorts {
   // One folder per run: two tasks of one job may share a disk (and Lambda keeps /tmp between runs).
   const scratch = join(env.SCRATCH_DIR, `${jobId}-${randomBytes(4).toString('hex')}`);
   const work = new S3Storage(env.WORK_BUCKET, c.s3, scratch, 'jobs/');
@@ -55,7 +63,8 @@ export function awsStagePorts(env: AwsStageEnv, c: AwsClients, jobId: string, lo
     work,
     outputs: new S3Storage(env.OUTPUTS_BUCKET, c.s3, scratch, outputPrefix(jobId)),
     sources: new S3SourceResolver(c.s3, work, limits, undefined, pageFetcher(limits)),
-    encoder: new FfmpegEncoder(),
+    encoder: new FfmpegEncoder(undefined, signal),
+    ...(signal ? { signal } : {}),
     // Stages that transcribe, score or track are given their model; these make a misuse visible.
     transcriber: { name: 'none', model: 'none', transcribe: () => Promise.reject(new Error('this stage has no transcriber')) },
     scorer: new FirstPassScorer(),

@@ -37,7 +37,7 @@ export interface StageContext {
 
 export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageContext): Promise<unknown> {
   const { jobId } = JobRef.parse(input);
-  const ports = { ...awsStagePorts(ctx.env, ctx.clients, jobId, ctx.log, ctx.models), ...(ctx.signal ? { signal: ctx.signal } : {}) };
+  const ports = awsStagePorts(ctx.env, ctx.clients, jobId, ctx.log, ctx.models, ctx.signal);
   try {
     switch (stage) {
       case 'ingest':

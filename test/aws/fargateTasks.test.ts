@@ -108,6 +108,29 @@ test('a task whose stage fails answers SendTaskFailure named like the error, exi
   assert.equal(listed.KeyCount ?? 0, 0);
 });
 
+test('a task nobody waits for any more (the job was cancelled: its heartbeat is refused) stops at once and publishes nothing', async () => {
+  const token = realisticTaskToken();
+  world.sfn.expired.add(token);
+  // Everything the render needs is there: only the refused heartbeat keeps it from publishing a clip.
+  const transcript = await world.s3.send(new GetObjectCommand({ Bucket: world.names.work, Key: 'jobs/job-f/transcript.json' }));
+  await world.s3.send(
+    new PutObjectCommand({ Bucket: world.names.work, Key: 'jobs/job-gone/transcript.json', Body: await transcript.Body!.transformToString() }),
+  );
+  await world.addJob('job-gone', 'running');
+  const res = await fargate('render', token, {
+    ...clipTask('job-gone'),
+    crop: { crop: { w: 404, h: 720 }, path: [{ t: 4, cx: 0.5, cy: 0.5 }], fallback: null },
+  });
+  assert.equal(res.code, 0, res.stderr);
+  const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/job-gone/' }));
+  assert.equal(listed.KeyCount ?? 0, 0, 'no clip published');
+  assert.equal(
+    world.sfn.calls.some((c) => c.body.taskToken === token),
+    false,
+    'nothing answered: nobody waits',
+  );
+});
+
 test('started without a task token (not by the state machine), the task exits non-zero and says why', async () => {
   const res = await runTask('render', { ...world.env });
   assert.notEqual(res.code, 0);
