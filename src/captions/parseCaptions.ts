@@ -12,8 +12,40 @@ export interface Cue {
   lines: string[];
 }
 
-const TIME = /(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})/;
-const ARROW = new RegExp(`${TIME.source}\\s*-->\\s*${TIME.source}`);
+// Every repeat is bounded and the timing line is anchored, so matching is linear in the text:
+// an unbounded `\d+` made a 200 KB line of digits take 31 s (each position scanned to the end).
+const TIME = /(?:(\d{1,4}):)?(\d{1,2}):(\d{2})[.,](\d{1,3})/;
+const ARROW = new RegExp(`^\\s*${TIME.source}\\s*-->\\s*${TIME.source}`);
+/** A timing line is short ("00:00:01.000 --> 00:00:02.000 align:start position:0%"); longer lines are text. */
+const TIMING_LINE_MAX = 200;
+const isTiming = (line: string) => line.length <= TIMING_LINE_MAX && line.includes('-->') && ARROW.test(line);
+
+/**
+ * Limits that follow the media, so a caption file cannot cost more than captions of that video
+ * can: its size (about 1 KB a second covers YouTube's word-timed captions with room; never under
+ * MIN_CAPTION_BYTES) and its words (nobody speaks 8 words a second for long; 4 is fast speech).
+ */
+export const CAPTION_BYTES_PER_SEC = 4096;
+/** Whatever the video, a caption file is read up to this size (uploads, sidecars, page captions). */
+export const MAX_CAPTION_BYTES = 20 * 1024 * 1024;
+export const MIN_CAPTION_BYTES = 256 * 1024;
+export const CAPTION_WORDS_PER_SEC = 8;
+
+export interface CaptionLimits {
+  /** The video's length: caption bytes and words are held to it. */
+  mediaSec?: number | undefined;
+}
+
+function checkSize(text: string, limits: CaptionLimits): void {
+  if (!limits.mediaSec) return;
+  const max = Math.max(MIN_CAPTION_BYTES, Math.round(CAPTION_BYTES_PER_SEC * limits.mediaSec));
+  if (text.length > max)
+    throw new CaptionParseError(
+      `${mb(text.length)} of captions for a ${Math.round(limits.mediaSec)}-second video (at most ${mb(max)}): not the captions of its speech`,
+    );
+}
+
+const mb = (n: number) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
 
 function seconds(h: string | undefined, m: string, s: string, ms: string): number {
   return Number(h ?? 0) * 3600 + Number(m) * 60 + Number(s) + Number(ms.padEnd(3, '0')) / 1000;
@@ -31,7 +63,7 @@ export function parseCues(text: string): Cue[] {
     .split(/\n{2,}/);
   for (const block of blocks) {
     const lines = block.split('\n');
-    const at = lines.findIndex((l) => ARROW.test(l));
+    const at = lines.findIndex(isTiming);
     if (at < 0) continue; // WEBVTT header, NOTE, STYLE, or an SRT index on its own
     const m = ARROW.exec(lines[at]!)!;
     const start = seconds(m[1], m[2]!, m[3]!, m[4]!);
@@ -42,10 +74,11 @@ export function parseCues(text: string): Cue[] {
   return cues;
 }
 
+// `[^<>]` and `[^{}]`: a tag ends at the next opener too, so a line of openers is linear, not quadratic.
 const stripTags = (s: string) =>
   s
-    .replace(/<[^>]*>/g, '')
-    .replace(/\{\\[^}]*\}/g, '')
+    .replace(/<[^<>]*>/g, '')
+    .replace(/\{\\[^{}]*\}/g, '')
     .replace(/&amp;/g, '&')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -53,7 +86,7 @@ const stripTags = (s: string) =>
 
 /** Words of one line; inline <hh:mm:ss.mmm> marks give the time each following word starts. */
 function lineWords(line: string, start: number, end: number): Word[] {
-  const marks = [...line.matchAll(/<((?:\d+:)?\d{1,2}:\d{2}\.\d{3})>/g)];
+  const marks = [...line.matchAll(/<((?:\d{1,4}:)?\d{1,2}:\d{2}\.\d{3})>/g)];
   if (!marks.length) return spreadWords(stripTags(line), start, end);
   const pieces: Array<{ text: string; at: number }> = [];
   let from = 0;
@@ -85,8 +118,10 @@ function spreadWords(text: string, start: number, end: number): Word[] {
   });
 }
 
-export function captionWords(text: string): Word[] {
+export function captionWords(text: string, limits: CaptionLimits = {}): Word[] {
+  checkSize(text, limits);
   const cues = parseCues(text);
+  const maxWords = limits.mediaSec ? Math.round(100 + CAPTION_WORDS_PER_SEC * limits.mediaSec) : Number.POSITIVE_INFINITY;
   if (!cues.length) throw new CaptionParseError('no caption cues found (expected SRT or WebVTT with "00:00:01,000 --> 00:00:02,000" timings)');
   const words: Word[] = [];
   let previous: string[] = [];
@@ -97,6 +132,11 @@ export function captionWords(text: string): Word[] {
     previous = plain;
     const share = (cue.end - cue.start) / Math.max(1, fresh.length);
     for (const [i, line] of fresh.entries()) words.push(...lineWords(line, cue.start + i * share, cue.start + (i + 1) * share));
+    // Checked as it grows: ten million words would be gigabytes before any check at the end.
+    if (words.length > maxWords)
+      throw new CaptionParseError(
+        `more than ${maxWords} words of captions for a ${Math.round(limits.mediaSec!)}-second video (over ${CAPTION_WORDS_PER_SEC} a second): not the captions of its speech`,
+      );
   }
   words.sort((a, b) => a.start - b.start);
   return words;

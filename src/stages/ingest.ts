@@ -2,7 +2,7 @@
 import { InputError, MediaReadError, ProcessError, errorMessage } from '../core/errors.ts';
 import type { ProbeResult } from '../core/ports.ts';
 import { type IngestOutput, JobInputSchema } from '../core/schemas.ts';
-import { CaptionParseError, captionWords } from '../captions/parseCaptions.ts';
+import { CaptionParseError, MAX_CAPTION_BYTES, captionWords } from '../captions/parseCaptions.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 import { option } from '../core/optionWords.ts';
 import { formatDuration } from '../core/durations.ts';
@@ -100,9 +100,9 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
     throw new InputError(`${name} is truncated or corrupt: it claims ${probe.duration.toFixed(1)} s but only ${audioSeconds.toFixed(1)} s can be decoded`);
   }
   const captionsKey = input.captions
-    ? await keepCaptions(input.captions, input.captionsName ?? input.captions, input.jobId, ports)
+    ? await keepCaptions(input.captions, input.captionsName ?? input.captions, input.jobId, ports, probe.duration)
     : resolved.pageCaptions
-      ? await keepPageCaptions(resolved.pageCaptions.text, input.jobId, ports)
+      ? await keepPageCaptions(resolved.pageCaptions.text, input.jobId, ports, probe.duration)
       : null;
   const captionsSaid =
     resolved.pageCaptions && !input.captions
@@ -130,12 +130,10 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
   };
 }
 
-export const MAX_CAPTION_BYTES = 20 * 1024 * 1024;
-
 /** A page's captions, when they hold words; a page whose captions are empty or unreadable is transcribed instead. */
-async function keepPageCaptions(text: string, jobId: string, ports: Pick<StagePorts, 'work'>): Promise<string | null> {
+async function keepPageCaptions(text: string, jobId: string, ports: Pick<StagePorts, 'work'>, mediaSec: number): Promise<string | null> {
   try {
-    if (!captionWords(text).length) return null;
+    if (!captionWords(text, { mediaSec }).length) return null;
   } catch (err) {
     if (err instanceof CaptionParseError) return null;
     throw err;
@@ -146,10 +144,10 @@ async function keepPageCaptions(text: string, jobId: string, ports: Pick<StagePo
 }
 
 /** Checks the caption file now (a bad one is bad input) and keeps it with the job's work. */
-async function keepCaptions(source: string, name: string, jobId: string, ports: Pick<StagePorts, 'sources' | 'work'>): Promise<string> {
+async function keepCaptions(source: string, name: string, jobId: string, ports: Pick<StagePorts, 'sources' | 'work'>, mediaSec: number): Promise<string> {
   const text = await ports.sources.readText(source, jobId, MAX_CAPTION_BYTES);
   try {
-    captionWords(text);
+    captionWords(text, { mediaSec });
   } catch (err) {
     if (err instanceof CaptionParseError) throw new InputError(`captions ${name}: ${err.message}`);
     throw err;

@@ -27,7 +27,7 @@ export type TranscribeInput = z.infer<typeof TranscribeInputSchema>;
 
 /** The transcript a caption file that came with the video gives. */
 export async function captionsTranscript(input: TranscribeInput & { captionsKey: string }, ports: Pick<StagePorts, 'work'>): Promise<Transcript> {
-  const words = captionWords(await ports.work.readText(input.captionsKey));
+  const words = captionWords(await ports.work.readText(input.captionsKey), { mediaSec: input.audioSeconds });
   return { provider: 'captions', model: 'caption file', audioSeconds: input.audioSeconds ?? words.at(-1)?.end ?? 0, words };
 }
 

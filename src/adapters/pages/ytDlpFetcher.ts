@@ -5,10 +5,11 @@
 // URLs, HLS/DASH fragments) goes through a loopback forward proxy that applies the address guard
 // (src/adapters/http/forwardProxy.ts), so a page cannot point the server into its own network.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { InputError, ProcessError } from '../../core/errors.ts';
+import { MAX_CAPTION_BYTES } from '../../captions/parseCaptions.ts';
 import type { PageCaptions, PageFetcher, PageInfo, ResolveOptions } from '../../core/ports.ts';
 import { PROJECT_ROOT } from '../../core/projectRoot.ts';
 import { mediaBinaries } from '../../media/binaries.ts';
@@ -138,7 +139,9 @@ export class YtDlpFetcher implements PageFetcher {
       const files = await readdir(dir);
       await rename(join(dir, video), dest);
       const track = captions && files.find((f) => f.startsWith(`video.${captions.lang}.`) && /\.(vtt|srt)$/.test(f));
-      const text = track ? await readFile(join(dir, track), 'utf8') : undefined;
+      // A page's caption track is read only up to the cap any caption file has (a 60 MB track was read whole).
+      const fits = track ? (await stat(join(dir, track))).size <= MAX_CAPTION_BYTES : false;
+      const text = track && fits ? await readFile(join(dir, track), 'utf8') : undefined;
       return { page, captions: text && captions ? { text, language: captions.lang.replace(/-orig$/, ''), automatic: captions.automatic } : undefined };
     } finally {
       await rm(dir, { recursive: true, force: true });
