@@ -2,7 +2,16 @@
 // shaped as yt-dlp reports YouTube videos (their fields and values; no network).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type PageMetadata, PageMetadataSchema, checkPage, chooseCaptions, pageFailure, pageInfo } from '../../src/adapters/pages/pageMetadata.ts';
+import {
+  type PageMetadata,
+  PageMetadataSchema,
+  checkPage,
+  chooseCaptions,
+  fetchableFormats,
+  pageFailure,
+  pageInfo,
+} from '../../src/adapters/pages/pageMetadata.ts';
+import { withoutProxyExceptions } from '../../src/adapters/pages/ytDlpFetcher.ts';
 
 const URL = 'https://www.youtube.com/watch?v=abc123def45';
 const video = (over: Record<string, unknown> = {}): PageMetadata =>
@@ -78,4 +87,35 @@ test("yt-dlp's errors in words a user can act on", () => {
   assert.match(said('[youtube] abc: Video unavailable. This video has been removed by the uploader')!, /unavailable/);
   assert.match(said('Unsupported URL: https://example.com/about')!, /no video was found on/);
   assert.equal(pageFailure('ERROR: something new\n', URL), undefined);
+});
+
+test('only formats fetched through the guard are kept: rtmp, rtsp and the like are dropped, and a page with nothing else is refused', () => {
+  const base = { id: 'v', title: 't' };
+  const mixed = PageMetadataSchema.parse({
+    ...base,
+    formats: [
+      { format_id: 'r', protocol: 'rtmp', url: 'rtmp://example.com/live' },
+      { format_id: 'h', protocol: 'm3u8_native', url: 'https://example.com/a.m3u8' },
+      { format_id: 'd', protocol: 'http_dash_segments', url: 'https://example.com/a.mpd' },
+    ],
+  });
+  assert.deepEqual(
+    fetchableFormats(mixed, 'https://p').formats?.map((f) => f.format_id),
+    ['h', 'd'],
+  );
+  const rtmpOnly = PageMetadataSchema.parse({
+    ...base,
+    formats: [
+      { format_id: 'r', protocol: 'rtmp' },
+      { format_id: 's', protocol: 'rtsp' },
+    ],
+  });
+  assert.throws(() => fetchableFormats(rtmpOnly, 'https://p'), { name: 'InputError', message: /only over rtmp, rtsp, which clipforge does not fetch/ });
+  assert.throws(() => fetchableFormats(PageMetadataSchema.parse({ ...base, protocol: 'mms' }), 'https://p'), /only over mms/);
+  assert.equal(fetchableFormats(PageMetadataSchema.parse({ ...base, protocol: 'https' }), 'https://p').id, 'v');
+});
+
+test("yt-dlp runs with no proxy exceptions from the server's environment", () => {
+  const env = withoutProxyExceptions({ PATH: '/bin', no_proxy: '169.254.169.254', NO_PROXY: 'metadata', HTTPS_PROXY: 'x' });
+  assert.deepEqual(env, { PATH: '/bin', HTTPS_PROXY: 'x' });
 });

@@ -29,7 +29,9 @@ export const PageMetadataSchema = z.looseObject({
   age_limit: z.number().nullish(),
   language: z.string().nullish(),
   _has_drm: z.boolean().nullish(),
-  formats: z.array(z.looseObject({ has_drm: z.union([z.boolean(), z.literal('maybe')]).nullish(), vcodec: z.string().nullish() })).nullish(),
+  formats: z
+    .array(z.looseObject({ has_drm: z.union([z.boolean(), z.literal('maybe')]).nullish(), vcodec: z.string().nullish(), protocol: z.string().nullish() }))
+    .nullish(),
   subtitles: CaptionTracksSchema,
   automatic_captions: CaptionTracksSchema,
   playlist_count: z.number().nullish(),
@@ -142,4 +144,31 @@ export function pageFailure(stderr: string, url: string): string | undefined {
   ];
   for (const [pattern, words] of rules) if (pattern.test(error)) return words;
   return undefined;
+}
+
+/**
+ * Protocols a page's formats may be fetched over: http(s) files and yt-dlp's own HLS and DASH
+ * downloaders, which go through the guarded proxy. Others are handed to outside programs that
+ * ignore it (rtmp to rtmpdump, rtsp/mms/SAMPLE-AES HLS to FFmpeg, which honours no_proxy).
+ */
+const FETCHED_PROTOCOLS = new Set(['http', 'https', 'm3u8_native', 'm3u8', 'http_dash_segments', 'http_dash_segments_generator']);
+
+/**
+ * The page's metadata with only the formats that are fetched here (yt-dlp then chooses among
+ * them); refused in words when none is left.
+ */
+export function fetchableFormats<M extends PageMetadata>(meta: M, url: string): M {
+  if (!meta.formats?.length) {
+    // One file, no list: its own protocol.
+    const protocol = (meta as { protocol?: unknown }).protocol;
+    if (typeof protocol === 'string' && !FETCHED_PROTOCOLS.has(protocol))
+      throw new InputError(`${url} offers its video only over ${protocol}, which clipforge does not fetch (http, https, HLS and DASH only)`);
+    return meta;
+  }
+  const kept = meta.formats.filter((f) => !f.protocol || FETCHED_PROTOCOLS.has(f.protocol));
+  if (!kept.length) {
+    const offered = [...new Set(meta.formats.map((f) => f.protocol))].join(', ');
+    throw new InputError(`${url} offers its video only over ${offered}, which clipforge does not fetch (http, https, HLS and DASH only)`);
+  }
+  return { ...meta, formats: kept };
 }

@@ -16,7 +16,7 @@ import { mediaBinaries } from '../../media/binaries.ts';
 import { runProcess } from '../../media/runProcess.ts';
 import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits, MIN_BYTES_PER_SEC } from '../http/download.ts';
 import { startForwardProxy } from '../http/forwardProxy.ts';
-import { type CaptionChoice, PageMetadataSchema, checkPage, chooseCaptions, pageFailure, pageInfo } from './pageMetadata.ts';
+import { type CaptionChoice, PageMetadataSchema, checkPage, chooseCaptions, fetchableFormats, pageFailure, pageInfo } from './pageMetadata.ts';
 
 /** yt-dlp from an override, the project's virtualenv (scripts/setup.sh), or PATH; undefined when none is installed. */
 export function ytDlpCommand(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -64,7 +64,8 @@ export class YtDlpFetcher implements PageFetcher {
           onStdoutLine: onLine,
           onStderrLine: onLine,
           captureStdout: !onLine,
-          env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+          // No proxy exceptions from the server's environment (containers often exempt metadata addresses).
+          env: withoutProxyExceptions({ ...process.env, PYTHONDONTWRITEBYTECODE: '1' }),
         });
       } catch (err) {
         if (opts.signal?.aborted) throw new InputError(`download of ${url} was cancelled`);
@@ -88,11 +89,12 @@ export class YtDlpFetcher implements PageFetcher {
       const { stdout } = await run(['--dump-single-json', '--', url]);
       const meta = PageMetadataSchema.parse(JSON.parse(stdout));
       checkPage(meta, url, opts.maxDurationSec ?? Number.POSITIVE_INFINITY);
+      const fetchable = fetchableFormats(meta, url);
       const page = pageInfo(meta, url);
       const captions = opts.captions === false ? undefined : chooseCaptions(meta);
       // The download reuses what was read: the page is not fetched twice.
       const infoFile = join(dir, 'info.json');
-      await writeFile(infoFile, stdout);
+      await writeFile(infoFile, fetchable === meta ? stdout : JSON.stringify(fetchable));
       const height = opts.maxHeight ?? 1080;
       let finalFile: string | undefined;
       const warnings: string[] = [];
@@ -178,6 +180,9 @@ export class YtDlpFetcher implements PageFetcher {
       '--js-runtimes',
       `node:${process.execPath}`,
       '--no-remote-components',
+      // yt-dlp's own downloaders only: an outside one (FFmpeg for SAMPLE-AES HLS, rtmpdump) would not go through the proxy.
+      '--downloader',
+      'native',
       ...(proxyUrl ? ['--proxy', proxyUrl] : []),
     ];
   }
@@ -186,4 +191,10 @@ export class YtDlpFetcher implements PageFetcher {
 function captionArgs(choice: CaptionChoice | undefined): string[] {
   if (!choice) return [];
   return [choice.automatic ? '--write-auto-subs' : '--write-subs', '--sub-langs', choice.lang, '--sub-format', 'vtt/srt/best', '--convert-subs', 'vtt'];
+}
+
+/** The environment without no_proxy/NO_PROXY: every request yt-dlp makes goes to the guarded proxy. */
+export function withoutProxyExceptions(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { no_proxy: _a, NO_PROXY: _b, ...rest } = env;
+  return rest;
 }
