@@ -39,6 +39,13 @@ export const SOURCE_FORMATS = [
   'bmp_pipe',
   'tiff_pipe',
   'gif',
+  // Caption formats: read as text only, so a caption file given as the video is told as one (ingest).
+  'srt',
+  'webvtt',
+  'ass',
+  'subviewer',
+  'microdvd',
+  'sami',
 ].join(',');
 
 /** httpproxy: https through a forward proxy (the Lambda's loopback proxy) is a CONNECT tunnel. */
