@@ -22,16 +22,29 @@ export interface JobsBackend {
 /** A job or upload request is a few hundred bytes; 64 KiB leaves room and keeps a flood out of memory. */
 export const MAX_JSON_BYTES = 64 * 1024;
 
-/** The body, read only up to the cap. */
+/** A JSON body (at most 64 KiB) must arrive within this: a slow one was held forever. */
+export const JSON_BODY_TIMEOUT_MS = 20_000;
+
+/** The body, read only up to the cap and only for so long. */
 async function text(req: Request): Promise<string> {
   if (Number(req.headers.get('content-length') ?? 0) > MAX_JSON_BYTES) throw new ApiError(413, `the body is over ${MAX_JSON_BYTES} bytes`);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of (req.body ?? []) as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > MAX_JSON_BYTES) throw new ApiError(413, `the body is over ${MAX_JSON_BYTES} bytes`);
-    chunks.push(chunk);
+  const reader = (req.body ?? new ReadableStream<Uint8Array>()).getReader();
+  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), JSON_BODY_TIMEOUT_MS);
+  const started = Date.now();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > MAX_JSON_BYTES) throw new ApiError(413, `the body is over ${MAX_JSON_BYTES} bytes`);
+      chunks.push(value);
+    }
+  } finally {
+    clearTimeout(timer);
   }
+  if (Date.now() - started >= JSON_BODY_TIMEOUT_MS) throw new ApiError(408, `the body did not arrive within ${JSON_BODY_TIMEOUT_MS / 1000} s`);
   return Buffer.concat(chunks).toString('utf8');
 }
 

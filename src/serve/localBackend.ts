@@ -20,6 +20,11 @@ export interface LocalBackendOptions {
   allowPaths: boolean;
   /** A link's path with what authorises it (a signature, never the token). */
   signLink: (path: string) => string;
+  /**
+   * The most clips a job may track and render at once: the server's own --concurrency, so a
+   * client's options (up to 16) never multiply the work the operator allowed.
+   */
+  maxClipConcurrency: number;
 }
 
 export class LocalBackend implements JobsBackend {
@@ -69,7 +74,7 @@ export class LocalBackend implements JobsBackend {
       name: this.nameOf(req.source),
       source: req.source,
       captions: req.captions ?? null,
-      options: req.options ?? {},
+      options: { ...(req.options ?? {}), concurrency: Math.min(req.options?.concurrency ?? this.opts.maxClipConcurrency, this.opts.maxClipConcurrency) },
     });
     if (idempotencyKey) this.queue.store.rememberIdempotent(idempotencyKey, fingerprint, job.jobId);
     return summary(job);

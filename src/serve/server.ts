@@ -2,6 +2,8 @@
 // web page, in one process. Encoding never runs in a request: requests only touch the store and
 // the queue, whose workers run the pipeline.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { limitConnections } from './connectionLimits.ts';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
@@ -169,6 +171,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     dataDir: opts.dataDir,
     // Off loopback, clients are other machines: they may not name files on this one.
     allowPaths: isLoopback(opts.host),
+    maxClipConcurrency: opts.concurrency,
     maxUploadBytes: opts.maxUploadBytes,
     signLink: (path) => links.sign(path),
   });
@@ -176,17 +179,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const subscriptions = new Subscriptions(store, (job) => backend.detail(job, ''));
   queue.on('event', (e: QueueEvent) => subscriptions.publish(e));
 
+  /** A request's headers must arrive within this (a client that trickles them holds a connection). */
+  const HEADERS_TIMEOUT_MS = 20_000;
   const server = createServer(getRequestListener(httpApp(opts, { store, queue, backend, links, guard }).fetch));
   // Node cuts any request at 5 minutes by default: an 8 GB upload on a slow link needs longer.
   // Uploads have their own stall timeout instead (receiveUpload.ts); headers must still come quickly.
   server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  const websocketAllowed = limitConnections(server);
   server.on('upgrade', (req: IncomingMessage, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const refuse = (status: number, text: string) => socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     if (url.pathname !== '/ws') return refuse(404, 'Not Found');
     if (refusal({ method: 'GET', upgrade: true, host: req.headers.host, origin: req.headers.origin }, guard)) return refuse(403, 'Forbidden');
     if (!wsAllowed(req, url, opts.token)) return refuse(401, 'Unauthorized');
+    if (!websocketAllowed(socket as Socket)) return refuse(503, 'Too Many Connections');
     subscriptions.accept(req, socket, head);
   });
 

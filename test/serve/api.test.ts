@@ -13,7 +13,7 @@ import { shortTalk } from '../helpers/media.ts';
 import { call, follow } from '../helpers/serveClient.ts';
 
 const quiet = { info: () => undefined, warn: () => undefined };
-const OPTIONS = { clips: 1, minSec: 10, maxSec: 30 };
+const OPTIONS = { clips: 1, minSec: 10, maxSec: 30, concurrency: 8 };
 let srv: RunningServer;
 let inbox: string;
 
@@ -128,6 +128,9 @@ test('a full backlog answers 429 with Retry-After; a queued job can be cancelled
     else ids.push(r.json.jobId);
   }
   assert.ok(refused, 'the backlog of 2 filled up');
+  // A client cannot ask for more clips at once than the server's --concurrency (1 here).
+  const greedy = srv.store.jobs.getNow(ids[0]!)!;
+  assert.equal(greedy.options.concurrency, 1, "asked 8, given the server's 1");
   assert.ok(Number(refused.headers.get('retry-after')) > 0);
   assert.match(refused.json.error, /queue is full/);
   const running = ids.find((id) => srv.store.jobs.getNow(id)?.status === 'running');
