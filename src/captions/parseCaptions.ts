@@ -5,6 +5,7 @@
 import type { Word } from '../core/schemas.ts';
 import { round3 as round } from '../core/numbers.ts';
 import { splitWords } from './scripts.ts';
+import { stripControls } from '../core/controlChars.ts';
 
 export interface Cue {
   start: number;
@@ -118,8 +119,10 @@ function spreadWords(text: string, start: number, end: number): Word[] {
   });
 }
 
-export function captionWords(text: string, limits: CaptionLimits = {}): Word[] {
-  checkSize(text, limits);
+export function captionWords(raw: string, limits: CaptionLimits = {}): Word[] {
+  checkSize(raw, limits);
+  // No control characters: the words reach terminals, SRT/VTT files and the manifest.
+  const text = stripControls(raw);
   const cues = parseCues(text);
   const maxWords = limits.mediaSec ? Math.round(100 + CAPTION_WORDS_PER_SEC * limits.mediaSec) : Number.POSITIVE_INFINITY;
   if (!cues.length) throw new CaptionParseError('no caption cues found (expected SRT or WebVTT with "00:00:01,000 --> 00:00:02,000" timings)');

@@ -1,4 +1,5 @@
 // `clipforge run <input>`: one job, progress on stderr, the result (or manifest) on stdout.
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { sidecarOf } from '../adapters/local/sidecar.ts';
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ import { JobFailedError, runLocalJob } from '../runtime/local/runJob.ts';
 import { lineProgress, terminalProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
 import { inCliWords } from '../core/optionWords.ts';
+import { stripControls } from '../core/controlChars.ts';
 import { OUTPUT_NAME } from '../stages/outputNames.ts';
 
 export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clips N|auto] [--min-sec S] [--max-sec S]
@@ -128,6 +130,9 @@ export function parseRunArgs(argv: string[]) {
   const stem = basename(input.split('?')[0]!).replace(/\.[^.]+$/, '') || 'video';
   const captions = a.captions ?? (a['no-captions'] ? undefined : sidecarOf(input));
   const outDir = resolve(a.out ?? `${stem}-clips`);
+  // Said before any work, as a usage error: a file where the folder should be.
+  if (existsSync(outDir) && !statSync(outDir).isDirectory())
+    throw new UsageError(`--out ${a.out ?? outDir} is a file, not a folder: choose a folder for the clips`);
   for (const file of [input, captions].filter((f): f is string => !!f && !/^https?:\/\//i.test(f))) {
     if (dirname(resolve(file)) === outDir && OUTPUT_NAME.test(basename(file))) {
       throw new UsageError(`${file} would be overwritten by this run's outputs in ${a.out}: choose another --out folder`);
@@ -165,11 +170,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   } catch (err) {
     display.stop();
     if (err instanceof JobFailedError) {
-      process.stderr.write(`clipforge: ${err.kind === 'InputError' ? 'bad input: ' : ''}${inCliWords(err.message)}\n`);
+      process.stderr.write(`clipforge: ${err.kind === 'InputError' ? 'bad input: ' : ''}${stripControls(inCliWords(err.message))}\n`);
       return err.kind === 'InputError' ? 2 : 1;
     }
     if (err instanceof InputError) {
-      process.stderr.write(`clipforge: bad input: ${inCliWords(err.message)}\n`);
+      process.stderr.write(`clipforge: bad input: ${stripControls(inCliWords(err.message))}\n`);
       return 2;
     }
     throw err;

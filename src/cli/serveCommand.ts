@@ -1,5 +1,6 @@
 // `clipforge serve`: runs until SIGINT/SIGTERM; running jobs are then left for the next start to
 // retry (the store remembers them).
+import { stripControls } from '../core/controlChars.ts';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -90,10 +91,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
   server.queue.on('event', (e) => {
     if (e.type === 'queued') log.info(`job ${e.jobId} queued`);
     if (e.type === 'done') log.info(`job ${e.jobId} done: ${e.manifest.clips.length} clips`);
-    if (e.type === 'failed') log.warn(`job ${e.jobId} failed: ${e.error}`);
+    if (e.type === 'failed') log.warn(`job ${e.jobId} failed: ${stripControls(e.error)}`);
     if (e.type === 'cancelled') log.info(`job ${e.jobId} cancelled`);
   });
-  const page = token ? `${server.url}/#token=${token}` : server.url;
+  // A token the user gave is theirs already: it is never printed (terminals and logs keep what they show).
+  const page = token && !a.token ? `${server.url}/#token=${token}` : server.url;
   process.stdout.write(`clipforge serving on ${server.url}  (web page: ${page})\n`);
   if (token && !a.token) process.stdout.write(`access token (not on loopback, so required): ${token}\n`);
   if (a.inbox) process.stdout.write(`watching ${resolve(a.inbox)} for videos\n`);

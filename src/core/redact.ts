@@ -6,8 +6,11 @@
 const TOKEN_RUN = /[A-Za-z0-9+/_=-]{160,}/g;
 const URL_QUERY = /\b(https?:\/\/[^\s?#'"<>]+)\?[^\s'"<>]*/gi;
 
+/** user:password@ in a URL. */
+const URL_USERINFO = /\b(https?:\/\/)[^\s/?#@'"<>]+@/gi;
+
 export function redactSecrets(text: string): string {
-  return text.replace(URL_QUERY, '$1?…').replace(TOKEN_RUN, '…');
+  return text.replace(URL_USERINFO, '$1…@').replace(URL_QUERY, '$1?…').replace(TOKEN_RUN, '…');
 }
 
 /** The same error (name kept: the state machine's rules match it) with its message redacted. */
@@ -24,6 +27,7 @@ export function redactUrlQuery(uri: string): string {
   if (!/^https?:\/\//i.test(uri)) return uri;
   try {
     const u = new URL(uri);
+    if (!u.search && !u.username && !u.password) return uri;
     const hidden = u.search ? '?…' : '';
     u.search = '';
     u.username = '';

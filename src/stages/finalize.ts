@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type ClipResult, type Manifest, ClipOutcomeSchema, JobOptionsSchema, ManifestSchema, SourceInfoSchema } from '../core/schemas.ts';
 import { failureReason } from '../core/failureReason.ts';
+import { redactUrlQuery } from '../core/redact.ts';
 import { OUTPUT_FRAMES } from '../media/frames.ts';
 import { type PriceTable, UsageSnapshotSchema, costOf, mergeUsage } from '../core/usage.ts';
 import { reportHtml } from '../report/reportHtml.ts';
@@ -75,7 +76,8 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices
   return ManifestSchema.parse({
     jobId: input.jobId,
     source: {
-      path: input.source.path,
+      // Shown and kept: never a link's token or password.
+      path: redactUrlQuery(input.source.path),
       duration: round(input.source.duration),
       width: input.source.width,
       height: input.source.height,

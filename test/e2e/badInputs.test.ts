@@ -116,3 +116,13 @@ test('bad options: a clear usage error', async () => {
   assert.equal(range.code, 2);
   assert.match(range.stderr, /--min-sec must be less than --max-sec/);
 });
+
+test('--out naming a file is a usage error said before any work (exit 2), and the file is left as it was', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'cf-out-file-'));
+  const notAFolder = join(dir, 'notes.txt');
+  await writeFile(notAFolder, 'keep me');
+  const res = await runCli(['run', '/usr/share/doc/opencv-doc/examples/data/messi5.jpg', '--out', notAFolder]);
+  assert.equal(res.code, 2, res.stderr);
+  assert.match(res.stderr, /--out .*notes\.txt is a file, not a folder/);
+  assert.doesNotMatch(res.stderr, /\[ingest\]/, 'nothing ran');
+});

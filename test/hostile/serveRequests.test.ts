@@ -265,3 +265,14 @@ test('cancelling a job stops its download at once (a source that trickles would 
   assert.ok(closed, 'the download connection was closed');
   assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
 });
+
+test('a token given to serve is never printed (terminals and logs keep what they show)', async () => {
+  const token = 'given-token-0123456789abcdef';
+  const s = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-token-')), ['--token', token]);
+  try {
+    assert.doesNotMatch(s.output(), new RegExp(token));
+    assert.match(s.output(), /serving on/);
+  } finally {
+    await s.stop();
+  }
+});

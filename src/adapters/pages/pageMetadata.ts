@@ -3,6 +3,7 @@
 // members-only, paid, age-gated or DRM-locked, not longer than the job's cap; and which captions
 // stand in for a transcript (a person's first, then the site's automatic ones, in the language
 // spoken). Pure functions: tested without yt-dlp.
+import { stripControls } from '../../core/controlChars.ts';
 import { z } from 'zod';
 import { InputError } from '../../core/errors.ts';
 import { option } from '../../core/optionWords.ts';
@@ -67,12 +68,14 @@ export function checkPage(meta: PageMetadata, url: string, maxDurationSec: numbe
 }
 
 /** The page as the manifest names it. */
+/** What the page says of itself, without control characters (they reach terminals and files). */
 export function pageInfo(meta: PageMetadata, url: string): PageInfo {
+  const uploader = meta.uploader ?? meta.channel ?? undefined;
   return {
-    url: meta.webpage_url ?? url,
+    url: stripControls(meta.webpage_url ?? url),
     // The generic extractor numbers each <video> of a page: "Talk (1)".
-    title: (meta.fulltitle ?? meta.title ?? meta.id).replace(meta.extractor_key === 'HTML5MediaEmbed' ? / \(\d+\)$/ : /$^/, ''),
-    uploader: meta.uploader ?? meta.channel ?? undefined,
+    title: stripControls((meta.fulltitle ?? meta.title ?? meta.id).replace(meta.extractor_key === 'HTML5MediaEmbed' ? / \(\d+\)$/ : /$^/, '')),
+    uploader: uploader === undefined ? undefined : stripControls(uploader),
     duration: meta.duration ?? undefined,
     extractor: (meta.extractor_key ?? meta.extractor ?? 'generic').toLowerCase(),
     id: meta.id,
