@@ -36,6 +36,14 @@ for (const [net, bits] of [
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
+  // Decided, not in IANA's table as "not global" but no place for a server's fetch: IPv4-translated
+  // (SIIT, ::ffff:0:a.b.c.d), Teredo (2001::/32) and 6to4 (2002::/16) tunnel IPv4 (possibly a
+  // private one) inside IPv6 and are deprecated or relay-dependent; fec0::/10 is the deprecated
+  // site-local range some stacks still route inside the site.
+  ['::ffff:0:0:0', 96],
+  ['2001::', 32],
+  ['2002::', 16],
+  ['fec0::', 10],
 ] as const) {
   blocked.addSubnet(net, bits, 'ipv6');
 }
