@@ -133,3 +133,18 @@ test('every fetch yt-dlp makes for a server goes through the address guard: the 
     await outer.close();
   }
 });
+
+test("on a server, yt-dlp's own fetches obey the download cap and the stall rule: HLS fragments adding up past the cap, a page that drips", async () => {
+  const onlyHere = (address: string) => address === '127.0.0.1';
+  const dir = await mkdtemp(join(tmpdir(), 'clipforge-page-test-'));
+  const capped = new YtDlpFetcher(ytDlpCommand()!, { maxBytes: 1024 * 1024, timeoutMs: 120_000, stallMs: 60_000, addresses: onlyHere });
+  const before = site.hits.filter((h) => h.endsWith('.ts')).length;
+  await assert.rejects(capped.fetch(`${site.base}/hls.html`, join(dir, 'a.mp4'), { captions: false }), {
+    name: 'InputError',
+    message: /over the 1\.0 MB download cap/,
+  });
+  const parts = site.hits.filter((h) => h.endsWith('.ts')).length - before;
+  assert.ok(parts < 6, `stopped after a few of the fragments (${parts})`);
+  const impatient = new YtDlpFetcher(ytDlpCommand()!, { maxBytes: 1024 ** 3, timeoutMs: 120_000, stallMs: 2000, addresses: onlyHere });
+  await assert.rejects(impatient.fetch(`${site.base}/drip.html`, join(dir, 'b.mp4'), {}), { name: 'InputError', message: /stalled/ });
+});

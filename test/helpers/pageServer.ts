@@ -61,6 +61,13 @@ export async function startPageSite(opts: {
         // Headers and a first chunk, then nothing: a page that never finishes loading.
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
         return void res.write('<!doctype html><html><head><title>Still loading');
+      case '/drip.html': {
+        // A byte every 300 ms: never silent long enough for a socket timeout, far too slow to be a page.
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        const drip = setInterval(() => res.write(' '), 300);
+        res.on('close', () => clearInterval(drip));
+        return void res.write('<!doctype html><html><head><title>Drip');
+      }
       case '/away.html':
         res.writeHead(302, { location: opts.redirectTo ?? '/talk.html' });
         return void res.end();

@@ -11,13 +11,76 @@ import { type AddressPolicy, Refused, allowed, checkedAddress, guardedLookup } f
 /** Headers that belong to one hop and are not forwarded. */
 const HOP_BY_HOP = new Set(['proxy-connection', 'proxy-authorization', 'connection', 'keep-alive', 'te', 'trailer', 'upgrade']);
 
-function forward(req: IncomingMessage, res: ServerResponse, policy: AddressPolicy, refused: () => void): void {
+/**
+ * What the proxy's traffic may add up to, and how slowly it may move: a tool's own downloads
+ * (yt-dlp's HLS and DASH fragments, a chunked response) are held to the same rules as the
+ * fetcher's (download.ts), which their own options do not cover.
+ */
+export interface TrafficRules {
+  /** Bytes received from upstreams in all, across every connection of the session. */
+  maxBytes?: number;
+  /** A connection that moves less than `minBytesPerSec` over this long is cut (silence and trickles alike). */
+  stallMs?: number;
+  minBytesPerSec?: number;
+}
+
+/** Counts the session's bytes and watches each connection's pace. */
+class Meter {
+  received = 0;
+  overCap = false;
+  stalled = false;
+  private readonly open = new Set<{ destroy(): void }>();
+  constructor(private readonly rules: TrafficRules) {}
+
+  /**
+   * Watches one upstream response or tunnel; `stop` cuts it (and its client side). `paced`: the
+   * stall rule applies (a response being read); not to a TLS tunnel, which idles between the
+   * requests it carries (yt-dlp's own socket timeout covers a silent one).
+   */
+  watch(
+    source: { on(event: 'data', fn: (c: Buffer) => void): unknown; once(event: 'close', fn: () => void): unknown },
+    stop: { destroy(): void },
+    paced: boolean,
+  ): void {
+    this.open.add(stop);
+    let windowBytes = 0;
+    const stallMs = paced ? this.rules.stallMs : undefined;
+    const timer = stallMs
+      ? setInterval(() => {
+          if (windowBytes < (this.rules.minBytesPerSec ?? 0) * (stallMs / 1000)) {
+            this.stalled = true;
+            stop.destroy();
+          }
+          windowBytes = 0;
+        }, stallMs)
+      : undefined;
+    timer?.unref();
+    source.on('data', (chunk: Buffer) => {
+      windowBytes += chunk.length;
+      this.received += chunk.length;
+      if (this.rules.maxBytes !== undefined && this.received > this.rules.maxBytes && !this.overCap) {
+        this.overCap = true;
+        for (const c of this.open) c.destroy();
+      }
+    });
+    source.once('close', () => {
+      clearInterval(timer);
+      this.open.delete(stop);
+    });
+  }
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, policy: AddressPolicy, refused: () => void, meter: Meter): void {
   let target: URL;
   try {
     target = new URL(req.url ?? '');
     if (target.protocol !== 'http:') throw new Error('not http');
   } catch {
     res.writeHead(400).end('absolute http:// URL expected');
+    return;
+  }
+  if (meter.overCap) {
+    res.writeHead(507).end('download cap reached');
     return;
   }
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase())));
@@ -30,6 +93,7 @@ function forward(req: IncomingMessage, res: ServerResponse, policy: AddressPolic
     return;
   }
   const upstream = request(target, { method: req.method, headers, agent: false, ...guard }, (up) => {
+    meter.watch(up, { destroy: () => (upstream.destroy(), res.destroy()) }, true);
     res.writeHead(up.statusCode ?? 502, Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase()))));
     up.pipe(res);
   });
@@ -43,10 +107,14 @@ function forward(req: IncomingMessage, res: ServerResponse, policy: AddressPolic
   req.pipe(upstream);
 }
 
-async function tunnel(req: IncomingMessage, client: Socket, head: Buffer, policy: AddressPolicy, refused: () => void): Promise<void> {
+async function tunnel(req: IncomingMessage, client: Socket, head: Buffer, policy: AddressPolicy, refused: () => void, meter: Meter): Promise<void> {
   const m = /^(.+):(\d+)$/.exec(req.url ?? '');
   if (!m) {
     client.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    return;
+  }
+  if (meter.overCap) {
+    client.end('HTTP/1.1 507 Insufficient Storage\r\n\r\n');
     return;
   }
   let host = m[1]!.replace(/^\[|\]$/g, '');
@@ -60,6 +128,7 @@ async function tunnel(req: IncomingMessage, client: Socket, head: Buffer, policy
     }
   }
   const upstream = connect(Number(m[2]), host, () => {
+    meter.watch(upstream, { destroy: () => (upstream.destroy(), client.destroy()) }, false);
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length) upstream.write(head);
     upstream.pipe(client);
@@ -77,17 +146,21 @@ export interface ForwardProxy {
   url: string;
   /** How many targets the address policy refused so far. */
   readonly refusals: number;
+  /** The session's traffic went over `maxBytes`, or a connection stalled (its connections were cut). */
+  readonly overCap: boolean;
+  readonly stalled: boolean;
   close(): Promise<void>;
 }
 
-export async function startForwardProxy(opts: { addresses?: AddressPolicy } = {}): Promise<ForwardProxy> {
+export async function startForwardProxy(opts: { addresses?: AddressPolicy; traffic?: TrafficRules } = {}): Promise<ForwardProxy> {
   const policy = opts.addresses ?? 'any';
+  const meter = new Meter(opts.traffic ?? {});
   let refusals = 0;
   const refused = () => {
     refusals++;
   };
-  const server: Server = createServer((req, res) => forward(req, res, policy, refused));
-  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => void tunnel(req, client, head, policy, refused));
+  const server: Server = createServer((req, res) => forward(req, res, policy, refused, meter));
+  server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => void tunnel(req, client, head, policy, refused, meter));
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
   // Never what keeps a process alive (a CLI, a test, a Lambda between invocations).
   server.unref();
@@ -95,6 +168,12 @@ export async function startForwardProxy(opts: { addresses?: AddressPolicy } = {}
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     get refusals() {
       return refusals;
+    },
+    get overCap() {
+      return meter.overCap;
+    },
+    get stalled() {
+      return meter.stalled;
     },
     close: () =>
       new Promise((r) => {

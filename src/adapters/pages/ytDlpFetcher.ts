@@ -53,7 +53,15 @@ export class YtDlpFetcher implements PageFetcher {
 
   async fetch(url: string, dest: string, opts: ResolveOptions): Promise<{ page: PageInfo; captions?: PageCaptions | undefined }> {
     const policy = this.limits.addresses ?? 'public';
-    const proxy = policy === 'any' ? undefined : await startForwardProxy({ addresses: policy });
+    // On a server, every byte yt-dlp fetches (fragments, chunked bodies) counts against the
+    // download cap and the stall rule, which its own --max-filesize and timeouts do not enforce.
+    const proxy =
+      policy === 'any'
+        ? undefined
+        : await startForwardProxy({
+            addresses: policy,
+            traffic: { maxBytes: this.limits.maxBytes, stallMs: this.limits.stallMs ?? DEFAULT_DOWNLOAD_LIMITS.stallMs!, minBytesPerSec: MIN_BYTES_PER_SEC },
+          });
     const dir = await mkdtemp(join(tmpdir(), 'clipforge-page-'));
     const unreachable = () => new InputError(`could not download ${url}: it cannot be reached from this server`);
     const run = async (args: string[], onLine?: (line: string) => void) => {
@@ -72,6 +80,8 @@ export class YtDlpFetcher implements PageFetcher {
         if (!(err instanceof ProcessError) || err.environmentFault) throw err;
         // A refused address is said as any unreachable one: nothing to map a network by.
         if (proxy?.refusals) throw unreachable();
+        if (proxy?.overCap) throw new InputError(`${url} is over the ${mb(this.limits.maxBytes)} MB download cap`);
+        if (proxy?.stalled) throw new InputError(`download of ${url} stalled (less than ${MIN_BYTES_PER_SEC} bytes a second)`);
         const words = pageFailure(err.stderrTail, url);
         if (words) throw new InputError(words);
         if (err.signal === 'SIGKILL') throw new InputError(`download of ${url} took longer than ${Math.round(this.limits.timeoutMs / 60_000)} minutes`);
@@ -167,6 +177,8 @@ export class YtDlpFetcher implements PageFetcher {
       '2',
       '--fragment-retries',
       '2',
+      // A fragment that cannot be had fails the download (by default it is skipped: a video with holes).
+      '--abort-on-unavailable-fragments',
       '--extractor-retries',
       '1',
       // Slower than the fetcher's minimum rate for a whole stall window: stalled (download.ts).
