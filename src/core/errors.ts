@@ -15,8 +15,8 @@ export class ProcessError extends Error {
     readonly stderrTail: string,
   ) {
     super(
-      `${command} ${signal ? `was killed by ${signal}` : code === null ? 'could not be started' : `exited with code ${code}`}` +
-        (stderrTail ? `: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : ''),
+      `${lastSegment(command)} ${signal ? `was killed by ${signal}` : code === null ? 'could not be started' : `exited with code ${code}`}` +
+        (stderrTail ? `: ${shownLines(stderrTail).join(' | ')}` : ''),
     );
   }
 
@@ -27,6 +27,23 @@ export class ProcessError extends Error {
   get environmentFault(): boolean {
     return (this.code === null && this.signal === null) || this.code === 126 || this.code === 127;
   }
+}
+
+const lastSegment = (path: string) => path.split('/').pop() || path;
+/** Absolute paths (an install's folders, a server's files) shown by their last part only. */
+const ABSOLUTE_PATH = /(?:\/[\w.@+-]+){2,}\/([\w.@+-]+)/g;
+
+/**
+ * What a tool's stderr says, as it may be shown: its last three lines of words, without a Python
+ * traceback's frames (its "File ..." lines and their code) and with paths cut to their last part.
+ */
+function shownLines(stderr: string): string[] {
+  return stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !/^Traceback \(most recent call last\)|^\s+File "|^\s{4}\S|^\s+\^+\s*$/.test(l))
+    .map((l) => l.replace(ABSOLUTE_PATH, '$1'))
+    .slice(-3);
 }
 
 /** Media a tool could not read; `truncated` when it looks like a real file cut short. */
