@@ -38,17 +38,42 @@ export function hookScore(opening: string[]): number {
   return clamp01(sum / 2.5);
 }
 
+/**
+ * What every window of a transcript reads again and again, worked out once per word: a 4-hour
+ * transcript has over half a million candidate windows, and normalising each window's words
+ * anew took 41 s (measured with a 4-hour caption file), a blocked server meanwhile.
+ */
+interface PerWord {
+  norm: string[];
+  ends: boolean[];
+  /** weightSum[i]: the word units of words before i (prefix sums). */
+  weightSum: Float64Array;
+}
+const perWordCache = new WeakMap<Word[], PerWord>();
+
+function perWord(words: Word[]): PerWord {
+  let pre = perWordCache.get(words);
+  if (!pre) {
+    const weightSum = new Float64Array(words.length + 1);
+    for (let i = 0; i < words.length; i++) weightSum[i + 1] = weightSum[i]! + wordWeight(words[i]!.w);
+    pre = { norm: words.map((w) => normalise(w.w)), ends: words.map(endsSentence), weightSum };
+    perWordCache.set(words, pre);
+  }
+  return pre;
+}
+
 export function features(words: Word[], win: Window): Features {
+  const pre = perWord(words);
   const inside = words.slice(win.first, win.last + 1);
-  const tokens = inside.map((w) => normalise(w.w)).filter(Boolean);
+  const tokens = pre.norm.slice(win.first, win.last + 1).filter(Boolean);
   // Pace in word units: a word of an unspaced script (Chinese, Japanese…) counts by its characters.
-  const wordsPerSec = inside.reduce((n, w) => n + wordWeight(w.w), 0) / (win.end - win.start);
-  const openingEnd = inside.findIndex((w, i) => i >= 3 && (endsSentence(w) || w.start - inside[0]!.start > 4));
+  const wordsPerSec = (pre.weightSum[win.last + 1]! - pre.weightSum[win.first]!) / (win.end - win.start);
+  const openingEnd = inside.findIndex((w, i) => i >= 3 && (pre.ends[win.first + i]! || w.start - inside[0]!.start > 4));
   const opening = tokens.slice(0, Math.min(12, openingEnd === -1 ? 12 : openingEnd + 1));
   // Without punctuation the pauses tell where a thought starts and ends: the longer the better,
   // and a pause inside the window longer than those at its edges means it spans two topics.
-  const startsClean = win.first === 0 || endsSentence(words[win.first - 1]!) ? 1 : clamp01(win.gapBefore / 1.1);
-  const endsClean = endsSentence(inside[inside.length - 1]!) ? 1 : clamp01(win.gapAfter / 1.1);
+  const startsClean = win.first === 0 || pre.ends[win.first - 1]! ? 1 : clamp01(win.gapBefore / 1.1);
+  const endsClean = pre.ends[win.last]! ? 1 : clamp01(win.gapAfter / 1.1);
   let innerGap = 0;
   for (let i = 1; i < inside.length; i++) innerGap = Math.max(innerGap, inside[i]!.start - inside[i - 1]!.end);
   const coherence = clamp01(1 - (innerGap - Math.min(win.gapBefore, win.gapAfter)) / 0.4);
@@ -89,10 +114,29 @@ export function reasonFrom(f: Features, opening: string): string {
 /** Scores every window; windows outside 1–5 words/s are dropped. */
 export function firstPass(words: Word[], windows: Window[]): ScoredCandidate[] {
   const out: ScoredCandidate[] = [];
-  for (const win of windows) {
+  for (const win of windows) scoreInto(out, words, win);
+  return out;
+}
+
+/** Windows scored between two turns of the event loop (about 50 ms of work): a server keeps answering. */
+const SLICE = 2000;
+
+/** firstPass, giving the event loop a turn every SLICE windows; stops when `signal` fires. */
+export async function firstPassInSlices(words: Word[], windows: Window[], signal?: AbortSignal): Promise<ScoredCandidate[]> {
+  const out: ScoredCandidate[] = [];
+  for (let i = 0; i < windows.length; i += SLICE) {
+    for (const win of windows.slice(i, i + SLICE)) scoreInto(out, words, win);
+    await new Promise((r) => setImmediate(r));
+    signal?.throwIfAborted();
+  }
+  return out;
+}
+
+function scoreInto(out: ScoredCandidate[], words: Word[], win: Window): void {
+  {
     const f = features(words, win);
     const score = combine(f);
-    if (score === 0) continue;
+    if (score === 0) return;
     const inside = words.slice(win.first, win.last + 1);
     const text = joinWords(inside.map((w) => w.w));
     out.push({
@@ -104,5 +148,4 @@ export function firstPass(words: Word[], windows: Window[]): ScoredCandidate[] {
       reason: reasonFrom(f, joinWords(inside.slice(0, 6).map((w) => w.w))),
     });
   }
-  return out;
 }

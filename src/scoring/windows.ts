@@ -63,7 +63,32 @@ function windowsAt(words: Word[], opts: Required<WindowOptions>, pauseSec: numbe
 }
 
 /**
- * All windows between minSec and maxSec. Speech with few clear pauses gets progressively
+ * At most this many windows are scored: a 4-hour talk gave 580,000 (every sentence start times
+ * every sentence end within maxSec), and scoring them took 23 s. Over the budget, each start keeps
+ * ends spread evenly over its range of lengths (the score stage scores them in slices, so a
+ * server keeps answering meanwhile); under it (talks up to about two hours) nothing changes.
+ */
+export const MAX_WINDOWS = 100_000;
+
+function thinned(windows: Window[]): Window[] {
+  if (windows.length <= MAX_WINDOWS) return windows;
+  const byStart = new Map<number, Window[]>();
+  for (const w of windows) {
+    const group = byStart.get(w.first);
+    if (group) group.push(w);
+    else byStart.set(w.first, [w]);
+  }
+  const perStart = Math.max(1, Math.floor(MAX_WINDOWS / byStart.size));
+  const out: Window[] = [];
+  for (const group of byStart.values()) {
+    if (group.length <= perStart) out.push(...group);
+    else for (let k = 0; k < perStart; k++) out.push(group[Math.round((k * (group.length - 1)) / Math.max(1, perStart - 1))]!);
+  }
+  return out;
+}
+
+/**
+ * All windows between minSec and maxSec (at most MAX_WINDOWS). Speech with few clear pauses gets progressively
  * weaker pause thresholds, so a talk delivered without breaths still yields candidates.
  */
 export function candidateWindows(words: Word[], options: WindowOptions): Window[] {
@@ -77,7 +102,7 @@ export function candidateWindows(words: Word[], options: WindowOptions): Window[
   };
   for (const pause of [opts.pauseSec, opts.pauseSec / 2, opts.pauseSec / 4, 0]) {
     const found = windowsAt(words, opts, pause);
-    if (found.length > 0) return found;
+    if (found.length > 0) return thinned(found);
   }
   return [];
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { ClipPlanSchema, JobOptionsSchema, TranscriptSchema } from '../core/schemas.ts';
 import { UsageMeter, UsageSnapshotSchema } from '../core/usage.ts';
-import { firstPass } from '../scoring/firstPass.ts';
+import { firstPassInSlices } from '../scoring/firstPass.ts';
 import { shortlist } from '../scoring/select.ts';
 import { AUTO_FLOOR, autoClipTarget, pickClips } from '../scoring/clipCount.ts';
 import { candidateWindows } from '../scoring/windows.ts';
@@ -40,7 +40,7 @@ export async function score(raw: unknown, ports: Pick<StagePorts, 'work' | 'scor
   const transcript = TranscriptSchema.parse(JSON.parse(await ports.work.readText(input.transcriptKey)));
   const { minSec, maxSec, clips: wanted } = input.options;
   const windows = candidateWindows(transcript.words, { minSec, maxSec, mediaDuration: input.duration });
-  const scored = firstPass(transcript.words, windows);
+  const scored = await firstPassInSlices(transcript.words, windows, ports.signal);
   if (scored.length === 0) throw new InputError(nothingToClip(transcript.words.length, input.duration, minSec, maxSec));
   say(40, `${scored.length} candidates from ${windows.length} windows`);
   const meter = new UsageMeter();
