@@ -11,7 +11,7 @@ function talk(seconds: number): Word[] {
   const words: Word[] = [];
   for (let t = 0, n = 0; t < seconds; t += 2, n++) {
     const text = `so here is idea ${n} that works.`.split(' ');
-    text.forEach((w, i) => words.push({ w, start: t + i * 0.16, end: t + i * 0.16 + 0.14 }));
+    for (const [i, w] of text.entries()) words.push({ w, start: t + i * 0.16, end: t + i * 0.16 + 0.14 });
   }
   return words;
 }

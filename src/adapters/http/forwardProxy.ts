@@ -93,7 +93,16 @@ function forward(req: IncomingMessage, res: ServerResponse, policy: AddressPolic
     return;
   }
   const upstream = request(target, { method: req.method, headers, agent: false, ...guard }, (up) => {
-    meter.watch(up, { destroy: () => (upstream.destroy(), res.destroy()) }, true);
+    meter.watch(
+      up,
+      {
+        destroy: () => {
+          upstream.destroy();
+          res.destroy();
+        },
+      },
+      true,
+    );
     res.writeHead(up.statusCode ?? 502, Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase()))));
     up.pipe(res);
   });
@@ -128,7 +137,16 @@ async function tunnel(req: IncomingMessage, client: Socket, head: Buffer, policy
     }
   }
   const upstream = connect(Number(m[2]), host, () => {
-    meter.watch(upstream, { destroy: () => (upstream.destroy(), client.destroy()) }, false);
+    meter.watch(
+      upstream,
+      {
+        destroy: () => {
+          upstream.destroy();
+          client.destroy();
+        },
+      },
+      false,
+    );
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length) upstream.write(head);
     upstream.pipe(client);
