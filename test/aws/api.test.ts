@@ -17,6 +17,7 @@ import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { type AwsEmulator, createTable, emulatorEnv, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 import { roleEnv } from '../helpers/roles.ts';
 import { call as invokeDeployed, deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
+import { DEPLOYED_PIPELINE } from '../helpers/deployedBundle.ts';
 
 let aws: AwsEmulator;
 let s3: S3Client;
@@ -41,7 +42,7 @@ before(async () => {
   await createTable(ddb, 'idempotency', names.idempotency);
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `intake-${id}` }))).QueueUrl!;
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
-  stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: `pipeline-${id}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' })))
+  stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: DEPLOYED_PIPELINE, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' })))
     .stateMachineArn!;
   lambdaEnv(aws, {
     UPLOADS_BUCKET: names.uploads,

@@ -14,7 +14,8 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
-import { roleEnv } from '../helpers/roles.ts';
+import { DEPLOYED_PIPELINE } from '../helpers/deployedBundle.ts';
+import { iamProxy, roleEnv } from '../helpers/roles.ts';
 import { type AwsEmulator, createTable, emulatorEnv, lambdaEnv, startAwsEmulator } from '../helpers/moto.ts';
 
 let aws: AwsEmulator;
@@ -32,11 +33,8 @@ before(async () => {
   ddb = new DynamoDBClient(aws.config);
   await createTable(ddb, 'jobs', jobsTable);
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
-  stateMachineArn = (
-    await sfn.send(
-      new CreateStateMachineCommand({ name: `clipforge-${randomBytes(3).toString('hex')}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }),
-    )
-  ).stateMachineArn!;
+  stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: DEPLOYED_PIPELINE, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' })))
+    .stateMachineArn!;
   intakeUrl = (await new SQSClient(aws.config).send(new CreateQueueCommand({ QueueName: intakeName }))).QueueUrl!;
   lambdaEnv(aws, { JOBS_TABLE: jobsTable, STATE_MACHINE_ARN: stateMachineArn, INTAKE_QUEUE_URL: intakeUrl, MAX_RUNNING_JOBS: '1000' });
   ({ handler } = await import('../../lambdas/starter/handler.ts'));
@@ -164,6 +162,16 @@ test('the starter Lambda as deployed (its bundle in its own process, read-only c
   const apiRes = await invoke(starter, { Records: [record({ kind: 'job', jobId: fromApi, source: 's3://uploads-bucket/u/a.mp4' })] }, env);
   assert.ok(apiRes.ok, apiRes.ok ? '' : apiRes.errorMessage);
   assert.deepEqual((apiRes.result as { batchItemFailures: unknown[] }).batchItemFailures, [], apiRes.stderr.slice(-1500));
+  // The role's grants name its own table: another table, though it exists, is refused (AccessDenied), as IAM refuses it.
+  await createTable(ddb, 'jobs', `${jobsTable}-other`);
+  const elsewhere = await invoke(
+    starter,
+    { Records: [record({ kind: 'job', jobId: 'bundled-x', source: 's3://uploads-bucket/u/x.mp4' })] },
+    { ...env, JOBS_TABLE: `${jobsTable}-other` },
+  );
+  // Every record of the batch failed: Powertools fails the invocation, so SQS delivers the batch again.
+  assert.ok(!elsewhere.ok && /All records failed processing/.test(elsewhere.errorMessage), 'refused, so the message is retried');
+  assert.ok((await iamProxy(aws)).denied.some((d) => d === `dynamodb:PutItem on arn:aws:dynamodb:us-east-1:123456789012:table/${jobsTable}-other`));
   const job = record({ kind: 'job', jobId: 'bundled-job-1', source: 's3://uploads-bucket/u/b.mp4' });
   const res = await invoke(starter, { Records: [job] }, env);
   assert.ok(res.ok, res.ok ? '' : res.errorMessage);

@@ -12,6 +12,7 @@ import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aw
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 import { type DeployedFunctions, call, deployedFunctions } from '../helpers/deployedBundle.ts';
+import { DEPLOYED_PIPELINE } from '../helpers/deployedBundle.ts';
 import { type AwsEmulator, createTable, emulatorEnv, startAwsEmulator } from '../helpers/moto.ts';
 import { roleEnv } from '../helpers/roles.ts';
 
@@ -39,8 +40,9 @@ test('stuck queued jobs are sent again or failed with the reason; started, recen
   await createTable(ddb, 'jobs', jobsTable);
   const intake = (await sqs.send(new CreateQueueCommand({ QueueName: `intake-${id}` }))).QueueUrl!;
   const definition = readFileSync(join(PROJECT_ROOT, 'statemachine', 'pipeline.asl.json'), 'utf8');
-  const stateMachineArn = (await sfn.send(new CreateStateMachineCommand({ name: `pipeline-${id}`, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' })))
-    .stateMachineArn!;
+  const stateMachineArn = (
+    await sfn.send(new CreateStateMachineCommand({ name: DEPLOYED_PIPELINE, definition, roleArn: 'arn:aws:iam::123456789012:role/sfn' }))
+  ).stateMachineArn!;
   const doc = DynamoDBDocumentClient.from(ddb);
   const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
   const job = (jobId: string, createdAt: string, extra: Record<string, unknown> = {}) =>

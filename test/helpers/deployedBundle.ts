@@ -236,3 +236,6 @@ export async function call(fn: DeployedFunction, event: unknown, env: Record<str
 }
 
 export const bundleFiles = (fn: DeployedFunction, sub = ''): string[] => readdirSync(join(fn.dir, sub)).sort();
+
+/** The state machine's name in the synthesized stack (BundleTest): the roles' grants name it, so the emulator's has it too. */
+export const DEPLOYED_PIPELINE = 'BundleTest-pipeline';

@@ -3,13 +3,14 @@
 // and its inline policies), their resource references are resolved to the emulator's names, and
 // the role is made in the emulator and assumed: the bundle or task gets temporary credentials
 // (with a session token, as Lambda and Fargate hand them out) that carry that policy and nothing
-// more. moto checks every call's action against it, and the resource for S3 and SQS; for other
-// services it has no resource to check, so their statements are held to their actions only
-// (said in the README's test section).
+// more. moto checks every call's action against it, and the resource for S3 and SQS; for
+// DynamoDB, Step Functions and Secrets Manager a loopback proxy in front of moto checks the
+// resource each call names against the same statements (test/helpers/iamProxy.ts).
 import { randomBytes } from 'node:crypto';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AwsEmulator, TEST_ADMIN } from './moto.ts';
+import { type IamProxy, type Statement as ProxyStatement, startIamProxy } from './iamProxy.ts';
 
 export type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> };
 type Statement = { Effect: string; Action: string | string[]; Resource?: unknown };
@@ -88,6 +89,22 @@ export function emulatorPolicy(statements: Statement[], stack: Synthesized, name
 }
 
 const made = new WeakMap<AwsEmulator, Map<string, Promise<Record<string, string>>>>();
+const proxies = new WeakMap<AwsEmulator, Promise<IamProxy>>();
+
+/** The emulator's resource-checking proxy (one per emulator, made on first use). */
+export function iamProxy(aws: AwsEmulator): Promise<IamProxy> {
+  let p = proxies.get(aws);
+  if (!p) {
+    p = startIamProxy(aws.endpoint);
+    proxies.set(aws, p);
+  }
+  return p;
+}
+
+/** The role's statements with their resources resolved as they are (for the proxy's check). */
+function resolvedStatements(statements: Statement[], stack: Synthesized, names: ResourceNames): ProxyStatement[] {
+  return statements.map((s) => ({ Effect: s.Effect, Action: s.Action, Resource: [s.Resource ?? '*'].flat().map((r) => resolveValue(r, stack, names)) }));
+}
 
 /**
  * Credentials of the role `roleId` in the emulator, as environment variables for a bundle or task
@@ -99,7 +116,13 @@ export function roleEnv(aws: AwsEmulator, stack: Synthesized, roleId: string, na
   const key = `${roleId}:${JSON.stringify(names)}`;
   let env = mine.get(key);
   if (!env) {
-    env = assume(aws, roleId, emulatorPolicy(roleStatements(stack.template, roleId), stack, names));
+    const statements = roleStatements(stack.template, roleId);
+    env = (async () => {
+      const creds = await assume(aws, roleId, emulatorPolicy(statements, stack, names));
+      const proxy = await iamProxy(aws);
+      proxy.register(creds.AWS_ACCESS_KEY_ID!, resolvedStatements(statements, stack, names));
+      return { ...creds, AWS_ENDPOINT_URL: proxy.endpoint };
+    })();
     mine.set(key, env);
   }
   return env;
