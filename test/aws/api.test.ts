@@ -61,6 +61,16 @@ after(async () => {
   await aws?.stop();
 });
 
+/** The resource names the stack gives the API function, as the emulator has them. */
+const resourceEnv = () => ({
+  UPLOADS_BUCKET: names.uploads,
+  OUTPUTS_BUCKET: names.outputs,
+  JOBS_TABLE: names.jobs,
+  INTAKE_QUEUE_URL: queueUrl,
+  STATE_MACHINE_ARN: stateMachineArn,
+  IDEMPOTENCY_TABLE: names.idempotency,
+});
+
 /** Callers by their IAM identity, as API Gateway's IAM authorizer names them. */
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const BOB = 'arn:aws:sts::123456789012:assumed-role/Editors/bob';
@@ -245,15 +255,7 @@ test('the API Lambda as deployed takes uploads up to what one presigned PUT can 
   after(functions.remove);
   const fn = functions.get('JobsApi/Fn');
   assert.equal(Number(fn.env.MAX_UPLOAD_BYTES), 5 * 1024 ** 3);
-  const env = {
-    ...emulatorEnv(aws),
-    UPLOADS_BUCKET: names.uploads,
-    OUTPUTS_BUCKET: names.outputs,
-    JOBS_TABLE: names.jobs,
-    INTAKE_QUEUE_URL: queueUrl,
-    STATE_MACHINE_ARN: stateMachineArn,
-    IDEMPOTENCY_TABLE: names.idempotency,
-  };
+  const env = { ...emulatorEnv(aws), ...resourceEnv() };
   const ok = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'four-gigs.mp4', size: 4 * 1024 ** 3 }), env);
   assert.equal(ok.statusCode, 201, ok.body);
   const big = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'six-gigs.mp4', size: 6 * 1024 ** 3 }), env);
@@ -297,17 +299,7 @@ test('the API Lambda as deployed, with its own role: create, list (the owner ind
     'Tables/Idempotency': names.idempotency,
     'Queues/Intake': queueUrl,
   });
-  const env = {
-    ...emulatorEnv(aws),
-    ...role,
-    UPLOADS_BUCKET: names.uploads,
-    OUTPUTS_BUCKET: names.outputs,
-    JOBS_TABLE: names.jobs,
-    INTAKE_QUEUE_URL: queueUrl,
-    STATE_MACHINE_ARN: stateMachineArn,
-    IDEMPOTENCY_TABLE: names.idempotency,
-    ADMIN_PRINCIPALS: '',
-  };
+  const env = { ...emulatorEnv(aws), ...role, ...resourceEnv(), ADMIN_PRINCIPALS: '' };
   const send = async (method: string, path: string, body?: unknown) => {
     const res = await invoke(api, event(method, path, body, {}, BOB), env);
     assert.ok(res.ok, res.ok ? '' : `${res.errorType}: ${res.errorMessage}`);
