@@ -13,12 +13,19 @@ export interface RunOptions {
   onStderrLine?: (line: string) => void;
   /** Collect stdout into the result (off for chatty tools). */
   captureStdout?: boolean;
+  /** Stdout kept at most this long: past it the process is stopped and OutputTooLarge thrown (a reply someone else wrote). */
+  maxStdoutBytes?: number;
   env?: NodeJS.ProcessEnv;
   /**
    * Run below normal priority (nice 10): heavy encodes then never starve the process that
    * started them (the serve API answers promptly while renders run), and still use idle CPU fully.
    */
   background?: boolean;
+}
+
+/** A process wrote more than its maxStdoutBytes (it was stopped). */
+export class OutputTooLarge extends Error {
+  override name = 'OutputTooLarge';
 }
 
 export interface RunResult {
@@ -49,8 +56,14 @@ export function runProcess(command: string, args: string[], opts: RunOptions = {
       if (fn) for (const p of parts) fn(p);
       return rest;
     };
+    let tooLarge = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       if (opts.captureStdout !== false) stdout += chunk;
+      if (opts.maxStdoutBytes !== undefined && stdout.length > opts.maxStdoutBytes && !tooLarge) {
+        tooLarge = true;
+        stdout = '';
+        kill();
+      }
       outBuf = lines(outBuf, chunk, opts.onStdoutLine);
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
@@ -73,6 +86,7 @@ export function runProcess(command: string, args: string[], opts: RunOptions = {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', kill);
+      if (tooLarge) return reject(new OutputTooLarge(`${command.split('/').pop()} wrote more than ${opts.maxStdoutBytes} bytes`));
       if (code === 0) return resolve({ stdout, stderrTail });
       // setpriv could not start the command: as if spawn had failed.
       if (code === 127 && /^setpriv: failed to execute/m.test(stderrTail)) {

@@ -13,7 +13,7 @@ import { MAX_CAPTION_BYTES } from '../../captions/parseCaptions.ts';
 import type { PageCaptions, PageFetcher, PageInfo, ResolveOptions } from '../../core/ports.ts';
 import { PROJECT_ROOT } from '../../core/projectRoot.ts';
 import { mediaBinaries } from '../../media/binaries.ts';
-import { runProcess } from '../../media/runProcess.ts';
+import { OutputTooLarge, runProcess } from '../../media/runProcess.ts';
 import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits, MIN_BYTES_PER_SEC } from '../http/download.ts';
 import { startForwardProxy } from '../http/forwardProxy.ts';
 import { type CaptionChoice, PageMetadataSchema, checkPage, chooseCaptions, fetchableFormats, pageFailure, pageInfo } from './pageMetadata.ts';
@@ -34,6 +34,11 @@ export function pageFetcher(limits: DownloadLimits): PageFetcher | undefined {
 }
 
 const MB = 1024 * 1024;
+/**
+ * The most a page's description (yt-dlp's JSON) may take: a YouTube video's, with every format and
+ * caption track listed, is 1-3 MB; one made to be large is refused instead of held in memory.
+ */
+export const PAGE_JSON_MAX_BYTES = 16 * MB;
 const mb = (n: number) => (n / MB).toFixed(n < 10 * MB ? 1 : 0);
 /** Lines yt-dlp prints for download progress (--progress-template). */
 const PROGRESS = /^clipforge-progress (\S+) (\S+) (\S+) (.*)$/;
@@ -64,9 +69,10 @@ export class YtDlpFetcher implements PageFetcher {
           });
     const dir = await mkdtemp(join(tmpdir(), 'clipforge-page-'));
     const unreachable = () => new InputError(`could not download ${url}: it cannot be reached from this server`);
-    const run = async (args: string[], onLine?: (line: string) => void) => {
+    const run = async (args: string[], onLine?: (line: string) => void, maxStdoutBytes?: number) => {
       try {
         return await runProcess(this.command, [...this.common(proxy?.url), ...args], {
+          ...(maxStdoutBytes ? { maxStdoutBytes } : {}),
           signal: opts.signal,
           timeoutMs: this.limits.timeoutMs,
           onStdoutLine: onLine,
@@ -77,6 +83,7 @@ export class YtDlpFetcher implements PageFetcher {
         });
       } catch (err) {
         if (opts.signal?.aborted) throw new InputError(`download of ${url} was cancelled`);
+        if (err instanceof OutputTooLarge) throw new InputError(`${url} describes its video in more than ${mb(PAGE_JSON_MAX_BYTES)} MB: not read`);
         if (!(err instanceof ProcessError) || err.environmentFault) throw err;
         // A refused address is said as any unreachable one: nothing to map a network by.
         if (proxy?.refusals) throw unreachable();
@@ -96,7 +103,7 @@ export class YtDlpFetcher implements PageFetcher {
     };
     try {
       opts.onProgress?.(0, 'reading the page');
-      const { stdout } = await run(['--dump-single-json', '--', url]);
+      const { stdout } = await run(['--dump-single-json', '--', url], undefined, PAGE_JSON_MAX_BYTES);
       const meta = PageMetadataSchema.parse(JSON.parse(stdout));
       checkPage(meta, url, opts.maxDurationSec ?? Number.POSITIVE_INFINITY);
       const fetchable = fetchableFormats(meta, url);
