@@ -9,7 +9,7 @@ import { buildAss } from '../src/captions/ass.ts';
 import { clipWords, groupWords } from '../src/captions/groups.ts';
 import type { Transcript } from '../src/core/schemas.ts';
 import type { Transcriber } from '../src/core/ports.ts';
-import { PocketsphinxTranscriber } from '../src/adapters/pocketsphinx/pocketsphinxTranscriber.ts';
+import { PocketsphinxTranscriber } from './baseline/pocketsphinxTranscriber.ts';
 import { CentreTracker } from '../src/adapters/face/centreTracker.ts';
 import { centreCrop } from '../src/media/cropGeometry.ts';
 import { mediaBinaries } from '../src/media/binaries.ts';

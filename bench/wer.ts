@@ -1,11 +1,19 @@
-// npm run bench:wer — the offline transcriber's word error rate and speed on real recorded
-// speech: pocketsphinx-testdata's LibriVox utterances and their reference transcripts.
-import { readFileSync } from 'node:fs';
+// npm run bench:wer — the offline transcribers' word error rate, speed and memory on real
+// recorded speech: pocketsphinx-testdata's LibriVox utterances with their reference transcripts,
+// one by one, then as one long file (the utterances again and again with pauses between them,
+// at least 10 minutes) with its real-time factor and the transcriber's peak memory.
+// Targets on a 2-core machine (issue 23): WER ≤ 5% on the utterances, long audio ≤ 0.15× real time, peak RSS ≤ 1.5 GB.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PocketsphinxTranscriber } from '../src/adapters/pocketsphinx/pocketsphinxTranscriber.ts';
-import { wordErrors } from './wordErrorRate.ts';
+import { PocketsphinxTranscriber } from './baseline/pocketsphinxTranscriber.ts';
+import { FasterWhisperTranscriber } from '../src/adapters/whisper/fasterWhisperTranscriber.ts';
+import type { Transcriber } from '../src/core/ports.ts';
+import { runProcess } from '../src/media/runProcess.ts';
+import { normalizedWords, wordErrors } from './wordErrorRate.ts';
 
 const DIR = '/usr/share/pocketsphinx/test/data/librivox';
+const LONG_MIN_SEC = 600;
 const refs = new Map(
   readFileSync(join(DIR, 'transcription'), 'utf8')
     .trim()
@@ -17,23 +25,83 @@ const refs = new Map(
     }),
 );
 
-const transcriber = new PocketsphinxTranscriber();
-let errors = 0;
-let words = 0;
-let audio = 0;
-let wall = 0;
-for (const [id, ref] of refs) {
-  const t0 = performance.now();
-  const out = await transcriber.transcribe(join(DIR, `${id}.wav`));
-  const sec = (performance.now() - t0) / 1000;
-  const hyp = out.words.map((w) => w.w.toLowerCase());
-  const e = wordErrors(ref, hyp);
-  errors += e;
-  words += ref.length;
-  audio += out.audioSeconds;
-  wall += sec;
-  console.log(`${id}  WER ${((100 * e) / ref.length).toFixed(1).padStart(5)}%  ${out.audioSeconds.toFixed(1)} s audio in ${sec.toFixed(2)} s`);
+/** The utterances in turn with 0.6-1.8 s of silence between them, repeated to LONG_MIN_SEC; and its reference. */
+async function longFile(): Promise<{ path: string; ref: string[] }> {
+  const path = join(mkdtempSync(join(tmpdir(), 'cf-wer-')), 'long.wav');
+  const inputs: string[] = [];
+  const parts: string[] = [];
+  const ref: string[] = [];
+  const ids = [...refs.keys()];
+  let seconds = 0;
+  for (let i = 0; seconds < LONG_MIN_SEC; i++) {
+    const id = ids[i % ids.length]!;
+    inputs.push('-i', join(DIR, `${id}.wav`));
+    const pause = 0.6 + ((i * 7) % 13) / 10;
+    parts.push(`[${i}:a]apad=pad_dur=${pause}[a${i}]`);
+    ref.push(...refs.get(id)!);
+    seconds += 5 + pause;
+  }
+  const n = inputs.length / 2;
+  const graph = `${parts.join(';')};${Array.from({ length: n }, (_, i) => `[a${i}]`).join('')}concat=n=${n}:v=0:a=1[out]`;
+  await runProcess(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-y',
+      '-v',
+      'error',
+      ...inputs,
+      '-filter_complex',
+      graph,
+      '-map',
+      '[out]',
+      '-ar',
+      '16000',
+      '-ac',
+      '1',
+      '-c:a',
+      'pcm_s16le',
+      path,
+    ],
+    {
+      timeoutMs: 300_000,
+    },
+  );
+  return { path, ref };
 }
-console.log(
-  `\npocketsphinx (PyPI 5.1.1, en-us): WER ${((100 * errors) / words).toFixed(1)}% over ${words} words, ${audio.toFixed(1)} s of speech, ${(wall / audio).toFixed(2)}x real time (process start included)`,
-);
+
+async function measure(name: string, transcriber: Transcriber, long: { path: string; ref: string[] }): Promise<void> {
+  let errors = 0;
+  let words = 0;
+  let audio = 0;
+  let wall = 0;
+  for (const [id, ref] of refs) {
+    const t0 = performance.now();
+    const out = await transcriber.transcribe(join(DIR, `${id}.wav`));
+    const sec = (performance.now() - t0) / 1000;
+    const e = wordErrors(ref, normalizedWords(out.words.map((w) => w.w)));
+    errors += e;
+    words += ref.length;
+    audio += out.audioSeconds;
+    wall += sec;
+    console.log(`  ${id}  WER ${((100 * e) / ref.length).toFixed(1).padStart(5)}%  ${out.audioSeconds.toFixed(1)} s audio in ${sec.toFixed(2)} s`);
+  }
+  console.log(
+    `${name}: utterances WER ${((100 * errors) / words).toFixed(1)}% over ${words} words, ${(wall / audio).toFixed(2)}x real time (process start included)`,
+  );
+  const t0 = performance.now();
+  const out = await transcriber.transcribe(long.path);
+  const sec = (performance.now() - t0) / 1000;
+  const rssMb = transcriber instanceof FasterWhisperTranscriber ? transcriber.lastPeakRssMb : 0;
+  const e = wordErrors(long.ref, normalizedWords(out.words.map((w) => w.w)));
+  console.log(
+    `${name}: long file (${(out.audioSeconds / 60).toFixed(1)} min) WER ${((100 * e) / long.ref.length).toFixed(1)}%, ${sec.toFixed(0)} s = ${(sec / out.audioSeconds).toFixed(3)}x real time` +
+      (rssMb ? `, peak RSS ${rssMb} MB` : ''),
+  );
+}
+
+const long = await longFile();
+const only = process.argv[2];
+if (!only || only === 'faster-whisper') await measure('faster-whisper (Whisper base, int8)', new FasterWhisperTranscriber(), long);
+if (!only || only === 'pocketsphinx') await measure('pocketsphinx (PyPI 5.1.1, en-us)', new PocketsphinxTranscriber(), long);

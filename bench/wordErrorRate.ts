@@ -10,3 +10,13 @@ export function wordErrors(reference: string[], hypothesis: string[]): number {
   }
   return prev[hypothesis.length]!;
 }
+
+/** A transcript's words as the references write them: lower case, no punctuation, hyphenated words apart, "Mr." spelled out. */
+export function normalizedWords(words: string[]): string[] {
+  const SPELLED: Record<string, string> = { mr: 'mister', mrs: 'missus', dr: 'doctor' };
+  return words
+    .flatMap((w) => w.toLowerCase().split(/[-\s]+/))
+    .map((w) => w.replace(/[^\p{L}\p{N}']/gu, ''))
+    .filter(Boolean)
+    .map((w) => SPELLED[w] ?? w);
+}

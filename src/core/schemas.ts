@@ -191,6 +191,8 @@ export const ManifestSchema = z.object({
     width: z.number(),
     height: z.number(),
     page: PageInfoSchema.optional(),
+    /** The spoken language (ISO 639-1), as the transcriber named or heard it. */
+    language: z.string().optional(),
     /** Which audio track (from 1) the speech came from, and why, when there were several. */
     audioTrack: z.object({ number: z.number().int(), why: z.string() }).optional(),
   }),

@@ -1,6 +1,15 @@
 // A self-contained page beside the clips: play each one, read why it was picked.
 import type { Manifest } from '../core/schemas.ts';
 
+/** "German" for "de", in English; the code itself where the runtime has no name for it. */
+const languageName = (code: string): string => {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+};
+
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -51,7 +60,7 @@ export function reportHtml(m: Manifest): string {
 <body>
 <header>
   <h1>${m.clips.length} clips from ${escapeHtml(m.source.path)}</h1>
-  <p>${m.source.width}x${m.source.height}, ${clock(m.source.duration)} · transcribed by ${escapeHtml(m.usage.transcriber)} · scored by ${escapeHtml(m.usage.scorer)}</p>
+  <p>${m.source.width}x${m.source.height}, ${clock(m.source.duration)} · transcribed by ${escapeHtml(m.usage.transcriber)}${m.source.language ? ` (${escapeHtml(languageName(m.source.language))})` : ''} · scored by ${escapeHtml(m.usage.scorer)}</p>
 </header>
 <main class="grid">${cards}
 </main>

@@ -12,7 +12,7 @@ import { round3 as round } from '../core/numbers.ts';
 export const FinalizeInputSchema = z.object({
   jobId: z.string(),
   source: SourceInfoSchema,
-  transcript: z.object({ audioSeconds: z.number(), provider: z.string(), usage: UsageSnapshotSchema.optional() }),
+  transcript: z.object({ audioSeconds: z.number(), provider: z.string(), language: z.string().optional(), usage: UsageSnapshotSchema.optional() }),
   scorer: z.string(),
   scoreUsage: UsageSnapshotSchema.optional(),
   clips: z.array(ClipOutcomeSchema),
@@ -82,6 +82,7 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices
       width: input.source.width,
       height: input.source.height,
       ...(input.source.page ? { page: input.source.page } : {}),
+      ...(input.transcript.language ? { language: input.transcript.language } : {}),
       ...(input.source.audioTrack !== undefined ? { audioTrack: { number: input.source.audioTrack + 1, why: input.source.audioTrackWhy ?? '' } } : {}),
     },
     ...(input.options

@@ -19,6 +19,8 @@ export const TranscribeOutputSchema = z.object({
   words: z.number().int().nonnegative(),
   audioSeconds: z.number().nonnegative(),
   provider: z.string(),
+  /** The spoken language (ISO 639-1) as the transcriber named or detected it. */
+  language: z.string().optional(),
   usage: UsageSnapshotSchema,
 });
 export type TranscribeOutput = z.infer<typeof TranscribeOutputSchema>;
@@ -41,7 +43,14 @@ export async function storeTranscript(
   const transcriptKey = `${jobId}/transcript.json`;
   await ports.work.writeText(transcriptKey, JSON.stringify(transcript));
   reporter(ports, jobId, 'transcribe')(100, `${transcript.words.length} words${usage.cacheHits ? ' (from cache)' : ''}`);
-  return { transcriptKey, words: transcript.words.length, audioSeconds: transcript.audioSeconds, provider: transcript.provider, usage };
+  return {
+    transcriptKey,
+    words: transcript.words.length,
+    audioSeconds: transcript.audioSeconds,
+    provider: transcript.provider,
+    ...(transcript.language ? { language: transcript.language } : {}),
+    usage,
+  };
 }
 
 export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 'transcriber' | 'progress' | 'signal'>): Promise<TranscribeOutput> {

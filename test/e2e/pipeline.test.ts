@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ManifestSchema } from '../../src/core/schemas.ts';
+import { TALK } from '../../src/samples/talkScript.ts';
 import { parseSrtStarts, probe, runCli, shortTalk, speechOnsets } from '../helpers/media.ts';
 
 test('clipforge run: ranked 1080x1920 H.264/AAC clips with captions on time, a manifest and a report', async () => {
@@ -27,7 +28,15 @@ test('clipforge run: ranked 1080x1920 H.264/AAC clips with captions on time, a m
   assert.ok(a!.end <= b!.start || b!.end <= a!.start, 'clips do not overlap');
   assert.ok(manifest.source.duration > 60 && manifest.source.width === 1280);
   for (const stage of ['ingest', 'transcribe', 'score', 'track', 'render']) assert.ok(manifest.timings[stage]! > 0, `timing for ${stage}`);
-  assert.equal(manifest.usage.transcriber, 'pocketsphinx');
+  assert.equal(manifest.usage.transcriber, 'faster-whisper');
+  assert.equal(manifest.source.language, 'en', 'the language Whisper heard');
+  // The words were heard: what each clip says is the script's words (PocketSphinx got one in three wrong).
+  const spoken = new Set(TALK.flatMap((s) => s.sentences).flatMap(wordsOf));
+  for (const clip of manifest.clips) {
+    const heard = wordsOf(clip.text);
+    const known = heard.filter((w) => spoken.has(w)).length;
+    assert.ok(known >= 0.9 * heard.length, `clip ${clip.rank}: ${known} of ${heard.length} words are the script's: "${clip.text}"`);
+  }
 
   for (const clip of manifest.clips) {
     assert.ok(clip.duration >= 10 && clip.duration <= 30, `duration ${clip.duration}`);
@@ -62,3 +71,11 @@ test('clipforge run: ranked 1080x1920 H.264/AAC clips with captions on time, a m
   assert.deepEqual(await readdir(work), [], 'work files removed');
   assert.ok(!existsSync(join(out, 'clip-3.mp4')));
 });
+
+/** A text's words, lower case, without punctuation. */
+function wordsOf(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}']+/u)
+    .filter(Boolean);
+}

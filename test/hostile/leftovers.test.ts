@@ -44,11 +44,11 @@ test('a SIGKILLed serve leaves no FFmpeg or speech process running', async () =>
   assert.equal(created.status, 202);
   let kids: Array<{ pid: number; cmd: string }> = [];
   // The speech process writes nothing until it is done, so a dead parent's closed pipes do not end it: only the tie does.
-  for (let i = 0; i < 1200 && !kids.some((k) => /pocketsphinx/.test(k.cmd)); i++) {
+  for (let i = 0; i < 1200 && !kids.some((k) => /whisper_words/.test(k.cmd)); i++) {
     await new Promise((r) => setTimeout(r, 50));
     kids = childrenOf(srv.child.pid!);
   }
-  const workers = kids.filter((k) => /pocketsphinx/.test(k.cmd));
+  const workers = kids.filter((k) => /whisper_words/.test(k.cmd));
   assert.ok(workers.length > 0, `the job started a worker process: ${kids.map((k) => k.cmd).join(' | ')}`);
   srv.child.kill('SIGKILL');
   await new Promise((r) => srv.child.once('exit', r));

@@ -9,7 +9,7 @@ import { openAi } from '../../adapters/openai/openaiClient.ts';
 import { openAiConfigFromEnv } from '../../adapters/openai/openaiConfig.ts';
 import { OpenAiScorer } from '../../adapters/openai/openaiScorer.ts';
 import { WhisperTranscriber } from '../../adapters/openai/whisperTranscriber.ts';
-import { PocketsphinxTranscriber } from '../../adapters/pocketsphinx/pocketsphinxTranscriber.ts';
+import { FasterWhisperTranscriber } from '../../adapters/whisper/fasterWhisperTranscriber.ts';
 import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
 import type { Logger, Scorer, Transcriber } from '../../core/ports.ts';
 
@@ -22,6 +22,14 @@ export function cacheFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.CLIPFORGE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'clipforge'), 'cache.db');
 }
 
+/** CLIPFORGE_LANGUAGE, the speech's ISO 639-1 code when the user knows it (else Whisper detects it). */
+export function spokenLanguage(env: NodeJS.ProcessEnv): string | undefined {
+  const code = env.CLIPFORGE_LANGUAGE?.trim().toLowerCase();
+  if (!code) return undefined;
+  if (!/^[a-z]{2}$/.test(code)) throw new Error(`CLIPFORGE_LANGUAGE must be a two-letter ISO 639-1 code such as "en" or "de", not "${code.slice(0, 20)}"`);
+  return code;
+}
+
 const byConfig = new Map<string, Models>();
 
 export function localModels(log: Logger, env: NodeJS.ProcessEnv = process.env): Models {
@@ -31,7 +39,7 @@ export function localModels(log: Logger, env: NodeJS.ProcessEnv = process.env): 
   let models = byConfig.get(key);
   if (!models) {
     const api = config && openAi(config);
-    const inner = api ? new WhisperTranscriber(api, log) : new PocketsphinxTranscriber();
+    const inner = api ? new WhisperTranscriber(api, log) : new FasterWhisperTranscriber({ language: spokenLanguage(env), env });
     models = {
       transcriber: new CachingTranscriber(inner, new SqliteTranscriptCache(file), { log }),
       scorer: api ? new OpenAiScorer(api, log) : new FirstPassScorer(),

@@ -1,11 +1,11 @@
-// The embedded default's adapters: disk, FFmpeg, PocketSphinx, first-pass scoring; the face
+// The embedded default's adapters: disk, FFmpeg, faster-whisper, first-pass scoring; the face
 // tracker and the models are chosen by the caller (they depend on what is installed and set).
 import { FfmpegEncoder } from '../../adapters/ffmpeg/ffmpegEncoder.ts';
 import { DiskStorage } from '../../adapters/local/diskStorage.ts';
 import { LocalSourceResolver } from '../../adapters/local/localSourceResolver.ts';
 import { pageFetcher } from '../../adapters/pages/ytDlpFetcher.ts';
 import { type AddressPolicy, DEFAULT_DOWNLOAD_LIMITS } from '../../adapters/http/download.ts';
-import { PocketsphinxTranscriber } from '../../adapters/pocketsphinx/pocketsphinxTranscriber.ts';
+import { FasterWhisperTranscriber } from '../../adapters/whisper/fasterWhisperTranscriber.ts';
 import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
 import { priceTableFromEnv } from '../../adapters/openai/openaiConfig.ts';
 import type { Logger, ProgressSink } from '../../core/ports.ts';
@@ -31,7 +31,7 @@ export function localPorts(
       pageFetcher({ ...DEFAULT_DOWNLOAD_LIMITS, addresses: urlAddresses }),
     ),
     encoder: new FfmpegEncoder(undefined, signal),
-    transcriber: new PocketsphinxTranscriber(),
+    transcriber: new FasterWhisperTranscriber(),
     scorer: new FirstPassScorer(),
     progress,
     log,

@@ -1,16 +1,17 @@
-// The offline Transcriber: PyPI pocketsphinx (model inside the wheel) in a Python subprocess.
+// The benchmark's baseline (bench/wer.ts): PyPI pocketsphinx (model in the wheel), clipforge's
+// offline transcriber until Whisper replaced it (27% word error against 2.4%, and slower).
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ProcessError } from '../../core/errors.ts';
-import type { CallContext, Transcriber } from '../../core/ports.ts';
-import { PROJECT_ROOT, projectPython } from '../../core/projectRoot.ts';
-import type { Transcript } from '../../core/schemas.ts';
-import { WordSchema } from '../../core/schemas.ts';
-import { runProcess } from '../../media/runProcess.ts';
+import { ProcessError } from '../../src/core/errors.ts';
+import type { CallContext, Transcriber } from '../../src/core/ports.ts';
+import { PROJECT_ROOT, projectPython } from '../../src/core/projectRoot.ts';
+import type { Transcript } from '../../src/core/schemas.ts';
+import { WordSchema } from '../../src/core/schemas.ts';
+import { runProcess } from '../../src/media/runProcess.ts';
 
 const OutputSchema = z.object({ words: z.array(WordSchema), audioSeconds: z.number() });
 
-export const POCKETSPHINX_SCRIPT = join(PROJECT_ROOT, 'speech', 'pocketsphinx_words.py');
+export const POCKETSPHINX_SCRIPT = join(PROJECT_ROOT, 'bench', 'baseline', 'pocketsphinx_words.py');
 
 export class PocketsphinxTranscriber implements Transcriber {
   readonly name = 'pocketsphinx';
@@ -32,7 +33,7 @@ export class PocketsphinxTranscriber implements Transcriber {
       }));
     } catch (err) {
       if (err instanceof ProcessError && /No module named 'pocketsphinx'/.test(err.stderrTail)) {
-        throw new Error(`the offline transcriber is not installed for ${this.python}: run "bash scripts/setup.sh" (it makes .venv with pocketsphinx)`);
+        throw new Error(`the offline transcriber is not installed for ${this.python}: run "bash scripts/setup.sh --tests" (pocketsphinx is a test dependency)`);
       }
       throw err;
     }
