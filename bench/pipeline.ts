@@ -9,7 +9,7 @@ import { buildAss } from '../src/captions/ass.ts';
 import { clipWords, groupWords } from '../src/captions/groups.ts';
 import type { Transcript } from '../src/core/schemas.ts';
 import type { Transcriber } from '../src/core/ports.ts';
-import { PocketsphinxTranscriber } from './baseline/pocketsphinxTranscriber.ts';
+import { FasterWhisperTranscriber } from '../src/adapters/whisper/fasterWhisperTranscriber.ts';
 import { CentreTracker } from '../src/adapters/face/centreTracker.ts';
 import { centreCrop } from '../src/media/cropGeometry.ts';
 import { mediaBinaries } from '../src/media/binaries.ts';
@@ -23,7 +23,7 @@ const talk = await benchTalk1080p();
 
 // Keep the transcript to caption the bare encodes exactly as the pipeline did.
 let transcript: Transcript | undefined;
-const inner = new PocketsphinxTranscriber();
+const inner = new FasterWhisperTranscriber();
 const keeping: Transcriber = { name: inner.name, model: inner.model, transcribe: async (p, ctx) => (transcript = await inner.transcribe(p, ctx)) };
 
 // The foundation's figure is with the centre crop; `--face` adds MediaPipe tracking (its own

@@ -3,7 +3,7 @@
 // one by one, then as one long file (the utterances again and again with pauses between them,
 // at least 10 minutes) with its real-time factor and the transcriber's peak memory.
 // Targets on a 2-core machine (issue 23): WER ≤ 5% on the utterances, long audio ≤ 0.15× real time, peak RSS ≤ 1.5 GB.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PocketsphinxTranscriber } from './baseline/pocketsphinxTranscriber.ts';
@@ -39,7 +39,8 @@ async function longFile(): Promise<{ path: string; ref: string[] }> {
     const pause = 0.6 + ((i * 7) % 13) / 10;
     parts.push(`[${i}:a]apad=pad_dur=${pause}[a${i}]`);
     ref.push(...refs.get(id)!);
-    seconds += 5 + pause;
+    // 16 kHz mono 16-bit WAV after a 44-byte header.
+    seconds += (statSync(join(DIR, `${id}.wav`)).size - 44) / 32_000 + pause;
   }
   const n = inputs.length / 2;
   const graph = `${parts.join(';')};${Array.from({ length: n }, (_, i) => `[a${i}]`).join('')}concat=n=${n}:v=0:a=1[out]`;
