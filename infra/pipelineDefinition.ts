@@ -95,7 +95,7 @@ function fargate(state: State, stage: string, taskDefinition: string, subnets: n
  * minutes of audio is one message to the worker queue and one worker run, so no run grows with
  * the source (a Lambda stops at 15 minutes; a 4-hour source in one run would not finish).
  */
-function spanTranscription(def: Definition, workers: number): void {
+function spanTranscription(def: Definition, workers: number, subnets: number): void {
   const { Transcribe: transcribe, ...rest } = def.States;
   const { Retry, Catch, Parameters, Next } = transcribe as State & { Retry: unknown; Catch: unknown; Next: string };
   const states: Record<string, State> = {};
@@ -110,7 +110,31 @@ function spanTranscription(def: Definition, workers: number): void {
       ResultPath: '$.transcriptPlan',
       Retry,
       Catch,
-      Next: 'TranscribeSpans',
+      Next: 'SpeechEngine',
+    };
+    // Without an OpenAI key the whole speech goes to the offline engine's task (faster-whisper on
+    // Fargate: no 15-minute bound, so no spans; the model loads once); with one, spans to the worker.
+    states.SpeechEngine = {
+      Type: 'Choice',
+      Comment: 'OpenAI key set: spans through the transcription worker; none: the offline engine task.',
+      Choices: [{ Variable: '$.transcriptPlan.engine', StringEquals: 'offline', Next: 'SaveTranscribeInput' }],
+      Default: 'TranscribeSpans',
+    };
+    states.SaveTranscribeInput = {
+      ...saveInput('transcribe', 'TranscribeTask', jobTaskKey('transcribe')),
+      Parameters: { Bucket: '${WorkBucket}', 'Key.$': jobTaskKey('transcribe'), Body: Parameters, ContentType: 'application/json' },
+      Catch,
+    };
+    states.TranscribeTask = {
+      ...fargate(
+        { Type: 'Task', ResultPath: '$.transcript', Retry, Catch, Next } as State,
+        'transcribe',
+        '${TranscribeTaskDefinition}',
+        subnets,
+        jobTaskKey('transcribe'),
+      ),
+      // A 4-hour source at the slowest speed measured (0.25x real time on 2 vCPUs), with room.
+      TimeoutSeconds: SPAN_QUEUE_TIMEOUT_SEC,
     };
     states.TranscribeSpans = {
       Type: 'Map',
@@ -184,7 +208,7 @@ function urlIngest(def: Definition & { StartAt: string }, subnets: number): void
  */
 export function awsPipelineDefinition(subnets: number, transcribeWorkers = 2): string {
   const def = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Definition & { StartAt: string };
-  spanTranscription(def, transcribeWorkers);
+  spanTranscription(def, transcribeWorkers, subnets);
   urlIngest(def, subnets);
   const clips = def.States.Clips as State & { ItemProcessor: Definition & { StartAt: string } };
   const inner = clips.ItemProcessor.States;

@@ -31,8 +31,10 @@ export class FargateTasks extends Construct {
   readonly render: FargateTaskDefinition;
   /** URL sources: downloads and page links (yt-dlp), with room on disk for an 8 GB video and its merge. */
   readonly ingest: FargateTaskDefinition;
+  /** Speech without an OpenAI key: faster-whisper with Whisper base, one task per job. */
+  readonly transcribe: FargateTaskDefinition;
 
-  constructor(scope: Construct, id: string, props: StageResources & { track?: TaskSize; render?: TaskSize; ingest?: TaskSize }) {
+  constructor(scope: Construct, id: string, props: StageResources & { track?: TaskSize; render?: TaskSize; ingest?: TaskSize; transcribe?: TaskSize }) {
     super(scope, id);
     this.vpc = new Vpc(this, 'Vpc', {
       maxAzs: 2,
@@ -51,10 +53,18 @@ export class FargateTasks extends Construct {
     // Fetching is network-bound; merging and the speech audio need one core. 40 GiB of disk: the
     // download cap (8 GB) twice over (yt-dlp merges video and audio into a new file) and the audio.
     this.ingest = this.taskDefinition('Ingest', 'ingest', props, props.ingest ?? { cpu: 1024, memoryMiB: 2048 }, 40);
+    // Whisper base int8 on 2 vCPUs: about 0.07x real time and under 1 GB (bench:wer); 4 GB leaves room for a larger model.
+    this.transcribe = this.taskDefinition('Transcribe', 'transcribe', props, props.transcribe ?? { cpu: 2048, memoryMiB: 4096 });
   }
 
   /** `stage` is both the image's target in containers/Dockerfile and the task's command. */
-  private taskDefinition(id: string, stage: 'track' | 'render' | 'ingest', r: StageResources, size: TaskSize, diskGiB?: number): FargateTaskDefinition {
+  private taskDefinition(
+    id: string,
+    stage: 'track' | 'render' | 'ingest' | 'transcribe',
+    r: StageResources,
+    size: TaskSize,
+    diskGiB?: number,
+  ): FargateTaskDefinition {
     const def = new FargateTaskDefinition(this, id, {
       cpu: size.cpu,
       memoryLimitMiB: size.memoryMiB,

@@ -55,13 +55,19 @@ export class Pipeline extends Construct {
       // Reads the whole source once (speech extraction) and may download a URL source first.
       ingest: stage('ingest', { ffmpeg: true, memoryMiB: 2048, tmpGiB: 10, timeout: Duration.minutes(15) }),
       // Finds the pauses in the speech to cut it into spans (a 4-hour WAV is 460 MB).
-      planTranscript: stage('planTranscript', { ffmpeg: true, memoryMiB: 1024, tmpGiB: 2, timeout: Duration.minutes(15) }),
+      // Reads the key secret only to choose the speech engine (the worker's spans, or the offline task).
+      planTranscript: stage(
+        'planTranscript',
+        { ffmpeg: true, memoryMiB: 1024, tmpGiB: 2, timeout: Duration.minutes(15) },
+        { OPENAI_SECRET_ARN: props.openAiKey.secretArn },
+      ),
       joinTranscript: stage('joinTranscript', { memoryMiB: 1024, timeout: Duration.minutes(5) }),
       score: stage('score', { memoryMiB: 1024, timeout: Duration.minutes(10) }, { OPENAI_SECRET_ARN: props.openAiKey.secretArn }),
       finalize: stage('finalize', { timeout: Duration.minutes(2) }),
       jobFailed: stage('jobFailed', { timeout: Duration.minutes(1) }),
     };
     props.openAiKey.grantRead(this.stages.score);
+    props.openAiKey.grantRead(this.stages.planTranscript);
 
     this.transcription = new Transcription(this, 'Transcription', {
       ...props,
@@ -91,6 +97,7 @@ export class Pipeline extends Construct {
         TrackTaskDefinition: this.tasks.track.taskDefinitionArn,
         RenderTaskDefinition: this.tasks.render.taskDefinitionArn,
         IngestTaskDefinition: this.tasks.ingest.taskDefinitionArn,
+        TranscribeTaskDefinition: this.tasks.transcribe.taskDefinitionArn,
         TaskSecurityGroup: this.tasks.securityGroup.securityGroupId,
         WorkBucket: props.work.bucketName,
         ...Object.fromEntries(subnets.map((s, i) => [`Subnet${i}`, s])),
@@ -115,7 +122,7 @@ export class Pipeline extends Construct {
     const sm = this.stateMachine;
     for (const fn of Object.values(this.stages)) fn.grantInvoke(sm);
     props.transcribeQueue.grantSendMessages(sm);
-    for (const def of [this.tasks.track, this.tasks.render, this.tasks.ingest]) {
+    for (const def of [this.tasks.track, this.tasks.render, this.tasks.ingest, this.tasks.transcribe]) {
       sm.addToRolePolicy(
         new PolicyStatement({
           actions: ['ecs:RunTask'],
@@ -157,7 +164,9 @@ export class Pipeline extends Construct {
       );
       acknowledgeWildcardResources(
         policy,
-        [this.tasks.track, this.tasks.render, this.tasks.ingest].map((def) => `${nagArnPrefix(this, 'ecs')}task-definition/${def.family}:*`),
+        [this.tasks.track, this.tasks.render, this.tasks.ingest, this.tasks.transcribe].map(
+          (def) => `${nagArnPrefix(this, 'ecs')}task-definition/${def.family}:*`,
+        ),
         "Every revision of the stack's own task definition families: executions started before a deploy run the revision they started with.",
       );
       acknowledgeWildcardResources(

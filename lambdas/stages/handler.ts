@@ -23,13 +23,15 @@ function stage(name: AwsStage, models: (key: string | undefined) => Partial<Stag
   return traced(name, async (input: unknown, context?: Context) => {
     if (context) logger.addContext(context);
     logger.appendKeys({ stage: name, jobId: (input as { jobId?: string }).jobId });
-    const run = (key: string | undefined) => runAwsStage(name, input, { env, clients, log, models: models(key) });
+    const run = (key: string | undefined) =>
+      runAwsStage(name, input, { env, clients, log, models: models(key), ...(usesKey ? { speechApi: key !== undefined } : {}) });
     return usesKey ? withOpenAiKey(keys, run) : run(undefined);
   });
 }
 
 export const ingest = stage('ingest');
-export const planTranscript = stage('planTranscript');
+/** Reads the key only to choose the speech engine: the OpenAI worker's spans, or the offline task. */
+export const planTranscript = stage('planTranscript', () => ({}), true);
 export const joinTranscript = stage('joinTranscript');
 export const finalize = stage('finalize');
 export const jobFailed = stage('jobFailed');

@@ -10,7 +10,8 @@ import { type StageContext, runAwsStage } from './stageRunner.ts';
 import { issuesText } from '../core/zodIssues.ts';
 
 /** ingest: URL sources (media URLs, page links via yt-dlp), whose fetching has no bound a Lambda could keep. */
-export const FARGATE_STAGES = ['track', 'render', 'ingest'] as const;
+/** transcribe: a job's speech with the offline engine (faster-whisper) when no OpenAI key is set: no 15-minute bound, the model loads once. */
+export const FARGATE_STAGES = ['track', 'render', 'ingest', 'transcribe'] as const;
 export type FargateStage = (typeof FARGATE_STAGES)[number];
 
 const TaskEnvSchema = z.object({

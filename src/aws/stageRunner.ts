@@ -11,6 +11,7 @@ import { render } from '../stages/render.ts';
 import { score } from '../stages/score.ts';
 import type { StagePorts } from '../stages/stagePorts.ts';
 import { track } from '../stages/track.ts';
+import { transcribe } from '../stages/transcribe.ts';
 import { joinTranscript, planTranscript, transcribeSpan } from '../stages/transcribeSpans.ts';
 import type { AwsStageEnv } from './awsEnv.ts';
 import { type AwsClients, awsStagePorts, outcomeDeps } from './awsPorts.ts';
@@ -19,7 +20,17 @@ import { failureReason } from '../core/failureReason.ts';
 
 export { failureReason };
 
-export type AwsStage = 'ingest' | 'planTranscript' | 'transcribeSpan' | 'joinTranscript' | 'score' | 'track' | 'render' | 'finalize' | 'jobFailed';
+export type AwsStage =
+  | 'ingest'
+  | 'planTranscript'
+  | 'transcribe'
+  | 'transcribeSpan'
+  | 'joinTranscript'
+  | 'score'
+  | 'track'
+  | 'render'
+  | 'finalize'
+  | 'jobFailed';
 
 const JobRef = z.object({ jobId: z.string().min(1) });
 /** What a Catch puts in $.error: a Lambda's Cause is its JSON error report, a task's is the message. */
@@ -33,6 +44,8 @@ export interface StageContext {
   models?: Partial<StagePorts>;
   /** Fires when nobody waits for the work any more (a refused task heartbeat): the stage stops. */
   signal?: AbortSignal;
+  /** Whether an OpenAI key is set (stages that read it): without one, speech goes to the offline engine's task. */
+  speechApi?: boolean;
 }
 
 export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageContext): Promise<unknown> {
@@ -43,7 +56,9 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
       case 'ingest':
         return await ingest(input, ports);
       case 'planTranscript':
-        return await planTranscript(input, ports, { spanSec: ctx.env.CLIPFORGE_TRANSCRIBE_SPAN_SEC });
+        return await planTranscript(input, ports, { spanSec: ctx.env.CLIPFORGE_TRANSCRIBE_SPAN_SEC, speechApi: ctx.speechApi ?? true });
+      case 'transcribe':
+        return await transcribe(input, ports);
       case 'transcribeSpan':
         return await transcribeSpan(input, ports);
       case 'joinTranscript':

@@ -19,7 +19,9 @@ import { type TranscribeOutput, TranscribeInputSchema, captionsTranscript, store
 export const SPAN_SEC = 1200;
 
 const SpanSchema = z.object({ index: z.number().int().nonnegative(), start: z.number().nonnegative(), end: z.number().positive() });
-export const PlanOutputSchema = z.object({ spans: z.array(SpanSchema) });
+/** api: the spans go to the transcription worker (OpenAI); offline: the whole speech to the offline engine's task. */
+export const SPEECH_ENGINES = ['api', 'offline'] as const;
+export const PlanOutputSchema = z.object({ spans: z.array(SpanSchema), engine: z.enum(SPEECH_ENGINES) });
 export type PlanOutput = z.infer<typeof PlanOutputSchema>;
 
 export const SpanInputSchema = z.object({ jobId: z.string(), audioKey: z.string(), span: SpanSchema, sourceId: z.string().nullable().optional() });
@@ -38,20 +40,25 @@ export const JoinInputSchema = TranscribeInputSchema.extend({ spans: z.array(Spa
 export async function planTranscript(
   raw: unknown,
   ports: Pick<StagePorts, 'work' | 'encoder' | 'progress'>,
-  opts: { spanSec?: number | undefined } = {},
+  opts: { spanSec?: number | undefined; speechApi?: boolean } = {},
 ): Promise<PlanOutput> {
   const input = TranscribeInputSchema.parse(raw);
   const say = reporter(ports, input.jobId, 'transcribe');
   if (input.captionsKey) {
     say(0, 'using the caption file; no transcription needed');
-    return { spans: [] };
+    return { spans: [], engine: 'api' };
+  }
+  if (opts.speechApi === false) {
+    // One run over the whole speech: the offline engine's task has no time limit to split for.
+    say(0, 'transcribing offline (no OpenAI key set)');
+    return { spans: [], engine: 'offline' };
   }
   const audio = await ports.work.localPath(input.audioKey);
   const duration = input.audioSeconds ?? 0;
   const max = opts.spanSec ?? SPAN_SEC;
   const { parts } = duration > max ? planParts(duration, await ports.encoder.pauses(audio), max) : { parts: [{ start: 0, end: duration }] };
   say(0, `transcribing in ${parts.length} part${parts.length === 1 ? '' : 's'}`);
-  return { spans: parts.map((p, index) => ({ index, start: p.start, end: p.end })) };
+  return { spans: parts.map((p, index) => ({ index, start: p.start, end: p.end })), engine: 'api' };
 }
 
 /** One span's words (times in the whole audio), kept with the job's work. */

@@ -58,6 +58,7 @@ const TASK_DEF = {
   track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1',
   render: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1',
   ingest: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-ingest:1',
+  transcribe: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-transcribe:1',
 };
 
 before(async () => {
@@ -80,6 +81,7 @@ before(async () => {
       TrackTaskDefinition: TASK_DEF.track,
       RenderTaskDefinition: TASK_DEF.render,
       IngestTaskDefinition: TASK_DEF.ingest,
+      TranscribeTaskDefinition: TASK_DEF.transcribe,
       TaskSecurityGroup: 'sg-0123',
       Subnet0: 'subnet-a',
       Subnet1: 'subnet-b',
@@ -113,7 +115,9 @@ interface Harness {
 }
 
 /** The integrations, played by the real parts; `failFirstRender` makes the first Render RunTask fail as ECS would report it. */
-function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, string> } = {}): Harness {
+function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, string>; noKey?: boolean } = {}): Harness {
+  // No OpenAI key: neither in the environment nor in a secret (the stages that read one).
+  const keyEnv: Record<string, string> = opts.noKey ? { OPENAI_API_KEY: '' } : {};
   const runTasks: Harness['runTasks'] = [];
   const calls: Record<string, number> = {};
   let renderCalls = 0;
@@ -155,14 +159,16 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
   };
   const handlers: LocalHandlers & Record<string, (input: unknown) => Promise<unknown>> = {
     Ingest: async (i) => (count('Ingest'), stage('Pipeline/Ingest', opts.ingestEnv)(i)),
-    PlanTranscript: async (i) => (count('PlanTranscript'), stage('Pipeline/PlanTranscript')(i)),
+    PlanTranscript: async (i) => (count('PlanTranscript'), stage('Pipeline/PlanTranscript', keyEnv)(i)),
     JoinTranscript: async (i) => (count('JoinTranscript'), stage('Pipeline/JoinTranscript')(i)),
-    Score: async (i) => (count('Score'), stage('Pipeline/Score')(i)),
+    Score: async (i) => (count('Score'), stage('Pipeline/Score', keyEnv)(i)),
     Finalize: async (i) => (count('Finalize'), stage('Pipeline/Finalize')(i)),
     JobFailed: async (i) => (count('JobFailed'), stage('Pipeline/JobFailed')(i)),
     SaveIngestInput: putObject,
     SaveTrackInput: putObject,
     SaveRenderInput: putObject,
+    SaveTranscribeInput: putObject,
+    TranscribeTask: async (p) => (count('TranscribeTask'), ecs(p)),
     IngestTask: async (p) => (count('IngestTask'), ecs(p)),
     Transcribe: () => Promise.reject(new Error('the deployed definition has no Transcribe state')),
     TranscribeSpan: async (params: any) => {
@@ -253,6 +259,37 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
     'stages pushed in order',
   );
   assert.equal(pushed.at(-1)!.type, 'done');
+});
+
+test('without an OpenAI key, an upload is transcribed by the offline engine task (faster-whisper in its image) and scored for free', async () => {
+  const source = await world.upload('uploads/sm/offline-talk.mp4', await faceTalk());
+  await world.addJob('sm-offline');
+  const h = harness({ noKey: true });
+  const before = fake.transcriptions.length;
+  const manifest = ManifestSchema.parse(
+    await runStateMachine({ jobId: 'sm-offline', source, options }, h.handlers, {
+      definition,
+      context: { Task: { Token: INTERPRETER_TOKEN } },
+      retryDelayMs: 10,
+    }),
+  );
+  assert.equal(h.calls.TranscribeTask, 1, 'one task for the whole speech');
+  assert.equal(h.calls.TranscribeSpan, undefined, 'nothing sent to the OpenAI worker');
+  assert.equal(fake.transcriptions.length, before, 'no speech API call');
+  assert.equal(manifest.usage.transcriber, 'faster-whisper');
+  assert.equal(manifest.source.language, 'en');
+  assert.equal(manifest.usage.scorer, 'first-pass');
+  assert.equal(manifest.clips.length, 2);
+  // The words are the talk's (espeak-ng speech of the sample script).
+  const spoken = new Set(TALK.flatMap((s) => s.sentences).flatMap((t) => t.toLowerCase().split(/[^\p{L}\p{N}']+/u)));
+  for (const clip of manifest.clips) {
+    const heard = clip.text
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}']+/u)
+      .filter(Boolean);
+    assert.ok(heard.filter((w) => spoken.has(w)).length >= 0.9 * heard.length, `clip ${clip.rank} heard as: ${clip.text}`);
+  }
+  assert.equal((await world.job('sm-offline'))?.status, 'done');
 });
 
 test('a permanent failure (an upload that is not a video) is not retried, is caught, and the job is marked failed with the reason', async () => {

@@ -206,7 +206,7 @@ test('RunTask is granted on every revision of each task family (executions from 
     (p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: unknown; Resource: unknown }> } } }).Properties.PolicyDocument.Statement,
   );
   const runTask = statements.filter((st) => st.Action === 'ecs:RunTask');
-  assert.equal(runTask.length, 3);
+  assert.equal(runTask.length, 4);
   for (const grant of runTask) assert.match(JSON.stringify(grant.Resource), /task-definition\/[\w-]+:\*/);
 });
 
@@ -274,14 +274,26 @@ test('the state machine: the shared definition, named after the stack, transcrib
   // Transcription in spans, one worker run each (no run grows with the source): plan, a Map over spans, join.
   assert.equal(definition.States.Ingest.Next, 'PlanTranscript');
   assert.equal(definition.States.Transcribe, undefined);
-  assert.equal(definition.States.PlanTranscript.Next, 'TranscribeSpans');
+  assert.equal(definition.States.PlanTranscript.Next, 'SpeechEngine');
+  // No OpenAI key (the plan says so): the whole speech to the offline engine's task, then Score as after the join.
+  assert.deepEqual(definition.States.SpeechEngine.Choices, [{ Variable: '$.transcriptPlan.engine', StringEquals: 'offline', Next: 'SaveTranscribeInput' }]);
+  assert.equal(definition.States.SpeechEngine.Default, 'TranscribeSpans');
+  const offline = definition.States.TranscribeTask;
+  assert.equal(offline.Resource, 'arn:aws:states:::ecs:runTask.waitForTaskToken');
+  assert.match(offline.Parameters.TaskDefinition, /^\$\{TranscribeTaskDefinition\}$/);
+  assert.deepEqual(offline.Retry[0], RUN_TASK_RETRY);
+  assert.equal(offline.ResultPath, '$.transcript');
+  assert.equal(offline.Next, definition.States.JoinTranscript.Next);
+  assert.ok(offline.HeartbeatSeconds > 0 && offline.HeartbeatSeconds < offline.TimeoutSeconds, 'the offline task heartbeats');
+  assert.equal(definition.States.SaveTranscribeInput.Parameters.Body['audioKey.$'], '$.ingest.audioKey', 'the task gets the transcribe input');
   assert.equal(definition.States.TranscribeSpans.ItemsPath, '$.transcriptPlan.spans');
   assert.equal(definition.States.TranscribeSpans.Next, 'JoinTranscript');
   assert.equal(definition.States.JoinTranscript.ResultPath, '$.transcript', 'Score and Finalize read it where they did');
   const span = definition.States.TranscribeSpans.ItemProcessor.States.TranscribeSpan;
   assert.equal(span.Resource, 'arn:aws:states:::sqs:sendMessage.waitForTaskToken');
   assert.equal(span.Parameters.MessageBody['taskToken.$'], '$$.Task.Token');
-  for (const name of ['PlanTranscript', 'TranscribeSpans', 'JoinTranscript']) assert.equal(definition.States[name].Catch[0].Next, 'JobFailed', name);
+  for (const name of ['PlanTranscript', 'TranscribeSpans', 'JoinTranscript', 'SaveTranscribeInput', 'TranscribeTask'])
+    assert.equal(definition.States[name].Catch[0].Next, 'JobFailed', name);
   for (const name of ['TrackFace', 'Render']) {
     const st = definition.States.Clips.ItemProcessor.States[name];
     assert.equal(st.Resource, 'arn:aws:states:::ecs:runTask.waitForTaskToken', name);
@@ -339,10 +351,10 @@ test('stage Lambdas: one per Lambda state, FFmpeg bundled where media is read, a
     for (const v of ['WORK_BUCKET', 'OUTPUTS_BUCKET', 'JOBS_TABLE', 'CONNECTIONS_TABLE', 'WS_CALLBACK_URL']) assert.ok(fn.Environment.Variables[v], v);
 });
 
-test('Fargate: track, render and ingest (URL sources) task definitions built from containers/ as image assets, in public subnets with no NAT gateway', () => {
+test('Fargate: track, render, ingest (URL sources) and transcribe (no OpenAI key) task definitions built from containers/ as image assets, in public subnets with no NAT gateway', () => {
   const defs = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as Resource[];
-  assert.equal(defs.length, 3);
-  assert.deepEqual(defs.map((d) => d.Properties.ContainerDefinitions[0].Command[0]).sort(), ['ingest', 'render', 'track']);
+  assert.equal(defs.length, 4);
+  assert.deepEqual(defs.map((d) => d.Properties.ContainerDefinitions[0].Command[0]).sort(), ['ingest', 'render', 'track', 'transcribe']);
   const ingest = defs.find((d) => d.Properties.ContainerDefinitions[0].Command[0] === 'ingest')!;
   assert.equal(ingest.Properties.EphemeralStorage.SizeInGiB, 40, 'room for an 8 GB download and its merge');
   for (const d of defs) {
@@ -356,7 +368,7 @@ test('Fargate: track, render and ingest (URL sources) task definitions built fro
   const images = Object.values(assets.dockerImages)
     .map((a) => `${a.source.dockerFile}#${a.source.dockerBuildTarget}`)
     .sort();
-  assert.deepEqual(images, ['containers/Dockerfile#ingest', 'containers/Dockerfile#render', 'containers/Dockerfile#track']);
+  assert.deepEqual(images, ['containers/Dockerfile#ingest', 'containers/Dockerfile#render', 'containers/Dockerfile#track', 'containers/Dockerfile#transcribe']);
   // Built for the architecture the task definitions declare, whatever the host (Apple Silicon builds arm64 otherwise).
   for (const d of defs) assert.equal(d.Properties.RuntimePlatform.CpuArchitecture, 'X86_64');
   for (const a of Object.values(assets.dockerImages)) assert.equal(a.source.platform, 'linux/amd64', a.source.dockerBuildTarget);

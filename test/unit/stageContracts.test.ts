@@ -93,6 +93,7 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
       TrackTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/track:1',
       RenderTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/render:1',
       IngestTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/ingest:1',
+      TranscribeTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/transcribe:1',
       TaskSecurityGroup: 'sg-1',
       Subnet0: 'subnet-a',
       Subnet1: 'subnet-b',
@@ -106,7 +107,9 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
       { index: 0, start: 0, end: 60 },
       { index: 1, start: 60, end: 120 },
     ],
+    engine: 'api',
   });
+  let plan = spans;
   const spanOut = (i: number) => ({ wordsKey: `job-1/transcript-span-00${i}.json`, provider: 'openai', model: 'whisper-1', usage });
   /** What a Fargate task would read: the input the state before saved under the key in its environment. */
   const fargate = (name: string, schema: { parse(x: unknown): unknown }, output: unknown) => async (params: any) => {
@@ -117,7 +120,7 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
   };
   const handlers = {
     Ingest: stage(seen, 'Ingest', JobInputSchema, OUT.ingest),
-    PlanTranscript: stage(seen, 'PlanTranscript', TranscribeInputSchema, spans),
+    PlanTranscript: async (input: unknown) => stage(seen, 'PlanTranscript', TranscribeInputSchema, plan)(input),
     TranscribeSpan: async (params: any) => (
       (seen.TranscribeSpan ??= []).push(SpanInputSchema.parse(params.MessageBody.input)), spanOut(seen.TranscribeSpan.length - 1)
     ),
@@ -126,6 +129,8 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
     SaveIngestInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
     SaveTrackInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
     SaveRenderInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
+    SaveTranscribeInput: async (params: any) => (saved.set(params.Key, params.Body), {}),
+    TranscribeTask: fargate('TranscribeTask', TranscribeInputSchema, OUT.transcribe),
     IngestTask: fargate('IngestTask', JobInputSchema, OUT.ingest),
     TrackFace: fargate('TrackFace', ClipTaskSchema, OUT.track),
     Render: fargate('Render', RenderInputSchema, OUT.render),
@@ -160,4 +165,12 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
   assert.equal(seen.IngestTask!.length, 1);
   assert.equal((seen.IngestTask![0] as { source: string }).source, fromUrl.source);
   assert.ok(saved.has('jobs/job-1/tasks/ingest.json'));
+  // No OpenAI key: the plan says offline, and the whole speech goes to the offline engine's task, given the transcribe input.
+  plan = PlanOutputSchema.parse({ spans: [], engine: 'offline' });
+  const [spansBefore, joinsBefore, scoresBefore] = [seen.TranscribeSpan!.length, seen.JoinTranscript!.length, seen.Score!.length];
+  await runStateMachine(jobInput, handlers, { definition, context: { Task: { Token: 'token' } }, retryDelayMs: 0 });
+  assert.equal(seen.TranscribeTask!.length, 1);
+  assert.equal(seen.TranscribeSpan!.length, spansBefore, 'no span sent to the worker');
+  assert.equal(seen.JoinTranscript!.length, joinsBefore, 'nothing to join');
+  assert.equal(seen.Score!.length, scoresBefore + 1, 'scored after the offline transcript as after the join');
 });

@@ -12,6 +12,7 @@ import { WhisperTranscriber } from '../../adapters/openai/whisperTranscriber.ts'
 import { FasterWhisperTranscriber } from '../../adapters/whisper/fasterWhisperTranscriber.ts';
 import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
 import type { Logger, Scorer, Transcriber } from '../../core/ports.ts';
+import { spokenLanguage } from '../../core/spokenLanguage.ts';
 
 export interface Models {
   transcriber: Transcriber;
@@ -20,14 +21,6 @@ export interface Models {
 
 export function cacheFile(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.CLIPFORGE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'clipforge'), 'cache.db');
-}
-
-/** CLIPFORGE_LANGUAGE, the speech's ISO 639-1 code when the user knows it (else Whisper detects it). */
-export function spokenLanguage(env: NodeJS.ProcessEnv): string | undefined {
-  const code = env.CLIPFORGE_LANGUAGE?.trim().toLowerCase();
-  if (!code) return undefined;
-  if (!/^[a-z]{2}$/.test(code)) throw new Error(`CLIPFORGE_LANGUAGE must be a two-letter ISO 639-1 code such as "en" or "de", not "${code.slice(0, 20)}"`);
-  return code;
 }
 
 const byConfig = new Map<string, Models>();
