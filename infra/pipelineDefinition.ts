@@ -141,7 +141,13 @@ function spanTranscription(def: Definition, workers: number, subnets: number): v
       ItemsPath: '$.transcriptPlan.spans',
       // No more of a job's spans in flight than there are workers: the rest would only wait in the queue.
       MaxConcurrency: workers,
-      ItemSelector: { 'jobId.$': '$.jobId', 'audioKey.$': '$.ingest.audioKey', 'sourceId.$': '$.ingest.sourceId', 'span.$': '$$.Map.Item.Value' },
+      ItemSelector: {
+        'jobId.$': '$.jobId',
+        'audioKey.$': '$.ingest.audioKey',
+        'sourceId.$': '$.ingest.sourceId',
+        'options.$': '$.options',
+        'span.$': '$$.Map.Item.Value',
+      },
       ItemProcessor: {
         ProcessorConfig: { Mode: 'INLINE' },
         StartAt: 'TranscribeSpan',

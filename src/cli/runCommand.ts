@@ -128,6 +128,7 @@ export function parseRunArgs(argv: string[]) {
     ...(a['caption-style'] !== undefined ? { captionStyle: a['caption-style'] } : {}),
     ...(a['hook-title'] ? { hookTitle: true } : {}),
     ...(a['audio-track'] !== undefined ? { audioTrack: a['audio-track'] } : {}),
+    ...(a.language !== undefined ? { language: a.language } : {}),
   });
   if (!options.success) {
     throw new UsageError(inCliWords(options.error.issues.map((i) => (i.path.length ? `options.${i.path.join('.')}: ${i.message}` : i.message)).join('; ')));
@@ -146,15 +147,13 @@ export function parseRunArgs(argv: string[]) {
       throw new UsageError(`${file} would be overwritten by this run's outputs in ${a.out}: choose another --out folder`);
     }
   }
-  return { input, captions, outDir, options: options.data, language: a.language, json: a.json ?? false };
+  return { input, captions, outDir, options: options.data, json: a.json ?? false };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
   const display = process.stderr.isTTY && !args.json ? terminalProgress() : lineProgress();
   try {
-    // The process's one job: the transcriber (offline or OpenAI) reads the language from the environment.
-    if (args.language) process.env.CLIPFORGE_LANGUAGE = args.language;
     if (args.captions) display.info(`using captions from ${args.captions} instead of transcribing`);
     const manifest = await runLocalJob({
       source: args.input,

@@ -158,6 +158,8 @@ export interface CallContext {
    * for a part of it): two jobs of one video share a transcript even when their downloads differ.
    */
   sourceId?: string | undefined;
+  /** The speech's language (ISO 639-1) when the job names it; else the transcriber's own setting, else detected. */
+  language?: string | undefined;
 }
 
 export interface Transcriber {

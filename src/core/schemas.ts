@@ -82,6 +82,11 @@ export const JobOptionsSchema = z
     hookTitle: z.boolean().default(false),
     /** Which audio track carries the speech, counted from 1; unset: the loudest (src/stages/audioTrack.ts). */
     audioTrack: z.number().int().min(1).max(64).optional(),
+    /** The spoken language as an ISO 639-1 code, or auto: detected (offline) or left to the API. */
+    language: z
+      .string()
+      .regex(/^(auto|[a-z]{2})$/, 'a two-letter ISO 639-1 code such as "en" or "de", or "auto"')
+      .default('auto'),
   })
   .refine((o) => o.minSec < o.maxSec, { message: `${option('minSec')} must be less than ${option('maxSec')}` });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;

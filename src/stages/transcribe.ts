@@ -13,7 +13,12 @@ export const TranscribeInputSchema = z.object({
   audioSeconds: z.number().nonnegative().optional(),
   captionsKey: z.string().nullable().optional(),
   sourceId: z.string().nullable().optional(),
+  /** The job's options; only its language is read here. */
+  options: z.object({ language: z.string().optional() }).optional(),
 });
+/** The language a job names, if any ("auto" names none). */
+export const jobLanguage = (input: { options?: { language?: string | undefined } | undefined }): string | undefined =>
+  input.options?.language && input.options.language !== 'auto' ? input.options.language : undefined;
 export const TranscribeOutputSchema = z.object({
   transcriptKey: z.string(),
   words: z.number().int().nonnegative(),
@@ -71,6 +76,7 @@ export async function transcribe(raw: unknown, ports: Pick<StagePorts, 'work' | 
         meter,
         signal: ports.signal,
         sourceId: input.sourceId ?? undefined,
+        language: jobLanguage(input),
       }),
     );
   }

@@ -9,7 +9,7 @@ import { planParts, stitch } from '../media/audioParts.ts';
 import { type Word, WordSchema } from '../core/schemas.ts';
 import { UsageMeter, UsageSnapshotSchema, mergeUsage } from '../core/usage.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
-import { type TranscribeOutput, TranscribeInputSchema, captionsTranscript, storeTranscript } from './transcribe.ts';
+import { type TranscribeOutput, TranscribeInputSchema, captionsTranscript, jobLanguage, storeTranscript } from './transcribe.ts';
 
 /**
  * Audio per span: 20 minutes is a 4.8 MB upload at 32 kbit/s and, measured against the loopback
@@ -24,7 +24,13 @@ export const SPEECH_ENGINES = ['api', 'offline'] as const;
 export const PlanOutputSchema = z.object({ spans: z.array(SpanSchema), engine: z.enum(SPEECH_ENGINES) });
 export type PlanOutput = z.infer<typeof PlanOutputSchema>;
 
-export const SpanInputSchema = z.object({ jobId: z.string(), audioKey: z.string(), span: SpanSchema, sourceId: z.string().nullable().optional() });
+export const SpanInputSchema = z.object({
+  jobId: z.string(),
+  audioKey: z.string(),
+  span: SpanSchema,
+  sourceId: z.string().nullable().optional(),
+  options: z.object({ language: z.string().optional() }).optional(),
+});
 const SpanOutputSchema = z.object({
   wordsKey: z.string(),
   provider: z.string(),
@@ -74,7 +80,7 @@ export async function transcribeSpan(
   const meter = new UsageMeter();
   // A span of a page video is named by the video and its place in it.
   const sourceId = input.sourceId ? `${input.sourceId}@${span.start.toFixed(2)}-${span.end.toFixed(2)}` : undefined;
-  const t = await ports.transcriber.transcribe(part, { meter, signal: ports.signal, sourceId });
+  const t = await ports.transcriber.transcribe(part, { meter, signal: ports.signal, sourceId, language: jobLanguage(input) });
   const words: Word[] = t.words.map((w) => ({ ...w, start: w.start + span.start, end: w.end + span.start }));
   const wordsKey = `${jobId}/transcript-span-${String(span.index).padStart(3, '0')}.json`;
   await ports.work.writeText(wordsKey, JSON.stringify(words));

@@ -11,6 +11,8 @@ import { test } from 'node:test';
 import { FasterWhisperTranscriber } from '../../src/adapters/whisper/fasterWhisperTranscriber.ts';
 import { PROJECT_ROOT, projectPython } from '../../src/core/projectRoot.ts';
 import { runProcess } from '../../src/media/runProcess.ts';
+import { ManifestSchema } from '../../src/core/schemas.ts';
+import { runCli } from '../helpers/media.ts';
 
 async function speech(voice: string, text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'cf-lang-'));
@@ -78,4 +80,43 @@ test("a model file that differs from its publisher's hash is refused, naming the
     t.transcribe(await speech('en', 'hello')),
     /config\.json does not match its publisher's SHA-256 \(expected 56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a, found [0-9a-f]{64}/,
   );
+});
+
+test('clipforge run --language ru: the job names the language, the clip is captioned in Cyrillic, the manifest says ru', async () => {
+  const wav = await speech('ru', 'Доброе утро. Сегодня очень хороший день, и мы вместе идём в парк. Потом мы пьём чай и едим торт.');
+  const dir = await mkdtemp(join(tmpdir(), 'cf-lang-run-'));
+  const video = join(dir, 'utro.mp4');
+  await runProcess(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-nostdin',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=darkblue:s=640x360:r=25',
+      '-i',
+      wav,
+      '-shortest',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-c:a',
+      'aac',
+      video,
+    ],
+    { timeoutMs: 120_000 },
+  );
+  const res = await runCli(['run', video, '--out', join(dir, 'out'), '--clips', '1', '--min-sec', '3', '--max-sec', '12', '--language', 'ru', '--json']);
+  assert.equal(res.code, 0, res.stderr);
+  const manifest = ManifestSchema.parse(JSON.parse(res.stdout));
+  assert.equal(manifest.source.language, 'ru');
+  assert.match(manifest.clips[0]!.text, /[\p{Script=Cyrillic}]{4,}/u, `Cyrillic words: ${manifest.clips[0]!.text}`);
+  assert.match(await readFile(join(dir, 'out', manifest.clips[0]!.srt), 'utf8'), /сегодня|Сегодня|утро/);
+  const bad = await runCli(['run', video, '--out', join(dir, 'out2'), '--language', 'russian']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--language must be a two-letter ISO 639-1 code/);
 });

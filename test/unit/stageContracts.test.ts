@@ -40,7 +40,7 @@ const OUT = {
   track: CropPathSchema.parse({ crop: { w: 606, h: 1080 }, path: [{ t: 10, cx: 0.5, cy: 0.4 }], fallback: null }),
   render: RenderedClipSchema.parse({ file: 'clip-1.mp4', srt: 'clip-1.srt', vtt: 'clip-1.vtt', thumbnail: 'clip-1.jpg' }),
 };
-const jobInput = JobInputSchema.parse({ jobId: 'job-1', source: 's3://b/u/talk.mp4', options: { clips: 2, minSec: 15, maxSec: 45 } });
+const jobInput = JobInputSchema.parse({ jobId: 'job-1', source: 's3://b/u/talk.mp4', options: { clips: 2, minSec: 15, maxSec: 45, language: 'de' } });
 
 /** A handler that checks its input with `schema` and answers `output`; what it saw is kept. */
 function stage(seen: Record<string, unknown[]>, name: string, schema: { parse(x: unknown): unknown }, output: unknown = {}) {
@@ -152,6 +152,8 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
     Render: 2,
     Finalize: 1,
   });
+  // The job's language reaches every span of the speech.
+  for (const span of seen.TranscribeSpan as Array<{ options?: { language?: string } }>) assert.equal(span.options?.language, 'de');
   assert.deepEqual([...saved.keys()].sort(), [
     'jobs/job-1/tasks/clip-1-render.json',
     'jobs/job-1/tasks/clip-1-track.json',
@@ -170,6 +172,7 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
   const [spansBefore, joinsBefore, scoresBefore] = [seen.TranscribeSpan!.length, seen.JoinTranscript!.length, seen.Score!.length];
   await runStateMachine(jobInput, handlers, { definition, context: { Task: { Token: 'token' } }, retryDelayMs: 0 });
   assert.equal(seen.TranscribeTask!.length, 1);
+  assert.equal((seen.TranscribeTask![0] as { options?: { language?: string } }).options?.language, 'de', 'and the offline task');
   assert.equal(seen.TranscribeSpan!.length, spansBefore, 'no span sent to the worker');
   assert.equal(seen.JoinTranscript!.length, joinsBefore, 'nothing to join');
   assert.equal(seen.Score!.length, scoresBefore + 1, 'scored after the offline transcript as after the join');

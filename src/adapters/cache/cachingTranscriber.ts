@@ -44,17 +44,17 @@ export class CachingTranscriber implements Transcriber {
     this.language = inner.language;
   }
 
-  async keyFor(audioPath: string): Promise<string> {
-    return ['transcript', await sha256File(audioPath), this.name, this.model, this.language ?? 'auto'].join(':');
+  async keyFor(audioPath: string, language = this.language): Promise<string> {
+    return ['transcript', await sha256File(audioPath), this.name, this.model, language ?? 'auto'].join(':');
   }
 
   /** The key of a source named by where it came from ("youtube:abc123def45"). */
-  sourceKeyFor(sourceId: string): string {
-    return ['transcript', 'source', sourceId, this.name, this.model, this.language ?? 'auto'].join(':');
+  sourceKeyFor(sourceId: string, language = this.language): string {
+    return ['transcript', 'source', sourceId, this.name, this.model, language ?? 'auto'].join(':');
   }
 
   async transcribe(audioPath: string, ctx: CallContext = {}): Promise<Transcript> {
-    const bySource = ctx.sourceId ? this.sourceKeyFor(ctx.sourceId) : undefined;
+    const bySource = ctx.sourceId ? this.sourceKeyFor(ctx.sourceId, ctx.language ?? this.language) : undefined;
     const known = bySource && (await this.cache.get(bySource));
     if (known) {
       ctx.meter?.cacheHit();
@@ -67,7 +67,7 @@ export class CachingTranscriber implements Transcriber {
   }
 
   private async byAudio(audioPath: string, ctx: CallContext): Promise<Transcript> {
-    const key = await this.keyFor(audioPath);
+    const key = await this.keyFor(audioPath, ctx.language ?? this.language);
     const cached = await this.cache.get(key);
     if (cached) {
       ctx.meter?.cacheHit();

@@ -51,7 +51,8 @@ export class WhisperTranscriber implements Transcriber {
         }),
       );
       const duration = parts.at(-1)?.end ?? 0;
-      return { provider: this.name, model: this.model, ...(this.language ? { language: this.language } : {}), audioSeconds: duration, words: stitch(results) };
+      const language = ctx.language ?? this.language;
+      return { provider: this.name, model: this.model, ...(language ? { language } : {}), audioSeconds: duration, words: stitch(results) };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -95,7 +96,7 @@ export class WhisperTranscriber implements Transcriber {
             model: this.model,
             response_format: 'verbose_json',
             timestamp_granularities: ['word', 'segment'],
-            ...(this.language ? { language: this.language } : {}),
+            ...((ctx.language ?? this.language) ? { language: ctx.language ?? this.language } : {}),
           },
           ctx.signal ? { signal: ctx.signal } : {},
         );

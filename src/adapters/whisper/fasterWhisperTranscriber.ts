@@ -52,8 +52,9 @@ export class FasterWhisperTranscriber implements Transcriber {
   async transcribe(audioPath: string, ctx: CallContext = {}): Promise<Transcript> {
     let told = '';
     let stdout: string;
+    const language = ctx.language ?? this.language;
     try {
-      ({ stdout } = await runProcess(this.python, [WHISPER_SCRIPT, audioPath, ...(this.language ? ['--language', this.language] : [])], {
+      ({ stdout } = await runProcess(this.python, [WHISPER_SCRIPT, audioPath, ...(language ? ['--language', language] : [])], {
         onStderrLine: (line) => {
           const progress = /^progress ([\d.]+)/.exec(line);
           if (progress) ctx.onProgress?.(Number(progress[1]));
