@@ -61,6 +61,7 @@ EDGE_FRAME_SEC = 0.01
 EDGE_OVER_FLOOR_DB = 12
 EDGE_MIN_DB = -55
 EDGE_KEEP_FRAMES = 5
+DIGITAL_SILENCE_DB = -100
 # A word whose span holds a pause this long is the sound on one side of it: Whisper often starts the
 # word after a pause inside the pause, on the tail of the word before ("We" over 0.7 s of "fine. We").
 PAUSE_INSIDE_FRAMES = 20
@@ -73,7 +74,10 @@ def frame_levels(samples: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
         return np.zeros(0), 0.0
     power = (samples[: n * frame].reshape(n, frame) ** 2).mean(axis=1)
     db = 10 * np.log10(power + 1e-12)
-    return db, max(float(np.percentile(db, 10)) + EDGE_OVER_FLOOR_DB, EDGE_MIN_DB)
+    # The floor of the room, not of digital silence (an edited file's gaps are exact zeros).
+    heard = db[db > DIGITAL_SILENCE_DB]
+    floor = float(np.percentile(heard, 2)) if len(heard) else DIGITAL_SILENCE_DB
+    return db, max(floor + EDGE_OVER_FLOOR_DB, EDGE_MIN_DB)
 
 
 def sound_edges(start: float, end: float, db: np.ndarray, threshold: float) -> tuple[float, float]:
@@ -107,6 +111,24 @@ def sound_edges(start: float, end: float, db: np.ndarray, threshold: float) -> t
     while b > a + EDGE_KEEP_FRAMES and db[b - 1] < threshold:
         b -= 1
     return (a * EDGE_FRAME_SEC if a != i0 else start), (b * EDGE_FRAME_SEC if b != i1 else end)
+
+
+# A word Whisper starts late after a pause (0.19 s on LibriVox "He might...") is pulled back over
+# the sound before it that no earlier word holds, at most this far.
+EARLIER_MAX_SEC = 0.3
+
+
+def earlier_onset(start: float, prev_end: float, db: np.ndarray, threshold: float) -> float:
+    """The word's start moved back to where its sound begins, over frames no earlier word holds."""
+    a = min(len(db), int(round(start / EDGE_FRAME_SEC)))
+    floor = max(int(round(prev_end / EDGE_FRAME_SEC)), a - int(EARLIER_MAX_SEC / EDGE_FRAME_SEC))
+    b = a
+    while b - 1 >= floor and db[b - 1] >= threshold:
+        b -= 1
+    # Only where the sound rose out of a pause: a word inside running speech keeps its start.
+    if b < a and b - 1 >= 0 and db[b - 1] < threshold:
+        return b * EDGE_FRAME_SEC
+    return start
 
 
 def main() -> None:
@@ -164,11 +186,14 @@ def main() -> None:
             if language is None:
                 # The first span names the language for the rest (a talk keeps its language).
                 language, probability = info.language, float(info.language_probability)
+            prev_end = 0.0
             for segment in segments:
                 for w in segment.words or []:
                     text = w.word.strip()
                     if text:
                         s, e = sound_edges(w.start, max(w.start, w.end), db, threshold)
+                        s = earlier_onset(s, prev_end, db, threshold)
+                        prev_end = e
                         words.append({"w": text, "start": round(start_sec + s, 3), "end": round(start_sec + e, 3)})
                 if total > 0:
                     print(f"progress {min(1.0, (start_sec + segment.end) / total):.3f}", file=sys.stderr, flush=True)

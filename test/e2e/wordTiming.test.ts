@@ -1,0 +1,70 @@
+// Word times on real recorded speech: pocketsphinx-testdata's LibriVox utterances (a person
+// reading, with room noise) joined with pauses of different lengths. Wherever speech resumes
+// after a pause (FFmpeg's silencedetect on the same audio), the offline transcriber must have a
+// word starting there: a caption shows while its word is said, not in the pause before it.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { FasterWhisperTranscriber } from '../../src/adapters/whisper/fasterWhisperTranscriber.ts';
+import { runProcess } from '../../src/media/runProcess.ts';
+import { speechOnsets } from '../helpers/media.ts';
+
+const DIR = '/usr/share/pocketsphinx/test/data/librivox';
+/**
+ * A caption may not show before its word is heard (0.15 s: silencedetect's and our frames differ),
+ * and shows at the latest 0.3 s into it (the e2e caption test's bound; a breathy "He" after a pause
+ * is heard from its first faint "h" by silencedetect, 0.2 s before the word's voice).
+ */
+const EARLY_SEC = 0.15;
+const LATE_SEC = 0.3;
+
+test('on recorded speech, a word starts with the speech after every pause (not before it, at most 0.3 s into it), and none inside a pause', async () => {
+  const files = (await readdir(DIR)).filter((f) => f.endsWith('.wav')).sort();
+  const dir = await mkdtemp(join(tmpdir(), 'cf-timing-'));
+  const joined = join(dir, 'read.wav');
+  const pauses = [0.9, 1.4, 0.7, 1.8, 1.1];
+  const inputs = [...files, ...files].flatMap((f) => ['-i', join(DIR, f)]);
+  const n = inputs.length / 2;
+  const graph = `${Array.from({ length: n }, (_, i) => `[${i}:a]apad=pad_dur=${pauses[i % pauses.length]}[a${i}]`).join(';')};${Array.from({ length: n }, (_, i) => `[a${i}]`).join('')}concat=n=${n}:v=0:a=1[out]`;
+  await runProcess(
+    'ffmpeg',
+    ['-v', 'error', '-nostdin', '-y', ...inputs, '-filter_complex', graph, '-map', '[out]', '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', joined],
+    {
+      timeoutMs: 120_000,
+    },
+  );
+  const t = await new FasterWhisperTranscriber().transcribe(joined);
+  const onsets = await speechOnsets(joined, 0.5);
+  const speech = onsets.filter((o) => o < t.audioSeconds - 0.5);
+  assert.ok(speech.length >= n - 1, `a pause before each utterance (${speech.length} onsets)`);
+  for (const onset of speech) {
+    const first = t.words.find((w) => w.start >= onset - EARLY_SEC);
+    assert.ok(first && first.start <= onset + LATE_SEC, `speech resumes at ${onset.toFixed(2)} s; the first word after it starts at ${first?.start} s`);
+  }
+  // Silences of at least 0.5 s, from the same detector: no word begins well inside one.
+  const silences = await silenceSpans(joined);
+  for (const w of t.words) {
+    const inside = silences.find((s) => w.start > s.start + EARLY_SEC && w.start < s.end - EARLY_SEC);
+    assert.equal(inside, undefined, `"${w.w}" starts at ${w.start} s, inside the pause ${inside?.start.toFixed(2)}-${inside?.end.toFixed(2)} s`);
+  }
+});
+
+async function silenceSpans(path: string): Promise<Array<{ start: number; end: number }>> {
+  const spans: Array<{ start: number; end: number }> = [];
+  let open: number | undefined;
+  await runProcess('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'info', '-i', path, '-af', 'silencedetect=noise=-35dB:d=0.5', '-f', 'null', '-'], {
+    timeoutMs: 60_000,
+    onStderrLine: (line) => {
+      const s = /silence_start: ([\d.]+)/.exec(line);
+      if (s) open = Number(s[1]);
+      const e = /silence_end: ([\d.]+)/.exec(line);
+      if (e && open !== undefined) {
+        spans.push({ start: open, end: Number(e[1]) });
+        open = undefined;
+      }
+    },
+  });
+  return spans;
+}
