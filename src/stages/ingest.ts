@@ -2,7 +2,8 @@
 import { InputError, MediaReadError, ProcessError, errorMessage } from '../core/errors.ts';
 import type { ProbeResult } from '../core/ports.ts';
 import { type IngestOutput, JobInputSchema } from '../core/schemas.ts';
-import { CaptionParseError, MAX_CAPTION_BYTES, captionWords } from '../captions/parseCaptions.ts';
+import { CaptionParseError, MAX_CAPTION_BYTES } from '../captions/parseCaptions.ts';
+import { readCaptionsInline } from '../captions/captionReader.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 import { option } from '../core/optionWords.ts';
 import { formatDuration } from '../core/durations.ts';
@@ -131,9 +132,9 @@ export async function ingest(raw: unknown, ports: Pick<StagePorts, 'sources' | '
 }
 
 /** A page's captions, when they hold words; a page whose captions are empty or unreadable is transcribed instead. */
-async function keepPageCaptions(text: string, jobId: string, ports: Pick<StagePorts, 'work'>, mediaSec: number): Promise<string | null> {
+async function keepPageCaptions(text: string, jobId: string, ports: Pick<StagePorts, 'work' | 'captions'>, mediaSec: number): Promise<string | null> {
   try {
-    if (!captionWords(text, { mediaSec }).length) return null;
+    if (!(await (ports.captions ?? readCaptionsInline)(text, { mediaSec })).length) return null;
   } catch (err) {
     if (err instanceof CaptionParseError) return null;
     throw err;
@@ -144,10 +145,16 @@ async function keepPageCaptions(text: string, jobId: string, ports: Pick<StagePo
 }
 
 /** Checks the caption file now (a bad one is bad input) and keeps it with the job's work. */
-async function keepCaptions(source: string, name: string, jobId: string, ports: Pick<StagePorts, 'sources' | 'work'>, mediaSec: number): Promise<string> {
+async function keepCaptions(
+  source: string,
+  name: string,
+  jobId: string,
+  ports: Pick<StagePorts, 'sources' | 'work' | 'captions'>,
+  mediaSec: number,
+): Promise<string> {
   const text = await ports.sources.readText(source, jobId, MAX_CAPTION_BYTES);
   try {
-    captionWords(text, { mediaSec });
+    await (ports.captions ?? readCaptionsInline)(text, { mediaSec });
   } catch (err) {
     if (err instanceof CaptionParseError) throw new InputError(`captions ${name}: ${err.message}`);
     throw err;

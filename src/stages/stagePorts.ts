@@ -1,6 +1,7 @@
 import type { Encoder, FaceTracker, Logger, ProgressSink, Scorer, SourceResolver, Storage, Transcriber } from '../core/ports.ts';
 import type { StageName } from '../core/schemas.ts';
 import type { PriceTable } from '../core/usage.ts';
+import type { CaptionReader } from '../captions/captionReader.ts';
 
 /** Everything a stage may be given; each stage declares the part it uses. */
 export interface StagePorts {
@@ -19,6 +20,8 @@ export interface StagePorts {
   prices: PriceTable;
   /** The job's cancellation, for ports shared between jobs (they get it per call). */
   signal?: AbortSignal | undefined;
+  /** How caption files are read (default: in this thread; serve reads them off its event loop). */
+  captions?: CaptionReader | undefined;
 }
 
 export function reporter(ports: Pick<StagePorts, 'progress'>, jobId: string, stage: StageName) {

@@ -1,7 +1,7 @@
 // transcribe: words with times, stored as a work object so later stages pass only its key. A
 // caption file that came with the video is used as it is, with no transcription.
 import { z } from 'zod';
-import { captionWords } from '../captions/parseCaptions.ts';
+import { readCaptionsInline } from '../captions/captionReader.ts';
 import { type Transcript, TranscriptSchema } from '../core/schemas.ts';
 import { UsageMeter, type UsageSnapshot } from '../core/usage.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
@@ -33,8 +33,8 @@ export type TranscribeOutput = z.infer<typeof TranscribeOutputSchema>;
 export type TranscribeInput = z.infer<typeof TranscribeInputSchema>;
 
 /** The transcript a caption file that came with the video gives. */
-export async function captionsTranscript(input: TranscribeInput & { captionsKey: string }, ports: Pick<StagePorts, 'work'>): Promise<Transcript> {
-  const words = captionWords(await ports.work.readText(input.captionsKey), { mediaSec: input.audioSeconds });
+export async function captionsTranscript(input: TranscribeInput & { captionsKey: string }, ports: Pick<StagePorts, 'work' | 'captions'>): Promise<Transcript> {
+  const words = await (ports.captions ?? readCaptionsInline)(await ports.work.readText(input.captionsKey), { mediaSec: input.audioSeconds });
   return { provider: 'captions', model: 'caption file', audioSeconds: input.audioSeconds ?? words.at(-1)?.end ?? 0, words };
 }
 

@@ -6,6 +6,7 @@ import { LocalSourceResolver } from '../../adapters/local/localSourceResolver.ts
 import { pageFetcher } from '../../adapters/pages/ytDlpFetcher.ts';
 import { type AddressPolicy, DEFAULT_DOWNLOAD_LIMITS } from '../../adapters/http/download.ts';
 import { FasterWhisperTranscriber } from '../../adapters/whisper/fasterWhisperTranscriber.ts';
+import { readCaptionsOffThread } from './captionThread.ts';
 import { FirstPassScorer } from '../../adapters/scoring/firstPassScorer.ts';
 import { priceTableFromEnv } from '../../adapters/openai/openaiConfig.ts';
 import type { Logger, ProgressSink } from '../../core/ports.ts';
@@ -33,6 +34,8 @@ export function localPorts(
     encoder: new FfmpegEncoder(undefined, signal),
     transcriber: new FasterWhisperTranscriber(),
     scorer: new FirstPassScorer(),
+    // One event loop serves every job and request here: caption files are parsed off it.
+    captions: readCaptionsOffThread,
     progress,
     log,
     prices,
