@@ -72,7 +72,13 @@ async function longFile(): Promise<{ path: string; ref: string[] }> {
   return { path, ref };
 }
 
-async function measure(name: string, transcriber: Transcriber, long: { path: string; ref: string[] }): Promise<void> {
+interface Measured {
+  utterancesWer: number;
+  longWer: number;
+  longRtf: number;
+}
+
+async function measure(name: string, transcriber: Transcriber, long: { path: string; ref: string[] }): Promise<Measured> {
   let errors = 0;
   let words = 0;
   let audio = 0;
@@ -100,9 +106,17 @@ async function measure(name: string, transcriber: Transcriber, long: { path: str
     `${name}: long file (${(out.audioSeconds / 60).toFixed(1)} min) WER ${((100 * e) / long.ref.length).toFixed(1)}%, ${sec.toFixed(0)} s = ${(sec / out.audioSeconds).toFixed(3)}x real time` +
       (rssMb ? `, peak RSS ${rssMb} MB` : ''),
   );
+  return { utterancesWer: errors / words, longWer: e / long.ref.length, longRtf: sec / out.audioSeconds };
 }
 
 const long = await longFile();
 const only = process.argv[2];
-if (!only || only === 'faster-whisper') await measure('faster-whisper (Whisper base, int8)', new FasterWhisperTranscriber(), long);
-if (!only || only === 'pocketsphinx') await measure('pocketsphinx (PyPI 5.1.1, en-us)', new PocketsphinxTranscriber(), long);
+const whisper = !only || only === 'faster-whisper' ? await measure('faster-whisper (Whisper base, int8)', new FasterWhisperTranscriber(), long) : undefined;
+const baseline = !only || only === 'pocketsphinx' ? await measure('pocketsphinx (PyPI 5.1.1, en-us)', new PocketsphinxTranscriber(), long) : undefined;
+if (whisper && baseline) {
+  const ratio = (a: number, b: number) => (b ? (a / b).toFixed(3) : 'n/a');
+  console.log(
+    `\nfaster-whisper against the pocketsphinx baseline (same run): word errors ${ratio(whisper.utterancesWer, baseline.utterancesWer)}x on the utterances, ` +
+      `${ratio(whisper.longWer, baseline.longWer)}x on the long file; long-file time ${ratio(whisper.longRtf, baseline.longRtf)}x`,
+  );
+}
