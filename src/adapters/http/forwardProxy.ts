@@ -24,6 +24,9 @@ export interface TrafficRules {
   minBytesPerSec?: number;
 }
 
+/** A tunnel is trickling when bytes came in at least this share of a window's seconds. */
+const TRICKLE_BUSY_SHARE = 0.5;
+
 /** Counts the session's bytes and watches each connection's pace. */
 class Meter {
   received = 0;
@@ -33,30 +36,38 @@ class Meter {
   constructor(private readonly rules: TrafficRules) {}
 
   /**
-   * Watches one upstream response or tunnel; `stop` cuts it (and its client side). `paced`: the
-   * stall rule applies (a response being read); not to a TLS tunnel, which idles between the
-   * requests it carries (yt-dlp's own socket timeout covers a silent one).
+   * Watches one upstream response or tunnel; `stop` cuts it (and its client side). A response
+   * being read (`response`) is cut when a window moves less than the minimum, silence included. A
+   * TLS tunnel (`tunnel`) idles between the requests it carries, so silence there is left to
+   * yt-dlp's socket timeout; it is cut for a trickle: under the minimum while bytes kept coming
+   * through most of the window (a server dripping a byte at a time), where a burst and then quiet
+   * (a small response, then keep-alive) has bytes in a few of its seconds only.
    */
   watch(
     source: { on(event: 'data', fn: (c: Buffer) => void): unknown; once(event: 'close', fn: () => void): unknown },
     stop: { destroy(): void },
-    paced: boolean,
+    kind: 'response' | 'tunnel',
   ): void {
     this.open.add(stop);
     let windowBytes = 0;
-    const stallMs = paced ? this.rules.stallMs : undefined;
+    const busySeconds = new Set<number>();
+    const stallMs = this.rules.stallMs;
     const timer = stallMs
       ? setInterval(() => {
-          if (windowBytes < (this.rules.minBytesPerSec ?? 0) * (stallMs / 1000)) {
+          const slow = windowBytes < (this.rules.minBytesPerSec ?? 0) * (stallMs / 1000);
+          const trickle = busySeconds.size >= TRICKLE_BUSY_SHARE * Math.max(1, stallMs / 1000);
+          if (slow && (kind === 'response' || trickle)) {
             this.stalled = true;
             stop.destroy();
           }
           windowBytes = 0;
+          busySeconds.clear();
         }, stallMs)
       : undefined;
     timer?.unref();
     source.on('data', (chunk: Buffer) => {
       windowBytes += chunk.length;
+      busySeconds.add(Math.floor(performance.now() / 1000));
       this.received += chunk.length;
       if (this.rules.maxBytes !== undefined && this.received > this.rules.maxBytes && !this.overCap) {
         this.overCap = true;
@@ -101,7 +112,7 @@ function forward(req: IncomingMessage, res: ServerResponse, policy: AddressPolic
           res.destroy();
         },
       },
-      true,
+      'response',
     );
     res.writeHead(up.statusCode ?? 502, Object.fromEntries(Object.entries(up.headers).filter(([k]) => !HOP_BY_HOP.has(k.toLowerCase()))));
     up.pipe(res);
@@ -145,7 +156,7 @@ async function tunnel(req: IncomingMessage, client: Socket, head: Buffer, policy
           client.destroy();
         },
       },
-      false,
+      'tunnel',
     );
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length) upstream.write(head);
