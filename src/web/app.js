@@ -126,6 +126,7 @@ const chosenOptions = () => ({
   layout: $('#layout').value,
   captionStyle: $('#caption-style').value,
   hookTitle: $('#hook-title').checked,
+  language: $('#language').value,
 });
 
 const isCaptions = (f) => /\.(srt|vtt)$/i.test(f.name);
