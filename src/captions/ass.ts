@@ -101,10 +101,20 @@ export function buildAss(
       if (end <= start) return;
       const text = joinWords(
         group.words.map((w) => w.w),
-        (w, k) => (k === i ? `${activeTag(look)}${shown(w)}{\\r}${fit}` : shown(w)),
+        (w, k) => (k === i ? highlighted(w, `${activeTag(look)}`, `{\\r}${fit}`, shown) : shown(w)),
       );
       events.push(`Dialogue: 0,${assTime(start)},${assTime(end)},Caption,,0,0,0,,${fit}${text}`);
     });
   }
   return [...header, ...events, ''].join('\n');
+}
+
+/**
+ * The spoken word inside the highlight, its punctuation outside: Whisper's words carry it
+ * ("company." "¿Qué"), and a highlighted full stop reads as part of the word.
+ */
+function highlighted(word: string, open: string, close: string, shown: (w: string) => string): string {
+  const m = /^(\p{P}*)(.*?)(\p{P}*)$/su.exec(word);
+  if (!m || !m[2]) return `${open}${shown(word)}${close}`;
+  return `${shown(m[1]!)}${open}${shown(m[2])}${close}${shown(m[3]!)}`;
 }

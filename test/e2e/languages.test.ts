@@ -1,8 +1,8 @@
 // The offline transcriber in other languages and scripts, on speech espeak-ng makes: the
 // language is detected (or taken as given), and the words come back in their own script with
 // their accents. espeak-ng's Russian is heard as Russian only when the language is given (its
-// accent makes Whisper base guess a Latin-script language); its Mandarin reads pinyin letter by
-// letter, so no CJK speech can be made here (CJK captions are covered by the caption tests).
+// accent makes Whisper base guess a Latin-script language); its Mandarin has no tones (Whisper
+// hears Thai), so the CJK case is Japanese, which espeak-ng speaks from kana.
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,19 @@ test('Arabic, given as the language, comes back in Arabic script', async () => {
   assert.ok(t.words.length >= 5, `words heard: ${t.words.map((w) => w.w).join(' ')}`);
   const arabic = t.words.filter((w) => /^[\p{Script=Arabic}\p{M}\p{P}]+$/u.test(w.w));
   assert.equal(arabic.length, t.words.length, `every word in Arabic script: ${t.words.map((w) => w.w).join(' ')}`);
+});
+
+test('Japanese (espeak-ng reads kana; it names kanji as "Chinese letter") is detected and comes back in Japanese script', async () => {
+  const t = await new FasterWhisperTranscriber().transcribe(
+    await speech('ja', 'きょうは とても いい てんき です。わたしたちは こうえんに いきます。そして おちゃを のみます。'),
+  );
+  assert.equal(t.language, 'ja');
+  const text = t.words.map((w) => w.w).join('');
+  assert.ok(
+    t.words.every((w) => /^[\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Han}ー\p{P}]+$/u.test(w.w)),
+    `every word in Japanese script: ${t.words.map((w) => w.w).join(' ')}`,
+  );
+  for (const w of ['とても', 'いい', 'ます']) assert.ok(text.includes(w), `"${w}" in: ${text}`);
 });
 
 test('a model folder that is not one is refused in words, before any loading', async () => {

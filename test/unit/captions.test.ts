@@ -44,6 +44,18 @@ test('ASS has one event per word, back to back, with only the spoken word highli
   assert.match(events[1]!, /\{\\c&H0000E5FF\\fscx107\\fscy107\}IS\{\\r\}/);
 });
 
+test("a word's punctuation stays outside the highlight (Whisper's words carry it)", () => {
+  const said = [
+    { w: 'company.', start: 0, end: 0.5 },
+    { w: '¿Qué?', start: 0.6, end: 1 },
+  ];
+  const events = buildAss(groupWords(said, 2), { width: 1080, height: 1920 })
+    .split('\n')
+    .filter((l) => l.startsWith('Dialogue:'));
+  assert.match(events[0]!, /\\fscy107\}COMPANY\{\\r\}\.$/);
+  assert.match(events[1]!, /¿\{[^}]*\\fscy107\}QUÉ\{\\r\}\?$/);
+});
+
 test('ASS text cannot inject override tags', () => {
   assert.equal(assEscape('a{\\b1}b'), 'a(⧵b1)b');
   assert.equal(assTime(3725.456), '1:02:05.46');
