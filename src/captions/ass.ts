@@ -115,6 +115,6 @@ export function buildAss(
  */
 function highlighted(word: string, open: string, close: string, shown: (w: string) => string): string {
   const m = /^(\p{P}*)(.*?)(\p{P}*)$/su.exec(word);
-  if (!m || !m[2]) return `${open}${shown(word)}${close}`;
+  if (!m?.[2]) return `${open}${shown(word)}${close}`;
   return `${shown(m[1]!)}${open}${shown(m[2])}${close}${shown(m[3]!)}`;
 }
