@@ -25,7 +25,8 @@ import numpy as np
 from whisper_model import ModelError, resolve_model
 
 # Audio per span: 10 minutes of float32 samples is 38 MB; the model's own window is 30 s.
-SPAN_SEC = 600
+# CLIPFORGE_WHISPER_SPAN_SEC sets another (tests cut short audio into several spans).
+SPAN_SEC = int(os.environ.get("CLIPFORGE_WHISPER_SPAN_SEC", "600"))
 # Where a span may end: the quietest 100 ms in its last 20 s (a pause between words).
 CUT_SEARCH_SEC = 20
 CUT_FRAME_SEC = 0.1

@@ -20,7 +20,8 @@ const DIR = '/usr/share/pocketsphinx/test/data/librivox';
 const EARLY_SEC = 0.15;
 const LATE_SEC = 0.3;
 
-test('on recorded speech, a word starts with the speech after every pause (not before it, at most 0.3 s into it), and none inside a pause', async () => {
+/** The LibriVox utterances twice over, joined with pauses of different lengths (about 70 s). */
+async function readSpeech(): Promise<{ path: string; utterances: number }> {
   const files = (await readdir(DIR)).filter((f) => f.endsWith('.wav')).sort();
   const dir = await mkdtemp(join(tmpdir(), 'cf-timing-'));
   const joined = join(dir, 'read.wav');
@@ -31,10 +32,13 @@ test('on recorded speech, a word starts with the speech after every pause (not b
   await runProcess(
     'ffmpeg',
     ['-v', 'error', '-nostdin', '-y', ...inputs, '-filter_complex', graph, '-map', '[out]', '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', joined],
-    {
-      timeoutMs: 120_000,
-    },
+    { timeoutMs: 120_000 },
   );
+  return { path: joined, utterances: n };
+}
+
+test('on recorded speech, a word starts with the speech after every pause (not before it, at most 0.3 s into it), and none inside a pause', async () => {
+  const { path: joined, utterances: n } = await readSpeech();
   const t = await new FasterWhisperTranscriber().transcribe(joined);
   const onsets = await speechOnsets(joined, 0.5);
   const speech = onsets.filter((o) => o < t.audioSeconds - 0.5);
@@ -68,3 +72,23 @@ async function silenceSpans(path: string): Promise<Array<{ start: number; end: n
   });
   return spans;
 }
+
+test('long audio is heard in spans cut at pauses: the same words as in one go, in order, none lost or doubled at the cuts', async () => {
+  const { path } = await readSpeech();
+  const whole = await new FasterWhisperTranscriber().transcribe(path);
+  // Spans of 20 s instead of 10 minutes: this 70-second file is cut three times.
+  const spans = await new FasterWhisperTranscriber({ env: { ...process.env, CLIPFORGE_WHISPER_SPAN_SEC: '20' } }).transcribe(path);
+  const text = (t: typeof whole) => t.words.map((w) => w.w.toLowerCase().replace(/[^\p{L}']/gu, '')).filter(Boolean);
+  const starts = spans.words.map((w) => w.start);
+  assert.deepEqual(
+    starts,
+    [...starts].sort((a, b) => a - b),
+    'words in time order across the cuts',
+  );
+  const a = text(whole);
+  const b = text(spans);
+  assert.ok(Math.abs(a.length - b.length) <= 2, `${b.length} words in spans, ${a.length} in one go`);
+  const shared = b.filter((w) => a.includes(w)).length;
+  assert.ok(shared >= 0.95 * b.length, `the spans heard the same words: ${b.join(' ')}`);
+  assert.equal(spans.audioSeconds, whole.audioSeconds);
+});
