@@ -68,6 +68,7 @@ test('a large caption file is parsed while the event loop keeps turning (in the 
   });
   assert.equal(off, inline);
   t.diagnostic(`longest stall: ${held.toFixed(0)} ms in the thread, ${free.toFixed(0)} ms off it`);
-  assert.ok(held > 600, `the control: parsing in the thread held the loop ${held.toFixed(0)} ms`);
+  // 580-1,030 ms measured here, depending on the machine's other load.
+  assert.ok(held > 300, `the control: parsing in the thread held the loop ${held.toFixed(0)} ms`);
   assert.ok(free < Math.min(250, held / 4), `off the thread the loop waited at most ${free.toFixed(0)} ms (in it: ${held.toFixed(0)} ms)`);
 });
