@@ -3,73 +3,29 @@
 // one by one, then as one long file (the utterances again and again with pauses between them,
 // at least 10 minutes) with its real-time factor and the transcriber's peak memory.
 // Targets on a 2-core machine (issue 23): WER ≤ 5% on the utterances, long audio ≤ 0.15× real time, peak RSS ≤ 1.5 GB.
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PocketsphinxTranscriber } from './baseline/pocketsphinxTranscriber.ts';
 import { FasterWhisperTranscriber } from '../src/adapters/whisper/fasterWhisperTranscriber.ts';
 import type { Transcriber } from '../src/core/ports.ts';
-import { runProcess } from '../src/media/runProcess.ts';
+import { type Utterance, joinWithPauses, librivoxUtterances } from '../src/samples/readSpeech.ts';
 import { normalizedWords, wordErrors } from './wordErrorRate.ts';
 
-const DIR = '/usr/share/pocketsphinx/test/data/librivox';
 const LONG_MIN_SEC = 600;
-const refs = new Map(
-  readFileSync(join(DIR, 'transcription'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const m = /^<s> (.*) <\/s> \((.+)\)$/.exec(line.trim());
-      if (!m) throw new Error(`unexpected transcription line: ${line}`);
-      return [m[2]!, m[1]!.split(/\s+/)] as const;
-    }),
-);
+const utterances = librivoxUtterances();
 
 /** The utterances in turn with 0.6-1.8 s of silence between them, repeated to LONG_MIN_SEC; and its reference. */
 async function longFile(): Promise<{ path: string; ref: string[] }> {
   const path = join(mkdtempSync(join(tmpdir(), 'cf-wer-')), 'long.wav');
-  const inputs: string[] = [];
-  const parts: string[] = [];
-  const ref: string[] = [];
-  const ids = [...refs.keys()];
-  let seconds = 0;
-  for (let i = 0; seconds < LONG_MIN_SEC; i++) {
-    const id = ids[i % ids.length]!;
-    inputs.push('-i', join(DIR, `${id}.wav`));
-    const pause = 0.6 + ((i * 7) % 13) / 10;
-    parts.push(`[${i}:a]apad=pad_dur=${pause}[a${i}]`);
-    ref.push(...refs.get(id)!);
-    // 16 kHz mono 16-bit WAV after a 44-byte header.
-    seconds += (statSync(join(DIR, `${id}.wav`)).size - 44) / 32_000 + pause;
+  const parts: Array<{ utterance: Utterance; pauseSec: number }> = [];
+  for (let i = 0, seconds = 0; seconds < LONG_MIN_SEC; i++) {
+    const utterance = utterances[i % utterances.length]!;
+    const pauseSec = 0.6 + ((i * 7) % 13) / 10;
+    parts.push({ utterance, pauseSec });
+    seconds += utterance.seconds + pauseSec;
   }
-  const n = inputs.length / 2;
-  const graph = `${parts.join(';')};${Array.from({ length: n }, (_, i) => `[a${i}]`).join('')}concat=n=${n}:v=0:a=1[out]`;
-  await runProcess(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostdin',
-      '-y',
-      '-v',
-      'error',
-      ...inputs,
-      '-filter_complex',
-      graph,
-      '-map',
-      '[out]',
-      '-ar',
-      '16000',
-      '-ac',
-      '1',
-      '-c:a',
-      'pcm_s16le',
-      path,
-    ],
-    {
-      timeoutMs: 300_000,
-    },
-  );
-  return { path, ref };
+  return { path, ref: await joinWithPauses(parts, path) };
 }
 
 interface Measured {
@@ -83,9 +39,9 @@ async function measure(name: string, transcriber: Transcriber, long: { path: str
   let words = 0;
   let audio = 0;
   let wall = 0;
-  for (const [id, ref] of refs) {
+  for (const { id, file, words: ref } of utterances) {
     const t0 = performance.now();
-    const out = await transcriber.transcribe(join(DIR, `${id}.wav`));
+    const out = await transcriber.transcribe(file);
     const sec = (performance.now() - t0) / 1000;
     const e = wordErrors(ref, normalizedWords(out.words.map((w) => w.w)));
     errors += e;

@@ -72,11 +72,7 @@ const RunArgsSchema = z.object({
   'caption-style': z.string().optional(),
   'hook-title': z.boolean().optional(),
   'audio-track': numberArg('audio-track'),
-  language: z
-    .string()
-    .regex(/^[a-zA-Z]{2}$/, 'the --language must be a two-letter ISO 639-1 code such as en, de or ja')
-    .transform((v) => v.toLowerCase())
-    .optional(),
+  language: z.string().optional(),
   json: z.boolean().optional(),
 });
 

@@ -16,6 +16,7 @@ export const OPTION_FLAGS: Record<string, string> = {
   captionStyle: '--caption-style',
   hookTitle: '--hook-title',
   audioTrack: '--audio-track',
+  language: '--language',
 };
 
 /** `options.minSec` in a message, as the API names it. */

@@ -2,6 +2,7 @@
 // (in-process locally, Step Functions on AWS), so each is a zod schema parsed on entry.
 import { z } from 'zod';
 import { option } from './optionWords.ts';
+import { LanguageOptionSchema } from './spokenLanguage.ts';
 import { ID_PATTERN } from './jobId.ts';
 import { ASPECTS } from '../media/frames.ts';
 import { CAPTION_STYLES } from '../captions/styles.ts';
@@ -83,10 +84,7 @@ export const JobOptionsSchema = z
     /** Which audio track carries the speech, counted from 1; unset: the loudest (src/stages/audioTrack.ts). */
     audioTrack: z.number().int().min(1).max(64).optional(),
     /** The spoken language as an ISO 639-1 code, or auto: detected (offline) or left to the API. */
-    language: z
-      .string()
-      .regex(/^(auto|[a-z]{2})$/, 'a two-letter ISO 639-1 code such as "en" or "de", or "auto"')
-      .default('auto'),
+    language: LanguageOptionSchema,
   })
   .refine((o) => o.minSec < o.maxSec, { message: `${option('minSec')} must be less than ${option('maxSec')}` });
 export type JobOptions = z.infer<typeof JobOptionsSchema>;

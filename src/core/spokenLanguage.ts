@@ -1,9 +1,27 @@
-// The speech's language when the user names it, read once for every runtime and engine.
+// The speech's language, one rule for every interface, runtime and engine: an ISO 639-1 code
+// (what Whisper, local or OpenAI's, takes), or "auto" in job options (detect it).
+import { z } from 'zod';
 
-/** CLIPFORGE_LANGUAGE, the speech's ISO 639-1 code when the user knows it (else Whisper detects it). */
+const WHAT = 'a two-letter ISO 639-1 code such as "en", "de" or "ja"';
+
+export const LanguageCodeSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z]{2}$/, WHAT);
+
+/** A job's `options.language`: a code, or auto. */
+export const LanguageOptionSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^(auto|[a-z]{2})$/, `${WHAT}, or "auto"`)
+  .default('auto');
+
+/** CLIPFORGE_LANGUAGE, the process's default when a job names none (else the speech is detected). */
 export function spokenLanguage(env: NodeJS.ProcessEnv): string | undefined {
-  const code = env.CLIPFORGE_LANGUAGE?.trim().toLowerCase();
-  if (!code) return undefined;
-  if (!/^[a-z]{2}$/.test(code)) throw new Error(`CLIPFORGE_LANGUAGE must be a two-letter ISO 639-1 code such as "en" or "de", not "${code.slice(0, 20)}"`);
-  return code;
+  if (!env.CLIPFORGE_LANGUAGE?.trim()) return undefined;
+  const code = LanguageCodeSchema.safeParse(env.CLIPFORGE_LANGUAGE);
+  if (!code.success) throw new Error(`CLIPFORGE_LANGUAGE must be ${WHAT}, not "${env.CLIPFORGE_LANGUAGE.slice(0, 20)}"`);
+  return code.data;
 }

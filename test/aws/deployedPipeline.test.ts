@@ -21,11 +21,9 @@ import { after, before, test } from 'node:test';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { awsPipelineDefinition } from '../../infra/pipelineDefinition.ts';
 import { ManifestSchema } from '../../src/core/schemas.ts';
-import { substitute } from '../../src/core/stateMachineDefinition.ts';
+import { SUBNETS, TASK_DEFINITIONS, deployedDefinition, sqsEventOf } from '../helpers/deployedDefinition.ts';
 import { type LocalHandlers, runStateMachine } from '../../src/runtime/local/stateMachine.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
 import { faceTalk, probe, separateStreams, truncatedCopy } from '../helpers/media.ts';
@@ -53,14 +51,6 @@ const stage =
     return call(fn, input, { ...lambdaEnv, ...role, ...env });
   };
 
-const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:clipforge-${name}`;
-const TASK_DEF = {
-  track: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1',
-  render: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1',
-  ingest: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-ingest:1',
-  transcribe: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-transcribe:1',
-};
-
 before(async () => {
   world = await startAwsWorld();
   fake = await startFakeOpenAi();
@@ -68,26 +58,7 @@ before(async () => {
   lambdaEnv = { ...world.env, OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: fake.url, CLIPFORGE_OPENAI_RPM: '1000', CLIPFORGE_TRANSCRIBE_SPAN_SEC: '30' };
   sqs = new SQSClient(world.aws.config);
   queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `transcribe-${randomUUID().slice(0, 8)}` }))).QueueUrl!;
-  definition = JSON.parse(
-    substitute(awsPipelineDefinition(2), {
-      IngestResource: ARN('ingest'),
-      PlanTranscriptResource: ARN('plan-transcript'),
-      JoinTranscriptResource: ARN('join-transcript'),
-      ScoreResource: ARN('score'),
-      FinalizeResource: ARN('finalize'),
-      JobFailedResource: ARN('job-failed'),
-      TranscribeQueueUrl: queueUrl,
-      ClusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/clipforge',
-      TrackTaskDefinition: TASK_DEF.track,
-      RenderTaskDefinition: TASK_DEF.render,
-      IngestTaskDefinition: TASK_DEF.ingest,
-      TranscribeTaskDefinition: TASK_DEF.transcribe,
-      TaskSecurityGroup: 'sg-0123',
-      Subnet0: 'subnet-a',
-      Subnet1: 'subnet-b',
-      WorkBucket: world.names.work,
-    }),
-  );
+  definition = deployedDefinition({ queueUrl, workBucket: world.names.work });
   functions = deployedFunctions();
 });
 after(async () => {
@@ -124,10 +95,10 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
   const count = (name: string) => (calls[name] = (calls[name] ?? 0) + 1);
 
   const ecs = async (params: any) => {
-    const stage = Object.entries(TASK_DEF).find(([, arn]) => arn === params.TaskDefinition)?.[0];
+    const stage = Object.entries(TASK_DEFINITIONS).find(([, arn]) => arn === params.TaskDefinition)?.[0];
     assert.ok(stage, `a task definition of the stack: ${params.TaskDefinition}`);
     assert.equal(params.LaunchType, 'FARGATE');
-    assert.deepEqual(params.NetworkConfiguration.AwsvpcConfiguration.Subnets, ['subnet-a', 'subnet-b']);
+    assert.deepEqual(params.NetworkConfiguration.AwsvpcConfiguration.Subnets, SUBNETS);
     if (stage === 'render' && opts.failFirstRender && renderCalls++ === 0) {
       throw Object.assign(new Error('RunTask: capacity is unavailable at this time'), { name: 'ECS.AmazonECSException' });
     }
@@ -176,24 +147,12 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
       const token = realisticTaskToken();
       await sqs.send(new SendMessageCommand({ QueueUrl: params.QueueUrl, MessageBody: JSON.stringify({ ...params.MessageBody, taskToken: token }) }));
       // The worker's event source: what the queue hands out, as an SQS batch of one.
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: params.QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 }));
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: params.QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 5, MessageSystemAttributeNames: ['All'] }),
+      );
       assert.equal(Messages?.length, 1);
       const m = Messages![0]!;
-      const event = {
-        Records: [
-          {
-            messageId: m.MessageId!,
-            receiptHandle: m.ReceiptHandle!,
-            body: m.Body!,
-            attributes: {},
-            messageAttributes: {},
-            md5OfBody: m.MD5OfBody!,
-            eventSource: 'aws:sqs',
-            eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:transcribe',
-            awsRegion: 'us-east-1',
-          },
-        ],
-      } as unknown as SQSEvent;
+      const event = sqsEventOf(m);
       const res = await stage('Pipeline/Transcription/Fn')(event);
       assert.deepEqual(res.batchItemFailures, []);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: params.QueueUrl, ReceiptHandle: m.ReceiptHandle! }));

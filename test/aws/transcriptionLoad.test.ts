@@ -15,14 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, DeleteMessageCommand, type Message, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { SPAN_QUEUE_TIMEOUT_SEC, awsPipelineDefinition } from '../../infra/pipelineDefinition.ts';
-import { substitute } from '../../src/core/stateMachineDefinition.ts';
+import { SPAN_QUEUE_TIMEOUT_SEC } from '../../infra/pipelineDefinition.ts';
 import { type LocalHandlers, runStateMachine } from '../../src/runtime/local/stateMachine.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
 import { type DeployedFunctions, call, deployedFunctions } from '../helpers/deployedBundle.ts';
+import { deployedDefinition, sqsEventOf } from '../helpers/deployedDefinition.ts';
 import { ffmpeg } from '../helpers/media.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
 import { roleEnv } from '../helpers/roles.ts';
@@ -77,30 +76,9 @@ after(async () => {
   await world?.close();
 });
 
-const ARN = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:clipforge-${name}`;
-
 /** The deployed definition up to the joined transcript, with the span step's clock scaled (and replaced by `spanRule`). */
 function transcriptionMachine(queueUrl: string, spanRule?: (step: Record<string, unknown>, map: Record<string, unknown>) => void): StateMachineDefinition {
-  const def = JSON.parse(
-    substitute(awsPipelineDefinition(2, WORKERS), {
-      IngestResource: ARN('ingest'),
-      PlanTranscriptResource: ARN('plan-transcript'),
-      JoinTranscriptResource: ARN('join-transcript'),
-      ScoreResource: ARN('score'),
-      FinalizeResource: ARN('finalize'),
-      JobFailedResource: ARN('job-failed'),
-      TranscribeQueueUrl: queueUrl,
-      ClusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/clipforge',
-      TrackTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-track:1',
-      RenderTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-render:1',
-      IngestTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-ingest:1',
-      TranscribeTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/clipforge-transcribe:1',
-      TaskSecurityGroup: 'sg-0123',
-      Subnet0: 'subnet-a',
-      Subnet1: 'subnet-b',
-      WorkBucket: world.names.work,
-    }),
-  );
+  const def = deployedDefinition({ queueUrl, workBucket: world.names.work, workers: WORKERS }) as any;
   def.States.JoinTranscript.Next = 'Transcribed';
   def.States.Transcribed = { Type: 'Succeed' };
   // Only what an upload's transcription reaches (the interpreter refuses unreachable states).
@@ -149,13 +127,15 @@ async function runLoad(prefix: string, spanRule?: Parameters<typeof transcriptio
   const stop = new AbortController();
   const consumer = async () => {
     while (!stop.signal.aborted) {
-      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }));
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+      );
       const m = Messages?.[0];
       if (!m) continue;
       const token = JSON.parse(m.Body!).taskToken as string;
       load.waits.push(Date.now() - sentAt.get(token)!);
       const t0 = Date.now();
-      const res = await call(functions.get('Pipeline/Transcription/Fn'), sqsEvent(m), { ...lambdaEnv, ...workerRole });
+      const res = await call(functions.get('Pipeline/Transcription/Fn'), sqsEventOf(m), { ...lambdaEnv, ...workerRole });
       load.runs.push(Date.now() - t0);
       assert.deepEqual(res.batchItemFailures, []);
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
@@ -211,24 +191,6 @@ async function answerOf(token: string, ended: AbortSignal): Promise<unknown> {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('the execution ended without this answer');
-}
-
-function sqsEvent(m: Message): SQSEvent {
-  return {
-    Records: [
-      {
-        messageId: m.MessageId!,
-        receiptHandle: m.ReceiptHandle!,
-        body: m.Body!,
-        attributes: {},
-        messageAttributes: {},
-        md5OfBody: m.MD5OfBody!,
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:transcribe',
-        awsRegion: 'us-east-1',
-      },
-    ],
-  } as unknown as SQSEvent;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

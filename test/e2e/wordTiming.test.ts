@@ -3,15 +3,15 @@
 // after a pause (FFmpeg's silencedetect on the same audio), the offline transcriber must have a
 // word starting there: a caption shows while its word is said, not in the pause before it.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { FasterWhisperTranscriber } from '../../src/adapters/whisper/fasterWhisperTranscriber.ts';
 import { runProcess } from '../../src/media/runProcess.ts';
+import { joinWithPauses, librivoxUtterances } from '../../src/samples/readSpeech.ts';
 import { speechOnsets } from '../helpers/media.ts';
 
-const DIR = '/usr/share/pocketsphinx/test/data/librivox';
 /**
  * A caption may not show before its word is heard (0.15 s: silencedetect's and our frames differ),
  * and shows at the latest 0.3 s into it (the e2e caption test's bound; a breathy "He" after a pause
@@ -22,19 +22,14 @@ const LATE_SEC = 0.3;
 
 /** The LibriVox utterances twice over, joined with pauses of different lengths (about 70 s). */
 async function readSpeech(): Promise<{ path: string; utterances: number }> {
-  const files = (await readdir(DIR)).filter((f) => f.endsWith('.wav')).sort();
-  const dir = await mkdtemp(join(tmpdir(), 'cf-timing-'));
-  const joined = join(dir, 'read.wav');
+  const path = join(await mkdtemp(join(tmpdir(), 'cf-timing-')), 'read.wav');
   const pauses = [0.9, 1.4, 0.7, 1.8, 1.1];
-  const inputs = [...files, ...files].flatMap((f) => ['-i', join(DIR, f)]);
-  const n = inputs.length / 2;
-  const graph = `${Array.from({ length: n }, (_, i) => `[${i}:a]apad=pad_dur=${pauses[i % pauses.length]}[a${i}]`).join(';')};${Array.from({ length: n }, (_, i) => `[a${i}]`).join('')}concat=n=${n}:v=0:a=1[out]`;
-  await runProcess(
-    'ffmpeg',
-    ['-v', 'error', '-nostdin', '-y', ...inputs, '-filter_complex', graph, '-map', '[out]', '-ar', '16000', '-ac', '1', '-c:a', 'pcm_s16le', joined],
-    { timeoutMs: 120_000 },
+  const utterances = [...librivoxUtterances(), ...librivoxUtterances()];
+  await joinWithPauses(
+    utterances.map((utterance, i) => ({ utterance, pauseSec: pauses[i % pauses.length]! })),
+    path,
   );
-  return { path: joined, utterances: n };
+  return { path, utterances: utterances.length };
 }
 
 test('on recorded speech, a word starts with the speech after every pause (not before it, at most 0.3 s into it), and none inside a pause', async () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readCaptionsInline } from '../../src/captions/captionReader.ts';
 import { CaptionParseError } from '../../src/captions/parseCaptions.ts';
-import { readCaptionsOffThread } from '../../src/runtime/local/captionThread.ts';
+import { captionReaderOffThread, readCaptionsOffThread } from '../../src/runtime/local/captionThread.ts';
 
 const clock = (s: number) =>
   `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')},000`;
@@ -71,4 +71,12 @@ test('a large caption file is parsed while the event loop keeps turning (in the 
   // 580-1,030 ms measured here, depending on the machine's other load.
   assert.ok(held > 300, `the control: parsing in the thread held the loop ${held.toFixed(0)} ms`);
   assert.ok(free < Math.min(250, held / 4), `off the thread the loop waited at most ${free.toFixed(0)} ms (in it: ${held.toFixed(0)} ms)`);
+});
+
+test('past its time a file is refused as unreadable, and the server lives on', async () => {
+  const limits = { mediaSec: 7800 };
+  const text = markupHeavy(60_000, limits.mediaSec);
+  await assert.rejects(captionReaderOffThread({ timeoutMs: 50, heapMb: 512 })(text, limits), /the caption file takes too long to read/);
+  // This process (the server's) still parses the next file.
+  assert.deepEqual(await readCaptionsOffThread(srt(5), { mediaSec: 10 }), await readCaptionsInline(srt(5), { mediaSec: 10 }));
 });

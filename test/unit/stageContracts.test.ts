@@ -6,16 +6,14 @@
 // (plan/spans/join transcription, the task inputs saved to S3, the Fargate steps).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import { awsPipelineDefinition } from '../../infra/pipelineDefinition.ts';
 import { ClipTaskSchema, CropPathSchema, IngestOutputSchema, JobInputSchema, RenderedClipSchema } from '../../src/core/schemas.ts';
-import { substitute } from '../../src/core/stateMachineDefinition.ts';
 import { runStateMachine, type LocalHandlers } from '../../src/runtime/local/stateMachine.ts';
 import { FinalizeInputSchema } from '../../src/stages/finalize.ts';
 import { RenderInputSchema } from '../../src/stages/render.ts';
 import { ScoreInputSchema, ScoreOutputSchema } from '../../src/stages/score.ts';
 import { TranscribeInputSchema, TranscribeOutputSchema } from '../../src/stages/transcribe.ts';
 import { JoinInputSchema, PlanOutputSchema, SpanInputSchema } from '../../src/stages/transcribeSpans.ts';
+import { deployedDefinition } from '../helpers/deployedDefinition.ts';
 
 const usage = { models: { 'whisper-1': { requests: 1, audioSeconds: 60, tokensIn: 0, tokensOut: 0 } }, cacheHits: 0 };
 const clip = (rank: number, start: number) => ({
@@ -80,26 +78,7 @@ test('the shared definition hands every stage what its schema requires (the loca
 });
 
 test("the deployed definition does too: plan, spans and join; the clip tasks' saved inputs; the Fargate and queue messages", async () => {
-  const definition = JSON.parse(
-    substitute(awsPipelineDefinition(2), {
-      ...Object.fromEntries(
-        ['Ingest', 'PlanTranscript', 'JoinTranscript', 'Score', 'Finalize', 'JobFailed'].map((n) => [
-          `${n}Resource`,
-          `arn:aws:lambda:us-east-1:123456789012:function:${n}`,
-        ]),
-      ),
-      TranscribeQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/transcribe',
-      ClusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/c',
-      TrackTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/track:1',
-      RenderTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/render:1',
-      IngestTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/ingest:1',
-      TranscribeTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/transcribe:1',
-      TaskSecurityGroup: 'sg-1',
-      Subnet0: 'subnet-a',
-      Subnet1: 'subnet-b',
-      WorkBucket: 'work-bucket',
-    }),
-  ) as StateMachineDefinition;
+  const definition = deployedDefinition({ queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/transcribe', workBucket: 'work-bucket' });
   const seen: Record<string, unknown[]> = {};
   const saved = new Map<string, unknown>();
   const spans = PlanOutputSchema.parse({

@@ -1,5 +1,6 @@
 // OpenAI settings from the environment, validated once. Without OPENAI_API_KEY the offline
 // defaults are used; OPENAI_BASE_URL points the same code at any OpenAI-compatible server.
+import { LanguageCodeSchema } from '../../core/spokenLanguage.ts';
 import { z } from 'zod';
 import { DEFAULT_PRICES, PriceTableSchema, type PriceTable } from '../../core/usage.ts';
 import { readFileSync } from 'node:fs';
@@ -13,10 +14,7 @@ export const OpenAiConfigSchema = z.object({
   CLIPFORGE_TRANSCRIBE_MODEL: z.string().min(1).default('whisper-1'),
   CLIPFORGE_SCORE_MODEL: z.string().min(1).default('gpt-4o'),
   /** ISO-639-1 code of the speech, when known (helps Whisper; part of the cache key). */
-  CLIPFORGE_LANGUAGE: z
-    .string()
-    .regex(/^[a-z]{2}$/, 'a two-letter ISO-639-1 code such as "en"')
-    .optional(),
+  CLIPFORGE_LANGUAGE: LanguageCodeSchema.optional(),
   CLIPFORGE_OPENAI_RPM: positiveInt(5),
   CLIPFORGE_OPENAI_CONCURRENCY: positiveInt(2),
   CLIPFORGE_OPENAI_ATTEMPTS: positiveInt(5),
