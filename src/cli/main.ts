@@ -1,6 +1,7 @@
 // The clipforge command: dispatches to subcommands, turns errors into messages and exit codes.
 import './quietWarnings.ts';
 import { runCommand, RUN_USAGE } from './runCommand.ts';
+import { EDIT_USAGE, editCommand } from './editCommand.ts';
 import { SERVE_USAGE, serveCommand } from './serveCommand.ts';
 import { TRACK_USAGE, trackCommand } from './trackCommand.ts';
 import { UsageError } from './usageError.ts';
@@ -8,6 +9,7 @@ import { UsageError } from './usageError.ts';
 const USAGE = `clipforge — long video in, ranked vertical captioned clips out
 
 ${RUN_USAGE}
+${EDIT_USAGE}
 ${SERVE_USAGE}
 ${TRACK_USAGE}`;
 
@@ -17,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'run':
         return await runCommand(rest);
+      case 'edit':
+        return await editCommand(rest);
       case 'serve':
         return await serveCommand(rest);
       case 'track':

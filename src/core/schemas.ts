@@ -99,6 +99,8 @@ export const ClipPlanSchema = z.object({
   /** The opening line that grabs attention, when the model named one. */
   hook: z.string().optional(),
   text: z.string(),
+  /** 1 as the job made it; each re-render by hand adds one (src/editing/). */
+  version: z.number().int().min(1).optional(),
 });
 export type ClipPlan = z.infer<typeof ClipPlanSchema>;
 
@@ -220,6 +222,12 @@ export const ManifestSchema = z.object({
       crop: z.object({ fallback: z.string().nullable() }),
       /** How the clip is framed and why (layout auto decides per clip). */
       layout: z.object({ kind: z.enum(['follow', 'fit', 'split']), why: z.string() }).optional(),
+      /** The clip's own frame and caption look, when an edit set it apart from the job's. */
+      look: z.object({ aspect: z.enum(ASPECTS), layout: z.enum(LAYOUTS), captionStyle: z.enum(CAPTION_STYLES), hookTitle: z.boolean() }).optional(),
+      /** Made by hand (POST /jobs/{id}/clips, clipforge edit --new) rather than picked by the scorer. */
+      byHand: z.boolean().optional(),
+      /** The re-renders that made this version: when, which version, what changed. */
+      edits: z.array(z.object({ at: z.string(), version: z.number().int(), changed: z.array(z.string()) })).optional(),
     }),
   ),
   /** Clips that were chosen but could not be made, and why (the others were made). */

@@ -56,6 +56,17 @@ function usageOf(input: z.infer<typeof FinalizeInputSchema>, prices: PriceTable)
   };
 }
 
+/** A made clip as the manifest lists it (also an edit's new version: src/editing/editClip.ts). */
+export function manifestClip({ clip, crop, output }: ClipResult): Manifest['clips'][number] {
+  return {
+    ...clip,
+    duration: round(clip.end - clip.start),
+    ...output,
+    crop: { fallback: crop.fallback },
+    layout: { kind: crop.layout, why: crop.layoutWhy ?? '' },
+  };
+}
+
 /** No clip could be made: the job fails with each clip's reason. */
 export class NoClipMade extends Error {
   override name = 'NoClipMade';
@@ -96,15 +107,7 @@ export function buildManifest(input: z.infer<typeof FinalizeInputSchema>, prices
           },
         }
       : {}),
-    clips: [...made]
-      .sort((a, b) => a.clip.rank - b.clip.rank)
-      .map(({ clip, crop, output }) => ({
-        ...clip,
-        duration: round(clip.end - clip.start),
-        ...output,
-        crop: { fallback: crop.fallback },
-        layout: { kind: crop.layout, why: crop.layoutWhy ?? '' },
-      })),
+    clips: [...made].sort((a, b) => a.clip.rank - b.clip.rank).map(manifestClip),
     ...(failedClips.length ? { failedClips } : {}),
     timings: Object.fromEntries(Object.entries(input.timings).map(([k, v]) => [k, round(v)])),
     usage: usageOf(input, prices),

@@ -27,8 +27,9 @@ export function verifyRender(probe: ProbeResult, expectedSec: number, frame: { w
   if (problems.length) throw new Error(`rendered clip failed verification: ${problems.join(', ')}`);
 }
 
-export function clipFileNames(rank: number) {
-  const base = `clip-${rank}`;
+/** clip-N.* as the job made it; clip-N.vK.* for its K-th version, made by an edit. */
+export function clipFileNames(rank: number, version = 1) {
+  const base = version > 1 ? `clip-${rank}.v${version}` : `clip-${rank}`;
   return { file: `${base}.mp4`, srt: `${base}.srt`, vtt: `${base}.vtt`, thumbnail: `${base}.jpg`, ass: `${base}.ass` };
 }
 
@@ -36,7 +37,7 @@ export async function render(raw: unknown, ports: Pick<StagePorts, 'work' | 'out
   const task = RenderInputSchema.parse(raw);
   const { clip } = task;
   const say = reporter(ports, task.jobId, 'render');
-  const names = clipFileNames(clip.rank);
+  const names = clipFileNames(clip.rank, clip.version);
   const duration = clip.end - clip.start;
 
   const frame = OUTPUT_FRAMES[task.options.aspect];

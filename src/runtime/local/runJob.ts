@@ -2,7 +2,9 @@
 // the job's work files removed however it ends.
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type JobOptions, JobOptionsSchema, type Manifest, ManifestSchema } from '../../core/schemas.ts';
+import { type CropPath, type IngestOutput, IngestOutputSchema, type JobOptions, JobOptionsSchema, type Manifest, ManifestSchema } from '../../core/schemas.ts';
+import { keepForEdits } from './keepForEdits.ts';
+import { errorMessage } from '../../core/errors.ts';
 import type { Logger, ProgressSink } from '../../core/ports.ts';
 import { finalize } from '../../stages/finalize.ts';
 import { ingest } from '../../stages/ingest.ts';
@@ -129,11 +131,23 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
   );
   const clock = new StageClock();
   let failure: { Error?: string; Cause?: string } | undefined;
+  // What an edit will need later (src/runtime/local/keepForEdits.ts), as the stages give it.
+  let ingested: IngestOutput | undefined;
+  let transcriptKey: string | undefined;
+  const crops = new Map<number, CropPath>();
   const stages: LocalHandlers = {
-    Ingest: (i) => ingest(i, ports),
-    Transcribe: (i) => transcribe(i, ports),
+    Ingest: async (i) => (ingested = IngestOutputSchema.parse(await ingest(i, ports))),
+    Transcribe: async (i) => {
+      const out = await transcribe(i, ports);
+      transcriptKey = out.transcriptKey;
+      return out;
+    },
     Score: (i) => score(i, ports),
-    TrackFace: (i) => track(i, ports),
+    TrackFace: async (i) => {
+      const crop = await track(i, ports);
+      crops.set((i as { clip: { rank: number } }).clip.rank, crop);
+      return crop;
+    },
     Render: (i) => render(i, ports),
     Finalize: (i) => finalize({ ...(i as object), timings: clock.seconds() }, ports),
     JobFailed: async (i) => {
@@ -162,7 +176,22 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
       ...(req.retryDelayMs !== undefined ? { retryDelayMs: req.retryDelayMs } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
     });
-    return ManifestSchema.parse(output);
+    const manifest = ManifestSchema.parse(output);
+    if (ingested && transcriptKey) {
+      const made = new Map([...crops].filter(([rank]) => manifest.clips.some((c) => c.rank === rank)));
+      await keepForEdits({
+        jobId,
+        ingest: ingested,
+        transcriptKey,
+        crops: made,
+        options,
+        jobWork: join(workRoot, jobId),
+        outDir,
+        work: ports.work,
+        outputs: ports.outputs,
+      }).catch((e: unknown) => req.log.warn('the clips are made, but what editing them needs could not be kept', { error: errorMessage(e) }));
+    }
+    return manifest;
   } catch (err) {
     // A failed job leaves no clips without their manifest: what this run wrote into the output
     // folder goes (after the Map's in-flight renders settle); what was there before stays.

@@ -1,0 +1,41 @@
+// What a finished job keeps beside its clips so a person can change them later: job.json (the
+// source, how to recognise it, the options, each clip's crop and corrections) and
+// transcript.json. Read and written through the Storage port, so both runtimes keep them alike.
+import { InputError } from '../core/errors.ts';
+import type { Storage } from '../core/ports.ts';
+import { type Manifest, ManifestSchema, type Transcript, TranscriptSchema } from '../core/schemas.ts';
+import { MANIFEST_FILE, REPORT_FILE } from '../stages/finalize.ts';
+import { reportHtml } from '../report/reportHtml.ts';
+import { JOB_KEEP_FILE, type JobKeep, JobKeepSchema, TRANSCRIPT_FILE } from './editSchemas.ts';
+
+export interface Kept {
+  manifest: Manifest;
+  keep: JobKeep;
+  transcript: Transcript;
+}
+
+export async function readKept(outputs: Storage): Promise<Kept> {
+  if (!(await outputs.exists(MANIFEST_FILE))) throw new InputError(`no ${MANIFEST_FILE} here: the job has not finished, or this is not a job's output folder`);
+  if (!(await outputs.exists(JOB_KEEP_FILE)) || !(await outputs.exists(TRANSCRIPT_FILE))) {
+    throw new InputError(
+      `this job kept no ${JOB_KEEP_FILE} and ${TRANSCRIPT_FILE} (made by a clipforge before editing, or they were removed): run the job again to edit its clips`,
+    );
+  }
+  const [manifest, keep, transcript] = await Promise.all([MANIFEST_FILE, JOB_KEEP_FILE, TRANSCRIPT_FILE].map((f) => outputs.readText(f)));
+  return {
+    manifest: ManifestSchema.parse(JSON.parse(manifest!)),
+    keep: JobKeepSchema.parse(JSON.parse(keep!)),
+    transcript: TranscriptSchema.parse(JSON.parse(transcript!)),
+  };
+}
+
+export async function writeKeep(outputs: Storage, keep: JobKeep): Promise<void> {
+  await outputs.writeText(JOB_KEEP_FILE, `${JSON.stringify(JobKeepSchema.parse(keep))}\n`);
+}
+
+/** The manifest and its report page, each replaced whole (a reader sees the old or the new, never half). */
+export async function writeManifest(outputs: Storage, manifest: Manifest): Promise<void> {
+  const parsed = ManifestSchema.parse(manifest);
+  await outputs.writeText(REPORT_FILE, reportHtml(parsed));
+  await outputs.writeText(MANIFEST_FILE, `${JSON.stringify(parsed, null, 2)}\n`);
+}
