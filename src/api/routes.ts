@@ -6,7 +6,18 @@ import { type Caller, LOCAL_CALLER } from './caller.ts';
 import type { z } from 'zod';
 import { ApiError } from './apiError.ts';
 import { idempotencyKey } from './idempotency.ts';
-import { CreateJobSchema, CreateUploadSchema, type CreateJob, type CreateUpload, type JobDetail, type JobSummary, type UploadTicket } from './schemas.ts';
+import {
+  CreateJobSchema,
+  CreateUploadSchema,
+  type CreateJob,
+  type CreateUpload,
+  type JobDetail,
+  type JobSummary,
+  type RenderState,
+  type TranscriptView,
+  type UploadTicket,
+} from './schemas.ts';
+import { type ClipEdit, ClipEditSchema, type NewClip, NewClipSchema } from '../editing/editSchemas.ts';
 import { issuesText } from '../core/zodIssues.ts';
 
 /** `caller`: who asks (src/api/caller.ts); a job another caller owns is "no such job" to them. */
@@ -17,6 +28,20 @@ export interface JobsBackend {
   listJobs(caller: Caller): Promise<JobSummary[]>;
   getJob(id: string, origin: string, caller: Caller): Promise<JobDetail | undefined>;
   cancelJob(id: string, caller: Caller): Promise<JobSummary | undefined>;
+  // Editing (src/editing/): a backend without it answers 501. Undefined: no such job.
+  transcript?(id: string, caller: Caller): Promise<TranscriptView | undefined>;
+  editClip?(id: string, rank: number, edit: ClipEdit, caller: Caller): Promise<RenderState | undefined>;
+  addClip?(id: string, req: NewClip, caller: Caller): Promise<RenderState | undefined>;
+  /** The job's clips as one ZIP, streamed. */
+  clipsZip?(id: string, caller: Caller): Promise<Response | undefined>;
+}
+
+const noEditing = () => new ApiError(501, 'editing clips is not available on this deployment yet');
+
+/** A clip number in a path: 1, 2, 3… */
+function rankOf(raw: string): number {
+  if (!/^[1-9][0-9]{0,3}$/.test(raw)) throw new ApiError(400, `clip number must be a whole number from 1, got "${raw.slice(0, 20)}"`);
+  return Number(raw);
 }
 
 /** A job or upload request is a few hundred bytes; 64 KiB leaves room and keeps a flood out of memory. */
@@ -97,6 +122,31 @@ export function jobsApi<E extends object>(backend: JobsBackend, who: (c: HonoCon
     const job = await backend.cancelJob(c.req.param('id'), who(c));
     if (!job) throw notFound(c.req.param('id'));
     return c.json(job);
+  });
+  app.get('/jobs/:id/transcript', async (c) => {
+    if (!backend.transcript) throw noEditing();
+    const t = await backend.transcript(c.req.param('id'), who(c));
+    if (!t) throw notFound(c.req.param('id'));
+    return c.json(t);
+  });
+  app.patch('/jobs/:id/clips/:rank', async (c) => {
+    if (!backend.editClip) throw noEditing();
+    const rank = rankOf(c.req.param('rank'));
+    const r = await backend.editClip(c.req.param('id'), rank, await body(c.req.raw, ClipEditSchema), who(c));
+    if (!r) throw notFound(c.req.param('id'));
+    return c.json(r, 202);
+  });
+  app.post('/jobs/:id/clips', async (c) => {
+    if (!backend.addClip) throw noEditing();
+    const r = await backend.addClip(c.req.param('id'), await body(c.req.raw, NewClipSchema), who(c));
+    if (!r) throw notFound(c.req.param('id'));
+    return c.json(r, 202);
+  });
+  app.get('/jobs/:id/clips.zip', async (c) => {
+    if (!backend.clipsZip) throw noEditing();
+    const res = await backend.clipsZip(c.req.param('id'), who(c));
+    if (!res) throw notFound(c.req.param('id'));
+    return res;
   });
   return app;
 }

@@ -78,12 +78,52 @@ export const ClipLinkSchema = ManifestSchema.shape.clips.element.extend({
   urls: z.object({ video: z.string(), srt: z.string(), vtt: z.string(), thumbnail: z.string() }),
 });
 
+/** A clip's re-render after an edit (or a clip made by hand): a small job of its own. */
+export const RenderStateSchema = z.object({
+  renderId: z.string(),
+  jobId: z.string(),
+  rank: z.number().int(),
+  version: z.number().int(),
+  changed: z.array(z.string()),
+  status: z.enum(['running', 'done', 'failed']),
+  pct: z.number(),
+  message: z.string(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type RenderState = z.infer<typeof RenderStateSchema>;
+
 export const JobDetailSchema = JobSummarySchema.extend({
   stages: z.record(z.string(), z.object({ pct: z.number(), message: z.string() })),
   clips: z.array(ClipLinkSchema),
   manifest: ManifestSchema.nullable(),
+  /** Re-renders of this job's clips: running ones, and the last few that ended. */
+  edits: z.array(RenderStateSchema).optional(),
+  /** Every clip with its captions and thumbnail, and the manifest, as one ZIP (when the job is done). */
+  downloads: z.object({ zip: z.string() }).optional(),
 });
 export type JobDetail = z.infer<typeof JobDetailSchema>;
+
+/** GET /jobs/{id}/transcript: the words a person edits by (their index is what a correction names), and where each clip lies in them. */
+export const TranscriptViewSchema = z.object({
+  jobId: z.string(),
+  language: z.string().nullable(),
+  duration: z.number(),
+  words: z.array(z.object({ i: z.number().int(), w: z.string(), start: z.number(), end: z.number() })),
+  clips: z.array(
+    z.object({
+      rank: z.number().int(),
+      version: z.number().int(),
+      start: z.number(),
+      end: z.number(),
+      /** First and last word inside the clip (-1 when none). */
+      first: z.number().int(),
+      last: z.number().int(),
+      corrections: z.array(z.object({ from: z.number().int(), to: z.number().int(), text: z.string() })),
+    }),
+  ),
+});
+export type TranscriptView = z.infer<typeof TranscriptViewSchema>;
 
 /** What the WebSocket pushes is in src/jobs/messages.ts (both runtimes); what a client sends: */
 export const ClientMessageSchema = z.object({ subscribe: z.string().min(1).max(64).describe('a job id, or "*" for every job') });

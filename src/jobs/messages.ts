@@ -17,7 +17,20 @@ export const DoneMessageSchema = z.object({
 export const FailedMessageSchema = z.object({ type: z.literal('failed'), jobId: z.string(), error: z.string() });
 export const CancelledMessageSchema = z.object({ type: z.literal('cancelled'), jobId: z.string() });
 export const ErrorMessageSchema = z.object({ type: z.literal('error'), jobId: z.string().optional(), error: z.string() });
+/** A clip's re-render (src/editing/): its own progress, beside the job's (which stays done). */
+export const EditMessageSchema = z.object({
+  type: z.literal('edit'),
+  jobId: z.string(),
+  renderId: z.string(),
+  rank: z.number().int(),
+  version: z.number().int(),
+  status: z.enum(['running', 'done', 'failed']),
+  pct: z.number(),
+  message: z.string(),
+  error: z.string().nullable(),
+});
 export const ServerMessageSchema = z.discriminatedUnion('type', [
+  EditMessageSchema,
   ProgressMessageSchema,
   DoneMessageSchema,
   FailedMessageSchema,

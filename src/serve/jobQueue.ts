@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { ApiError } from '../api/apiError.ts';
-import type { JobSource } from '../api/schemas.ts';
+import type { JobSource, RenderState } from '../api/schemas.ts';
 import type { Logger } from '../core/ports.ts';
 import type { Manifest } from '../core/schemas.ts';
 import { DEFAULT_WORK_ROOT, JobFailedError, runLocalJob, type LocalJobRequest } from '../runtime/local/runJob.ts';
@@ -19,7 +19,8 @@ export type QueueEvent =
   | { type: 'queued'; jobId: string }
   | { type: 'done'; jobId: string; manifest: Manifest }
   | { type: 'failed'; jobId: string; error: string }
-  | { type: 'cancelled'; jobId: string };
+  | { type: 'cancelled'; jobId: string }
+  | ({ type: 'edit' } & Omit<RenderState, 'changed' | 'createdAt'>);
 
 export interface QueueOptions {
   concurrency: number;

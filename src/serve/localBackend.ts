@@ -4,7 +4,12 @@ import type { Caller } from '../api/caller.ts';
 import { basename, join } from 'node:path';
 import { IDEMPOTENCY_TTL_SEC, requestFingerprint, reusedKey } from '../api/idempotency.ts';
 import type { JobsBackend } from '../api/routes.ts';
-import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, UploadTicket } from '../api/schemas.ts';
+import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, RenderState, TranscriptView, UploadTicket } from '../api/schemas.ts';
+import { ApiError } from '../api/apiError.ts';
+import { Readable } from 'node:stream';
+import type { ClipEdit, NewClip } from '../editing/editSchemas.ts';
+import { zipEntries, zipStream } from '../jobs/clipsZip.ts';
+import type { ClipEditor } from './clipEditor.ts';
 import { newJobId } from '../core/jobId.ts';
 import type { JobQueue, LocalJob } from './jobQueue.ts';
 import { newUploadId } from '../core/jobId.ts';
@@ -31,6 +36,7 @@ export class LocalBackend implements JobsBackend {
   constructor(
     private readonly queue: JobQueue,
     private readonly opts: LocalBackendOptions,
+    private readonly editor: ClipEditor,
   ) {}
 
   uploadPath(id: string): string {
@@ -99,7 +105,32 @@ export class LocalBackend implements JobsBackend {
         ...c,
         urls: { video: link(c.file), srt: link(c.srt), vtt: link(c.vtt), thumbnail: link(c.thumbnail) },
       })),
+      edits: this.editor.of(job.jobId),
+      ...(job.status === 'done' ? { downloads: { zip: `${origin}${this.opts.signLink(`/jobs/${job.jobId}/clips.zip`)}` } } : {}),
     };
+  }
+
+  async transcript(id: string): Promise<TranscriptView | undefined> {
+    return this.editor.transcript(id);
+  }
+
+  async editClip(id: string, rank: number, edit: ClipEdit): Promise<RenderState | undefined> {
+    return this.editor.edit(id, rank, edit);
+  }
+
+  async addClip(id: string, req: NewClip): Promise<RenderState | undefined> {
+    return this.editor.add(id, req);
+  }
+
+  async clipsZip(id: string): Promise<Response | undefined> {
+    const job = await this.queue.store.jobs.get(id);
+    if (!job) return undefined;
+    if (job.status !== 'done' || !job.manifest) throw new ApiError(409, `job ${id} is ${job.status}: its clips can be downloaded once it is done`);
+    const dir = this.queue.outDir(id);
+    const zip = zipStream(zipEntries(job.manifest).map((name) => ({ name, path: join(dir, name) })));
+    return new Response(Readable.toWeb(zip) as ReadableStream, {
+      headers: { 'content-type': 'application/zip', 'content-disposition': `attachment; filename="clips-${id}.zip"`, 'cache-control': 'no-store' },
+    });
   }
 
   async cancelJob(id: string): Promise<JobSummary | undefined> {

@@ -20,6 +20,7 @@ import { watchInbox } from './inboxWatcher.ts';
 import { JobQueue, type QueueEvent } from './jobQueue.ts';
 import { JobStore } from './jobStore.ts';
 import { LocalBackend } from './localBackend.ts';
+import { ClipEditor } from './clipEditor.ts';
 import { receiveUpload } from './receiveUpload.ts';
 import { type GuardOptions, SECURITY_HEADERS, refusal } from './requestGuards.ts';
 import { type LinkSigner, linkSigner } from './signedLinks.ts';
@@ -167,14 +168,19 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     },
     opts.log,
   );
-  const backend = new LocalBackend(queue, {
-    dataDir: opts.dataDir,
-    // Off loopback, clients are other machines: they may not name files on this one.
-    allowPaths: isLoopback(opts.host),
-    maxClipConcurrency: opts.concurrency,
-    maxUploadBytes: opts.maxUploadBytes,
-    signLink: (path) => links.sign(path),
-  });
+  const editor = new ClipEditor(queue, { concurrency: opts.concurrency, log: opts.log, overrides: opts.jobPorts });
+  const backend = new LocalBackend(
+    queue,
+    {
+      dataDir: opts.dataDir,
+      // Off loopback, clients are other machines: they may not name files on this one.
+      allowPaths: isLoopback(opts.host),
+      maxClipConcurrency: opts.concurrency,
+      maxUploadBytes: opts.maxUploadBytes,
+      signLink: (path) => links.sign(path),
+    },
+    editor,
+  );
   // Links relative to the page: the server's bind address may not be how clients reach it.
   const subscriptions = new Subscriptions(store, (job) => backend.detail(job, ''));
   queue.on('event', (e: QueueEvent) => subscriptions.publish(e));

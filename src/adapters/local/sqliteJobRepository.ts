@@ -2,6 +2,7 @@
 // UPDATE whose WHERE names the statuses it may leave (src/jobs/status.ts), so the no-revival rule
 // holds in the write itself. node:sqlite is synchronous: a write happens when the method is
 // called, in call order, and costs microseconds.
+import type { Manifest } from '../../core/schemas.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import { DEFAULT_LIST_LIMIT, type JobEnd, type JobRecord, type JobRepository, type NewJob, type ProgressUpdate, endMessage } from '../../jobs/jobRepository.ts';
 import { type JobStatus, statusesInto } from '../../jobs/status.ts';
@@ -67,6 +68,14 @@ export class SqliteJobRepository<S = unknown> implements JobRepository<S> {
 
   // What only serve needs: synchronous reads (its WebSocket catch-up is sent in order with the
   // events around it), its own queue, and a restart putting interrupted jobs back.
+
+  /** A finished job's manifest after an edit re-rendered a clip (src/editing/); false unless the job is done. */
+  replaceManifest(jobId: string, manifest: Manifest): boolean {
+    const r = this.db
+      .prepare("UPDATE jobs SET manifest = ?, updated_at = ? WHERE id = ? AND status = 'done'")
+      .run(JSON.stringify(manifest), new Date().toISOString(), jobId);
+    return Number(r.changes) === 1;
+  }
 
   getNow(jobId: string): JobRecord<S> | undefined {
     const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(jobId) as Raw | undefined;
