@@ -16,7 +16,7 @@ APT_PACKAGES=(ffmpeg espeak-ng fonts-dejavu-core fonts-noto-core fonts-noto-cjk 
 # emulator's buckets by host name (bucket.localhost), as real S3 is reached.
 # buildah, podman, runc, debootstrap: the task images are built from containers/Dockerfile and run
 # in the AWS rehearsal (stand-in base images where no registry can be pulled from).
-if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium libnss-myhostname curl buildah podman runc debootstrap uidmap); fi
+if [ "${1:-}" = "--tests" ]; then APT_PACKAGES+=(chromium libnss-myhostname curl buildah podman runc debootstrap uidmap tesseract-ocr tesseract-ocr-eng); fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

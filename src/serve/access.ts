@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { LinkSigner } from './signedLinks.ts';
 
 /** The page and the health check need no token. */
-const PUBLIC = new Set(['/', '/index.html', '/app.js', '/style.css', '/healthz']);
+const PUBLIC = new Set(['/', '/index.html', '/app.js', '/editor.js', '/style.css', '/healthz']);
 /** Paths reachable by a signed link instead of the token: clip files and upload targets. */
 const SIGNED_PATHS = /^\/(uploads\/[^/]+|jobs\/[^/]+\/files\/[^/]+|jobs\/[^/]+\/clips\.zip)$/;
 /** The WebSocket subprotocol the page names, followed by the access token. */

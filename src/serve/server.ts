@@ -61,6 +61,7 @@ const PAGE_FILES = [
   ['/', 'index.html'],
   ['/index.html', 'index.html'],
   ['/app.js', 'app.js'],
+  ['/editor.js', 'editor.js'],
   ['/style.css', 'style.css'],
 ] as const;
 

@@ -1,5 +1,8 @@
 // The clipforge web page: upload (drag and drop, with progress), live stage progress over the
-// WebSocket, and the clip gallery. Plain modules, no build step.
+// WebSocket, the clip gallery, its Edit view (editor.js) and re-renders' progress. Plain
+// modules, no build step.
+import { openEditor } from '/editor.js';
+
 const STAGES = ['ingest', 'transcribe', 'score', 'track', 'render', 'finalize'];
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -66,15 +69,24 @@ function render(job) {
   const err = $('.job-error', el);
   err.hidden = d.status !== 'failed';
   err.textContent = d.error ? `Failed: ${d.error}` : '';
-  if (d.clips && d.clips.length && !el.dataset.gallery) {
-    el.dataset.gallery = '1';
+  const zip = $('.zip', el);
+  zip.hidden = !d.downloads;
+  if (d.downloads) zip.href = d.downloads.zip;
+  for (const r of d.edits || []) showRender(el, r);
+  // Rebuilt when a clip is added or gets a new version: the new one plays.
+  const signature = (d.clips || []).map((c) => `${c.rank}.${c.version || 1}`).join(',');
+  if (d.clips && d.clips.length && el.dataset.gallery !== signature) {
+    el.dataset.gallery = signature;
     const gallery = $('.gallery', el);
+    gallery.replaceChildren();
     for (const c of d.clips) {
       const card = $('#clip-tpl').content.firstElementChild.cloneNode(true);
       const video = $('video', card);
       video.src = c.urls.video;
       video.poster = c.urls.thumbnail;
-      $('.rank', card).textContent = `#${c.rank}`;
+      card.dataset.rank = String(c.rank);
+      $('.rank', card).textContent = `#${c.rank}${c.version > 1 ? ` · v${c.version}` : ''}${c.byHand ? ' · by hand' : ''}`;
+      $('.edit', card).addEventListener('click', () => edit(d, c, card));
       $('.score', card).textContent = `score ${Math.round(c.score)}`;
       $('.clip-title', card).textContent = c.title;
       $('.clip-time', card).textContent = `${fmtTime(c.start)}–${fmtTime(c.end)} · ${Math.round(c.duration)} s`;
@@ -93,6 +105,37 @@ function render(job) {
   }
 }
 
+const transcripts = new Map(); // jobId -> the transcript view, fetched when an editor first opens
+
+async function edit(job, clip, card) {
+  notice('');
+  try {
+    // Fetched again each time: corrections made by an earlier edit are in it.
+    const transcript = await api('GET', `/jobs/${job.jobId}/transcript`);
+    transcripts.set(job.jobId, transcript);
+    const output = job.manifest?.output || { aspect: '9:16', layout: 'auto', captionStyle: 'pop', hookTitle: false };
+    openEditor(card, clip, { api, jobId: job.jobId, transcript, output, onTicket: (t) => showRender(jobs.get(job.jobId).el, t) });
+  } catch (e) {
+    notice(e.message);
+  }
+}
+
+/** A re-render's row in its job: progress while it runs, then how it ended. */
+function showRender(el, r) {
+  const list = $('.renders', el);
+  let row = list.querySelector(`[data-render-id="${r.renderId}"]`);
+  if (!row) {
+    row = document.createElement('li');
+    row.dataset.renderId = r.renderId;
+    row.innerHTML = '<span class="r-label"></span> <progress max="100" value="0"></progress> <span class="r-message muted"></span>';
+    list.prepend(row);
+  }
+  row.className = `render-row ${r.status}`;
+  $('.r-label', row).textContent = `Clip #${r.rank} v${r.version}`;
+  $('progress', row).value = r.pct;
+  $('.r-message', row).textContent = r.status === 'failed' ? `${r.message}: ${r.error}` : r.message;
+}
+
 async function refresh(jobId) {
   render(await api('GET', `/jobs/${jobId}`));
 }
@@ -106,7 +149,10 @@ function connect() {
     if (!m.jobId) return;
     const known = jobs.get(m.jobId);
     if (!known) return void refresh(m.jobId).catch(() => undefined);
-    if (m.type === 'progress') {
+    if (m.type === 'edit') {
+      showRender(known.el, m);
+      if (m.status === 'done') void refresh(m.jobId).catch(() => undefined);
+    } else if (m.type === 'progress') {
       const stages = { ...(known.data.stages || {}), [m.stage]: { pct: m.pct, message: m.message } };
       render({ jobId: m.jobId, status: 'running', stage: m.stage, pct: m.pct, message: m.message, stages });
     } else if (m.type === 'done' && m.job) {
