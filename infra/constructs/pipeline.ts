@@ -63,7 +63,8 @@ export class Pipeline extends Construct {
       ),
       joinTranscript: stage('joinTranscript', { memoryMiB: 1024, timeout: Duration.minutes(5) }),
       score: stage('score', { memoryMiB: 1024, timeout: Duration.minutes(10) }, { OPENAI_SECRET_ARN: props.openAiKey.secretArn }),
-      finalize: stage('finalize', { timeout: Duration.minutes(2) }),
+      // Writes the manifest, then the job's ZIP (every clip streamed from S3 into a multipart upload).
+      finalize: stage('finalize', { memoryMiB: 1024, timeout: Duration.minutes(10) }),
       jobFailed: stage('jobFailed', { timeout: Duration.minutes(1) }),
     };
     props.openAiKey.grantRead(this.stages.score);

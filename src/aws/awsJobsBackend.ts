@@ -24,6 +24,7 @@ import { DynamoJobRepository } from '../adapters/aws/dynamoJobRepository.ts';
 import { summary } from '../jobs/summary.ts';
 import { sourceName } from '../jobs/sourceName.ts';
 import { outputPrefix } from './jobOutcome.ts';
+import { CLIPS_ZIP } from '../jobs/clipsZip.ts';
 import { checkUploadSize, pathSourceRefused } from '../jobs/requestRules.ts';
 
 export interface AwsBackendDeps {
@@ -150,7 +151,25 @@ export class AwsJobsBackend implements JobsBackend {
         urls: { video: await link(c.file), srt: await link(c.srt), vtt: await link(c.vtt), thumbnail: await link(c.thumbnail) },
       })),
     );
-    return { ...summary(job), stages: job.stages, manifest, clips };
+    const zip = job.status === 'done' && manifest ? { downloads: { zip: await this.zipLink(job.jobId) } } : {};
+    return { ...summary(job), stages: job.stages, manifest, clips, ...zip };
+  }
+
+  private zipLink(jobId: string): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.d.outputsBucket,
+      Key: `${outputPrefix(jobId)}${CLIPS_ZIP}`,
+      ResponseContentDisposition: `attachment; filename="clips-${jobId}.zip"`,
+    });
+    return getSignedUrl(this.d.s3, command, { expiresIn: this.ttl });
+  }
+
+  /** The ZIP the finalize stage wrote (src/aws/jobZip.ts), by a presigned link: 302. */
+  async clipsZip(id: string, caller: Caller): Promise<Response | undefined> {
+    const job = await this.visible(id, caller);
+    if (!job) return undefined;
+    if (job.status !== 'done') throw new ApiError(409, `job ${id} is ${job.status}: its clips can be downloaded once it is done`);
+    return new Response(null, { status: 302, headers: { location: await this.zipLink(id), 'cache-control': 'no-store' } });
   }
 
   async cancelJob(id: string, caller: Caller): Promise<JobSummary | undefined> {

@@ -15,7 +15,8 @@ import { transcribe } from '../stages/transcribe.ts';
 import { joinTranscript, planTranscript, transcribeSpan } from '../stages/transcribeSpans.ts';
 import type { AwsStageEnv } from './awsEnv.ts';
 import { type AwsClients, awsStagePorts, outcomeDeps } from './awsPorts.ts';
-import { markDone, markFailed, notifyCancelled } from './jobOutcome.ts';
+import { markDone, markFailed, notifyCancelled, outputPrefix } from './jobOutcome.ts';
+import { writeJobZip } from './jobZip.ts';
 import { failureReason } from '../core/failureReason.ts';
 
 export { failureReason };
@@ -71,6 +72,8 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
         return await render(input, ports);
       case 'finalize': {
         const manifest = await finalize(input, ports);
+        // The job's ZIP exists before the job is announced done.
+        await writeJobZip(ctx.clients.s3, ctx.env.OUTPUTS_BUCKET, outputPrefix(jobId), manifest);
         await ports.progress.flush();
         await markDone(outcomeDeps(ctx.env, ctx.clients), manifest);
         return manifest;

@@ -13,7 +13,10 @@ import { issuesText } from '../core/zodIssues.ts';
 
 export const SERVE_USAGE = `usage: clipforge serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--inbox DIR]
                        [--concurrency 2] [--backlog 20] [--token TOKEN] [--max-upload-mb 8192]
-                       [--public-host NAME ...] [--allow-private-urls]`;
+                       [--public-host NAME ...] [--allow-private-urls] [--keep-days 30]
+
+A finished job (its clips, transcript and source, for editing) is kept until it is deleted
+(DELETE /jobs/{id}, or Delete on the page) or --keep-days after its last change.`;
 
 const ServeArgsSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -31,6 +34,7 @@ const ServeArgsSchema = z.object({
   'max-upload-mb': z.coerce.number().positive().default(8192),
   'public-host': z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name, like clips.example.com')).default([]),
   'allow-private-urls': z.boolean().default(false),
+  'keep-days': z.coerce.number().positive().max(36_500).default(30),
 });
 
 /** What went wrong at start-up, in the words of the options (no stack trace for a busy port or a bad folder). */
@@ -62,6 +66,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'max-upload-mb': { type: 'string' },
         'public-host': { type: 'string', multiple: true },
         'allow-private-urls': { type: 'boolean' },
+        'keep-days': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -84,6 +89,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     maxUploadBytes: Math.round(a['max-upload-mb'] * 1024 * 1024),
     publicHosts: a['public-host'],
     allowPrivateUrls: a['allow-private-urls'],
+    keepDays: a['keep-days'],
     log,
   }).catch((err: unknown) => {
     throw startupError(err, a);

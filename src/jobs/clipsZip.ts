@@ -7,6 +7,12 @@ import yazl from 'yazl';
 import type { Manifest } from '../core/schemas.ts';
 import { MANIFEST_FILE, REPORT_FILE } from '../stages/finalize.ts';
 
+/** On AWS the finalize stage writes the ZIP beside the clips under this name (src/aws/jobZip.ts). */
+export const CLIPS_ZIP = 'clips.zip';
+
+/** Stored or deflated: videos and pictures are compressed already. */
+export const deflates = (name: string) => !/\.(mp4|jpg)$/i.test(name);
+
 /** The files a job's ZIP holds, by name in its output folder. */
 export function zipEntries(manifest: Manifest): string[] {
   return [...manifest.clips.flatMap((c) => [c.file, c.srt, c.vtt, c.thumbnail]), MANIFEST_FILE, REPORT_FILE];
@@ -14,7 +20,7 @@ export function zipEntries(manifest: Manifest): string[] {
 
 export function zipStream(files: Array<{ name: string; path: string }>): Readable {
   const zip = new yazl.ZipFile();
-  for (const f of files) zip.addFile(f.path, f.name, { compress: !/\.(mp4|jpg)$/i.test(f.name) });
+  for (const f of files) zip.addFile(f.path, f.name, { compress: deflates(f.name) });
   zip.end();
   return zip.outputStream as Readable;
 }

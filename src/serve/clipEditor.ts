@@ -35,6 +35,11 @@ export class ClipEditor {
     private readonly opts: { concurrency: number; log: Logger; overrides?: Partial<StagePorts> | undefined },
   ) {}
 
+  /** Why the job cannot be deleted now (a re-render of it runs), or undefined. */
+  busy(jobId: string): string | undefined {
+    return this.of(jobId).some((r) => r.status === 'running') ? `a clip of job ${jobId} is being re-rendered` : undefined;
+  }
+
   /** This job's re-renders, newest first. */
   of(jobId: string): RenderState[] {
     return [...this.renders.values()].filter((r) => r.jobId === jobId).reverse();

@@ -76,6 +76,10 @@ export class JobStore {
     };
   }
 
+  removeUpload(id: string): void {
+    this.db.prepare('DELETE FROM uploads WHERE id = ?').run(id);
+  }
+
   markReceived(id: string): void {
     this.db.prepare('UPDATE uploads SET received = 1 WHERE id = ?').run(id);
   }

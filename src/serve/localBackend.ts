@@ -10,6 +10,8 @@ import { Readable } from 'node:stream';
 import type { ClipEdit, NewClip } from '../editing/editSchemas.ts';
 import { zipEntries, zipStream } from '../jobs/clipsZip.ts';
 import type { ClipEditor } from './clipEditor.ts';
+import { removeJob } from './retention.ts';
+import { isOpen } from '../jobs/status.ts';
 import { newJobId } from '../core/jobId.ts';
 import type { JobQueue, LocalJob } from './jobQueue.ts';
 import { newUploadId } from '../core/jobId.ts';
@@ -133,7 +135,14 @@ export class LocalBackend implements JobsBackend {
     });
   }
 
+  /** An open job is cancelled; an ended one is deleted with everything it kept (src/serve/retention.ts). */
   async cancelJob(id: string): Promise<JobSummary | undefined> {
+    const before = await this.queue.store.jobs.get(id);
+    if (before && !isOpen(before.status)) {
+      const rendering = this.editor.of(id).some((r) => r.status === 'running');
+      await removeJob(this.queue, id, rendering ? `a clip of job ${id} is being re-rendered; delete the job when that is done` : undefined);
+      return { ...summary(before), message: 'deleted' };
+    }
     const job = await this.queue.cancel(id);
     return job && summary(job);
   }

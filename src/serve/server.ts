@@ -21,6 +21,7 @@ import { JobQueue, type QueueEvent } from './jobQueue.ts';
 import { JobStore } from './jobStore.ts';
 import { LocalBackend } from './localBackend.ts';
 import { ClipEditor } from './clipEditor.ts';
+import { DEFAULT_KEEP_DAYS, keepJobs } from './retention.ts';
 import { receiveUpload } from './receiveUpload.ts';
 import { type GuardOptions, SECURITY_HEADERS, refusal } from './requestGuards.ts';
 import { type LinkSigner, linkSigner } from './signedLinks.ts';
@@ -46,6 +47,8 @@ export interface ServeOptions {
   allowPrivateUrls?: boolean;
   /** Host names clients reach this server by, besides loopback names and IP addresses. */
   publicHosts?: string[];
+  /** Ended jobs are removed this many days after their last change (default 30). */
+  keepDays?: number;
 }
 
 export interface RunningServer {
@@ -214,6 +217,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   });
   await queue.recover();
   const stopInbox = inbox(opts, store, queue);
+  const stopKeeping = keepJobs(queue, opts.keepDays ?? DEFAULT_KEEP_DAYS, opts.log, (id) => editor.busy(id));
   const address = server.address() as AddressInfo;
 
   return {
@@ -223,6 +227,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     store,
     close: async () => {
       stopInbox();
+      stopKeeping();
       await queue.close();
       subscriptions.close();
       server.closeAllConnections();

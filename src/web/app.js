@@ -46,7 +46,20 @@ function render(job) {
       li.innerHTML = `<span>${s}</span><progress max="100" value="0"></progress>`;
       stages.append(li);
     }
-    $('.cancel', el).addEventListener('click', () => api('DELETE', `/jobs/${job.jobId}`).catch((e) => notice(e.message)));
+    // Cancel while it runs; Delete (with its clips, transcript and source) once it ended.
+    $('.cancel', el).addEventListener('click', async () => {
+      const ended = !['queued', 'running'].includes(jobs.get(job.jobId).data.status);
+      if (ended && !confirm('Delete this job with its clips, transcript and source?')) return;
+      try {
+        await api('DELETE', `/jobs/${job.jobId}`);
+        if (ended) {
+          jobs.get(job.jobId).el.remove();
+          jobs.delete(job.jobId);
+        }
+      } catch (e) {
+        notice(e.message);
+      }
+    });
     $('#jobs').prepend(el);
     entry = { data: {}, el };
     jobs.set(job.jobId, entry);
@@ -59,7 +72,7 @@ function render(job) {
   const badge = $('.badge', el);
   badge.textContent = d.status;
   badge.className = `badge ${d.status}`;
-  $('.cancel', el).hidden = !(d.status === 'queued' || d.status === 'running');
+  $('.cancel', el).textContent = d.status === 'queued' || d.status === 'running' ? 'Cancel' : 'Delete';
   for (const [stage, st] of Object.entries(d.stages || {})) {
     const li = $(`[data-stage="${stage}"]`, el);
     if (li) $('progress', li).value = st.pct;

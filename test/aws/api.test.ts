@@ -112,7 +112,7 @@ function event(method: string, path: string, body?: unknown, extraHeaders: Recor
 const context = { functionName: 'api', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, as: string | null = ALICE) {
   const res = await handler(event(method, path, body, headers, as), context);
-  return { status: res.statusCode, json: JSON.parse(res.body), headers: res.headers ?? {} };
+  return { status: res.statusCode, json: res.body ? JSON.parse(res.body) : null, headers: res.headers ?? {} };
 }
 
 test('upload by presigned URL, create a job (queued for the starter), read it, cancel it', async () => {
@@ -206,6 +206,18 @@ test('a finished job lists its clips with presigned download URLs', async () => 
   const res = await fetch(detail.clips[0]!.urls.video);
   assert.equal(res.status, 200);
   assert.equal(await res.text(), 'mp4 bytes');
+  // The job's ZIP (the finalize stage writes it) by a presigned link, in the detail and as a redirect.
+  await s3.send(new PutObjectCommand({ Bucket: names.outputs, Key: `jobs/${jobId}/clips.zip`, Body: 'zip bytes' }));
+  assert.equal(await fetch(detail.downloads!.zip).then((r) => r.text()), 'zip bytes');
+  const redirect = await call('GET', `/jobs/${jobId}/clips.zip`);
+  assert.equal(redirect.status, 302);
+  const zip = await fetch(String(redirect.headers.location));
+  assert.match(zip.headers.get('content-disposition') ?? '', /attachment; filename="clips-/);
+  assert.equal(await zip.text(), 'zip bytes');
+  // Editing is serve's for now: said, not a 404.
+  const edit = await call('PATCH', `/jobs/${jobId}/clips/1`, { captionStyle: 'boxed' });
+  assert.equal(edit.status, 501);
+  assert.match(edit.json.error, /not available on this deployment yet/);
 });
 
 test('bad requests: 400 with what is wrong, 404, 409, 413', async () => {

@@ -19,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ManifestSchema } from '../../src/core/schemas.ts';
@@ -207,6 +208,28 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
   const keys = (listed.Contents ?? []).map((o) => o.Key!.replace('jobs/sm-happy/', '')).sort();
   for (const c of manifest.clips) for (const f of [c.file, c.srt, c.vtt, c.thumbnail]) assert.ok(keys.includes(f), `${f} in the outputs bucket`);
   assert.ok(keys.includes('clips.json'));
+  // The job's ZIP, written by the finalize function under its role: every clip file whole, and the manifest.
+  const zip = await world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: 'jobs/sm-happy/clips.zip' }));
+  const zipPath = join(await mkdtemp(join(tmpdir(), 'aws-zip-')), 'clips.zip');
+  await writeFile(zipPath, await zip.Body!.transformToByteArray());
+  const inZip = JSON.parse(
+    execFileSync(
+      'python3',
+      [
+        '-c',
+        'import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({i.filename: i.file_size for i in z.infolist()}))',
+        zipPath,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    ),
+  ) as Record<string, number>;
+  assert.deepEqual(Object.keys(inZip).sort(), [...manifest.clips.flatMap((c) => [c.file, c.srt, c.vtt, c.thumbnail]), 'clips.json', 'report.html'].sort());
+  for (const o of listed.Contents ?? []) {
+    const name = o.Key!.replace('jobs/sm-happy/', '');
+    if (name in inZip) assert.equal(inZip[name], o.Size, `${name} whole in the ZIP`);
+  }
 
   const job = await world.job('sm-happy');
   assert.equal(job?.status, 'done');

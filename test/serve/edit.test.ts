@@ -4,7 +4,8 @@
 // was), bad edits in API words, and every clip as one streamed ZIP.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -34,6 +35,7 @@ const encoder = new FailingEncoder();
 let srv: RunningServer;
 let jobId: string;
 let out: string;
+let data: string;
 
 async function detail(id = jobId) {
   return JobDetailSchema.parse((await call(srv.url, 'GET', `/jobs/${id}`)).json);
@@ -61,9 +63,8 @@ async function rendered(start: () => Promise<{ status: number; json: any }>) {
   }
 }
 
-before(async () => {
-  const data = await mkdtemp(join(tmpdir(), 'serve-edit-'));
-  srv = await startServer({
+const serve = (keepDays?: number) =>
+  startServer({
     port: 0,
     host: '127.0.0.1',
     dataDir: data,
@@ -72,7 +73,12 @@ before(async () => {
     maxUploadBytes: 50 * 1024 * 1024,
     log: quiet,
     jobPorts: { tracker: new CentreTracker('test: centre crop'), encoder },
+    ...(keepDays !== undefined ? { keepDays } : {}),
   });
+
+before(async () => {
+  data = await mkdtemp(join(tmpdir(), 'serve-edit-'));
+  srv = await serve();
   const talk = await shortTalk();
   const made = await call(srv.url, 'POST', '/jobs', { source: { path: talk }, options: { clips: 2, minSec: 8, maxSec: 25 } });
   assert.equal(made.status, 202);
@@ -245,4 +251,38 @@ test('every clip, its captions and thumbnail and the manifest download as one ZI
     const bytes = (await fetch(c.urls.video).then((x) => x.arrayBuffer())).byteLength;
     assert.equal(listed[c.file], bytes, `${c.file} whole`);
   }
+});
+
+test('a job is kept until deleted or past --keep-days, and goes whole: record, clips, transcript, uploads', async () => {
+  // An uploaded job, to see its upload go with it.
+  const talk = await shortTalk();
+  const ticket = await call(srv.url, 'POST', '/uploads', { filename: 'talk.mp4', size: (await stat(talk)).size, contentType: 'video/mp4' });
+  assert.equal((await fetch(ticket.json.uploadUrl, { method: 'PUT', body: await readFile(talk) })).status, 200);
+  const made = await call(srv.url, 'POST', '/jobs', { source: { uploadId: ticket.json.uploadId }, options: { clips: 1, minSec: 8, maxSec: 20 } });
+  const ws = await follow(`${srv.url.replace('http', 'ws')}/ws`, made.json.jobId);
+  assert.equal((await ws.final).type, 'done');
+  ws.close();
+  const uploaded = join(data, 'uploads', ticket.json.uploadId);
+  assert.ok(existsSync(uploaded) && existsSync(join(srv.queue.outDir(made.json.jobId), 'transcript.json')));
+
+  // Deleting the edited job: refused while one of its clips renders, then everything goes.
+  const rendering = await call(srv.url, 'PATCH', `/jobs/${jobId}/clips/1`, { hookTitle: true });
+  assert.equal(rendering.status, 202);
+  const refused = await call(srv.url, 'DELETE', `/jobs/${jobId}`);
+  assert.equal(refused.status, 409);
+  assert.match(refused.json.error, /being re-rendered/);
+  while ((await detail()).edits?.some((e) => e.status === 'running')) await new Promise((r) => setTimeout(r, 200));
+  const deleted = await call(srv.url, 'DELETE', `/jobs/${jobId}`);
+  assert.equal(deleted.status, 200);
+  assert.equal((await call(srv.url, 'GET', `/jobs/${jobId}`)).status, 404);
+  assert.ok(!existsSync(out), 'its folder (clips, transcript, job.json) is gone');
+  assert.ok(existsSync(talk), "a file the job was pointed at is the user's: it stays");
+
+  // Past the age limit: the next start removes the uploaded job, its upload with it.
+  await srv.close();
+  srv = await serve(1e-9);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal((await call(srv.url, 'GET', `/jobs/${made.json.jobId}`)).status, 404);
+  assert.ok(!existsSync(uploaded), 'the upload is gone');
+  assert.ok(!existsSync(srv.queue.outDir(made.json.jobId)));
 });

@@ -69,6 +69,19 @@ export class SqliteJobRepository<S = unknown> implements JobRepository<S> {
   // What only serve needs: synchronous reads (its WebSocket catch-up is sent in order with the
   // events around it), its own queue, and a restart putting interrupted jobs back.
 
+  /** Forgets an ended job (its files are the caller's to remove); false when it is open or unknown. */
+  remove(jobId: string): boolean {
+    const r = this.db.prepare("DELETE FROM jobs WHERE id = ? AND status IN ('done', 'failed', 'cancelled')").run(jobId);
+    return Number(r.changes) === 1;
+  }
+
+  /** Ended jobs last changed before `iso`. */
+  endedBefore(iso: string): string[] {
+    return (
+      this.db.prepare("SELECT id FROM jobs WHERE status IN ('done', 'failed', 'cancelled') AND updated_at < ? LIMIT 1000").all(iso) as Array<{ id: string }>
+    ).map((r) => r.id);
+  }
+
   /** A finished job's manifest after an edit re-rendered a clip (src/editing/); false unless the job is done. */
   replaceManifest(jobId: string, manifest: Manifest): boolean {
     const r = this.db
