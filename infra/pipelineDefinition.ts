@@ -205,7 +205,45 @@ function urlIngest(def: Definition & { StartAt: string }, subnets: number): void
   };
   // A failure to save the input ends the job as any ingest failure does (JobFailed, with the reason).
   def.States.SaveIngestInput = { ...def.States.SaveIngestInput!, Catch: ingestState.Catch };
-  def.StartAt = 'SourceKind';
+  // A job (not an edit) starts at the choice of source.
+  const route = def.States.Route as (State & { Default?: string }) | undefined;
+  if (route?.Default === 'Ingest') route.Default = 'SourceKind';
+  else def.StartAt = 'SourceKind';
+}
+
+/**
+ * An edit's track and render run as the job's do: Fargate tasks whose input is saved to the work
+ * bucket first (under the edit's version, so a later edit of the clip never reads an earlier one's).
+ */
+function editTasks(def: Definition, subnets: number): void {
+  const key = (stage: string) => `States.Format('${TASK_INPUT_PREFIX}{}/tasks/edit-{}-v{}-${stage}.json', $.jobId, $.editTask.rank, $.editTask.version)`;
+  const { EditTrack: track, EditRender: render } = def.States as Record<string, State & { Parameters?: Record<string, unknown> }>;
+  const states: Record<string, State> = {};
+  for (const [name, state] of Object.entries(def.States)) {
+    if (name === 'EditTrack') {
+      states.SaveEditTrackInput = {
+        ...saveInput('track', 'EditTrack', key('track')),
+        Parameters: { Bucket: '${WorkBucket}', 'Key.$': key('track'), 'Body.$': '$.editTask.task', ContentType: 'application/json' },
+        Catch: track!.Catch,
+      };
+      const { InputPath: _input, ...rest } = track!;
+      states.EditTrack = fargate(rest as State, 'track', '${TrackTaskDefinition}', subnets, key('track'));
+    } else if (name === 'EditRender') {
+      states.SaveEditRenderInput = {
+        ...saveInput('render', 'EditRender', key('render')),
+        Parameters: { Bucket: '${WorkBucket}', 'Key.$': key('render'), Body: render!.Parameters, ContentType: 'application/json' },
+        Catch: render!.Catch,
+      };
+      states.EditRender = fargate(render!, 'render', '${RenderTaskDefinition}', subnets, key('render'));
+    } else if (name === 'EditFrame') {
+      const choice = state as State & { Choices: Array<{ Next: string }>; Default: string };
+      states.EditFrame = { ...choice, Choices: choice.Choices.map((c) => ({ ...c, Next: 'SaveEditRenderInput' })), Default: 'SaveEditTrackInput' };
+    } else {
+      states[name] = state;
+    }
+  }
+  (states.EditTrack as State).Next = 'SaveEditRenderInput';
+  def.States = states;
 }
 
 /**
@@ -216,6 +254,7 @@ export function awsPipelineDefinition(subnets: number, transcribeWorkers = 2): s
   const def = JSON.parse(readFileSync(DEFINITION_FILE, 'utf8')) as Definition & { StartAt: string };
   spanTranscription(def, transcribeWorkers, subnets);
   urlIngest(def, subnets);
+  editTasks(def, subnets);
   const clips = def.States.Clips as State & { ItemProcessor: Definition & { StartAt: string } };
   const inner = clips.ItemProcessor.States;
   const states: Record<string, State> = {

@@ -62,6 +62,10 @@ export class JobsApi extends Construct {
       new PolicyStatement({ actions: ['s3:PutObject'], resources: [props.uploads.arnForObjects('uploads/*')] }),
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.uploads.bucketArn], conditions: { StringLike: { 's3:prefix': ['uploads/*'] } } }),
       new PolicyStatement({ actions: ['s3:GetObject'], resources: [props.outputs.arnForObjects('jobs/*')] }),
+      // An edit reads the job's kept files (a missing one must be a 404 to HEAD, not a 403).
+      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.outputs.bucketArn], conditions: { StringLike: { 's3:prefix': ['jobs/*'] } } }),
+      // An edit is an execution of the pipeline from its StartEdit state.
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }),
       new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], resources: [props.jobs.tableArn] }),
       // GET /jobs for one caller: their jobs, newest first, from the owner index.
       new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.jobs.tableArn}/index/${JOBS_BY_OWNER}`] }),

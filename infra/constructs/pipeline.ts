@@ -17,7 +17,7 @@ import { TASK_INPUT_PREFIX, awsPipelineDefinition } from '../pipelineDefinition.
 import { acknowledgeWildcardResources, nagArnOf, nagArnPrefix } from '../nag.ts';
 import { FargateTasks, type TaskSize } from './fargateTasks.ts';
 import { nodeLambda } from './nodeLambda.ts';
-import { type StageResources, grantStageAccess, stageEnvironment } from './stageAccess.ts';
+import { type StageResources, grantEditCleanup, grantStageAccess, stageEnvironment } from './stageAccess.ts';
 import { Transcription } from './transcription.ts';
 import { logGroup } from './logGroup.ts';
 
@@ -36,7 +36,10 @@ export interface PipelineProps extends StageResources {
 }
 
 export class Pipeline extends Construct {
-  readonly stages: Record<'ingest' | 'planTranscript' | 'joinTranscript' | 'score' | 'finalize' | 'jobFailed', NodejsFunction>;
+  readonly stages: Record<
+    'ingest' | 'planTranscript' | 'joinTranscript' | 'score' | 'finalize' | 'jobFailed' | 'startEdit' | 'publishEdit' | 'editFailed',
+    NodejsFunction
+  >;
   readonly transcription: Transcription;
   readonly tasks: FargateTasks;
   readonly stateMachine: StateMachine;
@@ -66,7 +69,13 @@ export class Pipeline extends Construct {
       // Writes the manifest, then the job's ZIP (every clip streamed from S3 into a multipart upload).
       finalize: stage('finalize', { memoryMiB: 1024, timeout: Duration.minutes(10) }),
       jobFailed: stage('jobFailed', { timeout: Duration.minutes(1) }),
+      // An edit's steps: check and lock; publish the new version (manifest, record, ZIP); clean up a failed one.
+      startEdit: stage('startEdit', { timeout: Duration.minutes(5) }),
+      publishEdit: stage('publishEdit', { memoryMiB: 1024, timeout: Duration.minutes(10) }),
+      editFailed: stage('editFailed', { timeout: Duration.minutes(1) }),
     };
+    // Publishing removes the replaced version's files; every edit step removes its scratch objects.
+    for (const fn of [this.stages.startEdit, this.stages.publishEdit, this.stages.editFailed]) grantEditCleanup(fn.role!, props);
     props.openAiKey.grantRead(this.stages.score);
     props.openAiKey.grantRead(this.stages.planTranscript);
 
@@ -93,6 +102,9 @@ export class Pipeline extends Construct {
         ScoreResource: this.stages.score.functionArn,
         FinalizeResource: this.stages.finalize.functionArn,
         JobFailedResource: this.stages.jobFailed.functionArn,
+        StartEditResource: this.stages.startEdit.functionArn,
+        PublishEditResource: this.stages.publishEdit.functionArn,
+        EditFailedResource: this.stages.editFailed.functionArn,
         TranscribeQueueUrl: props.transcribeQueue.queueUrl,
         ClusterArn: this.tasks.cluster.clusterArn,
         TrackTaskDefinition: this.tasks.track.taskDefinitionArn,

@@ -76,3 +76,10 @@ export function allowTaskTokenAnswers(role: IRole): void {
       'SendTaskSuccess/Failure/Heartbeat do not support resource-level permissions; the task token itself authorises the call.',
     );
 }
+
+/** An edit's steps delete what they replace or leave behind: old versions' files, a failed render's, scratch objects. */
+export function grantEditCleanup(role: IRole, r: StageResources): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [r.work.arnForObjects('jobs/*'), r.outputs.arnForObjects('jobs/*')] }),
+  );
+}

@@ -1,5 +1,6 @@
 // The pipeline's Lambda stages, one export per Task state (each deployed as its own function from
-// this bundle): ingest, planTranscript, joinTranscript, score, finalize, jobFailed. Step Functions invokes them directly; an
+// this bundle): ingest, planTranscript, joinTranscript, score, finalize, jobFailed, and an edit's
+// startEdit, publishEdit, editFailed. Step Functions invokes them directly; an
 // error's name (InputError, ...) is what the state machine's Retry and Catch rules match.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
@@ -35,6 +36,10 @@ export const planTranscript = stage('planTranscript', () => ({}), true);
 export const joinTranscript = stage('joinTranscript');
 export const finalize = stage('finalize');
 export const jobFailed = stage('jobFailed');
+// An edit's own steps (src/aws/editSteps.ts); its track and render are the job's Fargate tasks.
+export const startEdit = stage('startEdit');
+export const publishEdit = stage('publishEdit');
+export const editFailed = stage('editFailed');
 /** GPT-4o scores the shortlist when the key secret is set; otherwise the free first pass decides. */
 export const score = stage(
   'score',

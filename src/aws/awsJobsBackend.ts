@@ -5,7 +5,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ExecutionDoesNotExist, type SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionDoesNotExist, type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { type SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -15,7 +15,7 @@ import { redactUrlQuery } from '../core/redact.ts';
 import { IDEMPOTENCY_TTL_SEC, reusedKey } from '../api/idempotency.ts';
 import { INBOX_PREFIX } from './s3Limits.ts';
 import type { JobsBackend } from '../api/routes.ts';
-import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, UploadTicket } from '../api/schemas.ts';
+import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, RenderState, TranscriptView, UploadTicket } from '../api/schemas.ts';
 import { ManifestSchema } from '../core/schemas.ts';
 import { newJobId, newUploadId } from '../core/jobId.ts';
 import type { QueuedJob } from './intake.ts';
@@ -25,6 +25,23 @@ import { summary } from '../jobs/summary.ts';
 import { sourceName } from '../jobs/sourceName.ts';
 import { outputPrefix } from './jobOutcome.ts';
 import { CLIPS_ZIP } from '../jobs/clipsZip.ts';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { S3Storage } from '../adapters/aws/s3Storage.ts';
+import { DynamoEditLocks } from '../adapters/aws/dynamoEditLocks.ts';
+import { type EditRequest, busyMessage, checkEdit } from '../editing/editClip.ts';
+import { NoSuchClip } from '../editing/editPlan.ts';
+import type { ClipEdit, NewClip } from '../editing/editSchemas.ts';
+import { readKept } from '../editing/jobKeep.ts';
+import { transcriptView } from '../editing/transcriptView.ts';
+import { InputError } from '../core/errors.ts';
+
+/** An edit's refusal in API words. */
+function editError(err: unknown): unknown {
+  if (err instanceof NoSuchClip) return new ApiError(404, err.message);
+  if (err instanceof InputError) return new ApiError(400, err.message);
+  return err;
+}
 import { checkUploadSize, pathSourceRefused } from '../jobs/requestRules.ts';
 
 export interface AwsBackendDeps {
@@ -162,6 +179,55 @@ export class AwsJobsBackend implements JobsBackend {
       ResponseContentDisposition: `attachment; filename="clips-${jobId}.zip"`,
     });
     return getSignedUrl(this.d.s3, command, { expiresIn: this.ttl });
+  }
+
+  // Editing: checked here (400, 404, 409 at once), run as an execution of the same state machine
+  // from its StartEdit state (src/aws/editSteps.ts), followed over the WebSocket as `edit` messages.
+
+  private async doneJob(id: string, caller: Caller) {
+    const job = await this.visible(id, caller);
+    if (job && job.status !== 'done') throw new ApiError(409, `job ${id} is ${job.status}: its clips can be edited once it is done`);
+    return job;
+  }
+
+  private kept(jobId: string) {
+    return new S3Storage(this.d.outputsBucket, this.d.s3, tmpdir(), outputPrefix(jobId));
+  }
+
+  async transcript(id: string, caller: Caller): Promise<TranscriptView | undefined> {
+    if (!(await this.doneJob(id, caller))) return undefined;
+    return transcriptView(await readKept(this.kept(id)).catch((err: unknown) => Promise.reject(editError(err))));
+  }
+
+  async editClip(id: string, rank: number, edit: ClipEdit, caller: Caller): Promise<RenderState | undefined> {
+    return this.startEditExecution(id, caller, { rank, edit });
+  }
+
+  async addClip(id: string, req: NewClip, caller: Caller): Promise<RenderState | undefined> {
+    return this.startEditExecution(id, caller, { newClip: req });
+  }
+
+  private async startEditExecution(id: string, caller: Caller, req: EditRequest): Promise<RenderState | undefined> {
+    if (!(await this.doneJob(id, caller))) return undefined;
+    const checked = await checkEdit(req, { outputs: this.kept(id) }).catch((err: unknown) => Promise.reject(editError(err)));
+    if (await new DynamoEditLocks(this.d.ddb, this.d.jobsTable, id).held(checked.lock)) throw new ApiError(409, busyMessage(req));
+    const renderId = `e${randomBytes(6).toString('hex')}`;
+    const edit = 'newClip' in req ? { renderId, newClip: req.newClip } : { renderId, rank: req.rank, edit: req.edit };
+    await this.d.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: this.d.stateMachineArn, name: `${id}-${renderId}`, input: JSON.stringify({ jobId: id, edit }) }),
+    );
+    return {
+      renderId,
+      jobId: id,
+      rank: checked.rank,
+      version: checked.version,
+      changed: checked.changed,
+      status: 'running',
+      pct: 0,
+      message: 'starting',
+      error: null,
+      createdAt: new Date().toISOString(),
+    };
   }
 
   /** The ZIP the finalize stage wrote (src/aws/jobZip.ts), by a presigned link: 302. */

@@ -5,7 +5,11 @@ import { rm } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Logger } from '../core/ports.ts';
 import { redactError } from '../core/redact.ts';
-import { finalize } from '../stages/finalize.ts';
+import { FinalizeInputSchema, finalize } from '../stages/finalize.ts';
+import type { S3Storage } from '../adapters/aws/s3Storage.ts';
+import type { ClipResult } from '../core/schemas.ts';
+import { keepForEditsOnAws } from './keepForEdits.ts';
+import { editProgress, runEditStep } from './editSteps.ts';
 import { ingest } from '../stages/ingest.ts';
 import { render } from '../stages/render.ts';
 import { score } from '../stages/score.ts';
@@ -31,7 +35,10 @@ export type AwsStage =
   | 'track'
   | 'render'
   | 'finalize'
-  | 'jobFailed';
+  | 'jobFailed'
+  | 'startEdit'
+  | 'publishEdit'
+  | 'editFailed';
 
 const JobRef = z.object({ jobId: z.string().min(1) });
 /** What a Catch puts in $.error: a Lambda's Cause is its JSON error report, a task's is the message. */
@@ -49,9 +56,24 @@ export interface StageContext {
   speechApi?: boolean;
 }
 
+/** A clip task of an edit: its progress is the edit's (src/aws/editSteps.ts). */
+const EditClipRef = z.object({ jobId: z.string(), renderId: z.string(), clip: z.object({ rank: z.number().int(), version: z.number().int().default(1) }) });
+
 export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageContext): Promise<unknown> {
   const { jobId } = JobRef.parse(input);
+  if (stage === 'startEdit' || stage === 'publishEdit' || stage === 'editFailed') {
+    try {
+      return await runEditStep(stage, input, ctx.env, ctx.clients, ctx.log);
+    } catch (err) {
+      throw redactError(err);
+    }
+  }
   const ports = awsStagePorts(ctx.env, ctx.clients, jobId, ctx.log, ctx.models, ctx.signal);
+  const edit = EditClipRef.safeParse(input);
+  if (edit.success) {
+    const { renderId, clip } = edit.data;
+    Object.assign(ports, { progress: editProgress(ctx.env, ctx.clients, { jobId, renderId, rank: clip.rank, version: clip.version }, ctx.log) });
+  }
   try {
     switch (stage) {
       case 'ingest':
@@ -72,7 +94,21 @@ export async function runAwsStage(stage: AwsStage, input: unknown, ctx: StageCon
         return await render(input, ports);
       case 'finalize': {
         const manifest = await finalize(input, ports);
-        // The job's ZIP exists before the job is announced done.
+        // What an edit needs, and the job's ZIP, exist before the job is announced done.
+        const f = FinalizeInputSchema.parse(input);
+        if (f.transcriptKey && f.sourceFile && f.options) {
+          await keepForEditsOnAws({
+            s3: ctx.clients.s3,
+            jobId,
+            work: ports.work,
+            outputs: ports.outputs as S3Storage,
+            transcriptKey: f.transcriptKey,
+            sourceFile: f.sourceFile,
+            info: f.source,
+            options: f.options,
+            made: f.clips.filter((c): c is ClipResult => 'output' in c),
+          });
+        }
         await writeJobZip(ctx.clients.s3, ctx.env.OUTPUTS_BUCKET, outputPrefix(jobId), manifest);
         await ports.progress.flush();
         await markDone(outcomeDeps(ctx.env, ctx.clients), manifest);

@@ -11,7 +11,8 @@ import { inCliWords } from '../core/optionWords.ts';
 import { stripControls } from '../core/controlChars.ts';
 import { snapBounds, wordRange } from '../editing/bounds.ts';
 import { findCorrections } from '../editing/corrections.ts';
-import { EditBusy, prepareEdit, prepareNewClip } from '../editing/editClip.ts';
+import { EditBusy, type EditRequest, runEdit, startEdit } from '../editing/editClip.ts';
+import { randomBytes } from 'node:crypto';
 import { clipLabel, findClip } from '../editing/editPlan.ts';
 import { ClipEditSchema, type Correction, NewClipSchema } from '../editing/editSchemas.ts';
 import { readKept } from '../editing/jobKeep.ts';
@@ -131,13 +132,13 @@ export async function editCommand(argv: string[]): Promise<number> {
     const kept = await readKept(outputs);
     const tracker = await chooseTracker(display);
     const ports = localEditPorts(a.out, { progress: display, log: display, tracker, locks: new FileEditLocks(a.out) });
-    let prepared;
+    let req: EditRequest;
     if (a.isNew) {
       if (a.start === undefined || a.end === undefined) throw new UsageError('--new needs --start and --end (seconds of the source)');
       if (a.fixes.length || a.framing) throw new UsageError('--fix, --hide and framing apply to a made clip: make it with --new first, then edit it');
-      const req = NewClipSchema.safeParse({ start: a.start, end: a.end, snap: a.snap, ...a.look });
-      if (!req.success) throw badEdit(issuesText(req.error));
-      prepared = await prepareNewClip(req.data, ports);
+      const parsedNew = NewClipSchema.safeParse({ start: a.start, end: a.end, snap: a.snap, ...a.look });
+      if (!parsedNew.success) throw badEdit(issuesText(parsedNew.error));
+      req = { newClip: parsedNew.data };
     } else {
       const clip = findClip(kept.manifest, a.clip!);
       const words = kept.transcript.words;
@@ -157,10 +158,11 @@ export async function editCommand(argv: string[]): Promise<number> {
         ...(a.framing ? { framing: a.framing } : {}),
       });
       if (!edit.success) throw badEdit(issuesText(edit.error));
-      prepared = await prepareEdit(clip.rank, edit.data, ports);
+      req = { rank: clip.rank, edit: edit.data };
     }
-    display.info(`${clipLabel(prepared.rank)}: rendering version ${prepared.version} (${prepared.changed.join(', ')})`);
-    const made = await prepared.run();
+    const task = await startEdit(req, `cli-${randomBytes(4).toString('hex')}`, ports);
+    display.info(`${clipLabel(task.rank)}: rendering version ${task.version} (${task.changed.join(', ')})`);
+    const made = await runEdit(task, ports);
     ports.tracker.close?.();
     display.stop();
     if (a.json) process.stdout.write(`${JSON.stringify(made, null, 2)}\n`);

@@ -171,6 +171,10 @@ export const ClipTaskSchema = z.object({
   clip: ClipPlanSchema,
   /** The job's options: the frame, layout and caption style the clip is made with. */
   options: JobOptionsSchema.default(JobOptionsSchema.parse({})),
+  /** An edit asked for a split clip's parts the other way round (src/editing/). */
+  swapParts: z.boolean().optional(),
+  /** Set when the clip is re-rendered by an edit: its progress goes out as the edit's, not the job's. */
+  renderId: z.string().optional(),
 });
 export type ClipTask = z.infer<typeof ClipTaskSchema>;
 

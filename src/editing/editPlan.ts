@@ -139,17 +139,6 @@ function pinnedCrop(frame: { width: number; height: number }, look: Look, pin: {
   return { crop, path: [{ t: start, cx: pin.x, cy: pin.y }], fallback: null, layout: 'follow', layoutWhy: `pinned by hand at ${at} of the frame` };
 }
 
-/** Swaps a split clip's two parts (left shown on top becomes the bottom). */
-export function swapped(crop: CropPath): CropPath {
-  if (!crop.pair) return crop;
-  const { left, right } = crop.pair;
-  return {
-    ...crop,
-    pair: { ...crop.pair, ...(right ? { left: right } : {}), ...(left ? { right: left } : {}) },
-    layoutWhy: `${crop.layoutWhy ?? 'split'}; parts swapped by hand`,
-  };
-}
-
 /** A clip by hand: bounds snapped like an edit's, scored by the first pass, titled unless given, ranked after the others. */
 export function planNewClip(args: { words: Word[]; sourceSec: number; options: JobOptions; rank: number; req: NewClip }): EditPlan {
   const { words, req } = args;

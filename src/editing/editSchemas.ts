@@ -85,8 +85,8 @@ export const ClipKeepSchema = z.object({
 });
 export type ClipKeep = z.infer<typeof ClipKeepSchema>;
 
-/** How a kept source is recognised again: its size and the SHA-256 of its first and last MiB. */
-export const FingerprintSchema = z.object({ size: z.number().int().nonnegative(), sha256: z.string() });
+/** How a kept source is recognised again: its size and a digest (a file: the SHA-256 of its first and last MiB; an S3 object: its ETag). */
+export const FingerprintSchema = z.object({ size: z.number().int().nonnegative(), digest: z.string() });
 export type Fingerprint = z.infer<typeof FingerprintSchema>;
 
 /** `job.json` beside the clips: what a re-render needs (with `transcript.json`). */

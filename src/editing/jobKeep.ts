@@ -3,10 +3,10 @@
 // transcript.json. Read and written through the Storage port, so both runtimes keep them alike.
 import { InputError } from '../core/errors.ts';
 import type { Storage } from '../core/ports.ts';
-import { type Manifest, ManifestSchema, type Transcript, TranscriptSchema } from '../core/schemas.ts';
+import { type CropPath, type JobOptions, type Manifest, ManifestSchema, type SourceInfo, type Transcript, TranscriptSchema } from '../core/schemas.ts';
 import { MANIFEST_FILE, REPORT_FILE } from '../stages/finalize.ts';
 import { reportHtml } from '../report/reportHtml.ts';
-import { JOB_KEEP_FILE, type JobKeep, JobKeepSchema, TRANSCRIPT_FILE } from './editSchemas.ts';
+import { type Fingerprint, JOB_KEEP_FILE, type JobKeep, JobKeepSchema, TRANSCRIPT_FILE } from './editSchemas.ts';
 
 export interface Kept {
   manifest: Manifest;
@@ -26,6 +26,22 @@ export async function readKept(outputs: Storage): Promise<Kept> {
     manifest: ManifestSchema.parse(JSON.parse(manifest!)),
     keep: JobKeepSchema.parse(JSON.parse(keep!)),
     transcript: TranscriptSchema.parse(JSON.parse(transcript!)),
+  };
+}
+
+/** job.json for a job that just finished: its source, options and each clip's crop (no corrections yet). */
+export function jobKeepOf(a: {
+  jobId: string;
+  source: { file: string; kept: boolean; fingerprint: Fingerprint; info: SourceInfo };
+  options: JobOptions;
+  crops: Iterable<[number, CropPath]>;
+}): JobKeep {
+  return {
+    format: 1,
+    jobId: a.jobId,
+    source: a.source,
+    options: a.options,
+    clips: Object.fromEntries([...a.crops].map(([rank, crop]) => [String(rank), { crop, corrections: [] }])),
   };
 }
 

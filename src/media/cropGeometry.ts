@@ -1,5 +1,5 @@
 // Geometry of a vertical crop out of a wider frame, and the FFmpeg expressions that move it.
-import type { TrackedPath } from '../core/schemas.ts';
+import type { CropPath, TrackedPath } from '../core/schemas.ts';
 import { round3 } from '../core/numbers.ts';
 
 const even = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
@@ -56,4 +56,15 @@ export function cropFilter(path: TrackedPath, frame: { width: number; height: nu
   const xs = path.path.map((p) => ({ t: Math.max(0, p.t - clipStart), v: offsetFor(p.cx, w, frame.width) }));
   const ys = path.path.map((p) => ({ t: Math.max(0, p.t - clipStart), v: offsetFor(p.cy, h, frame.height) }));
   return `crop=w=${w}:h=${h}:x='${offsetExpression(xs)}':y='${offsetExpression(ys)}'`;
+}
+
+/** A split clip's two parts swapped (the top part goes to the bottom), as a person asked in an edit. */
+export function swapped(crop: CropPath): CropPath {
+  if (!crop.pair) return crop;
+  const { left, right } = crop.pair;
+  return {
+    ...crop,
+    pair: { ...crop.pair, ...(right ? { left: right } : {}), ...(left ? { right: left } : {}) },
+    layoutWhy: `${crop.layoutWhy ?? 'split'}; parts swapped by hand`,
+  };
 }

@@ -7,14 +7,14 @@ import { ApiError } from '../api/apiError.ts';
 import type { RenderState, TranscriptView } from '../api/schemas.ts';
 import { InputError, errorMessage, inStorageWords } from '../core/errors.ts';
 import type { FaceTracker, Logger } from '../core/ports.ts';
-import { wordRange } from '../editing/bounds.ts';
-import { EditBusy, type PreparedRender, prepareEdit, prepareNewClip } from '../editing/editClip.ts';
+import { transcriptView } from '../editing/transcriptView.ts';
+import { EditBusy, type EditRequest, type EditTask, runEdit, startEdit } from '../editing/editClip.ts';
 import { NoSuchClip } from '../editing/editPlan.ts';
 import type { ClipEdit, NewClip } from '../editing/editSchemas.ts';
 import { readKept } from '../editing/jobKeep.ts';
 import { DiskStorage } from '../adapters/local/diskStorage.ts';
 import { MemoryEditLocks } from '../adapters/local/editLocks.ts';
-import { localEditPorts } from '../runtime/local/editPorts.ts';
+import { type LocalEditPorts, localEditPorts } from '../runtime/local/editPorts.ts';
 import type { StagePorts } from '../stages/stagePorts.ts';
 import type { JobQueue, QueueEvent } from './jobQueue.ts';
 import { CentreTracker } from '../adapters/face/centreTracker.ts';
@@ -48,34 +48,15 @@ export class ClipEditor {
   async transcript(jobId: string): Promise<TranscriptView | undefined> {
     const job = await this.queue.store.jobs.get(jobId);
     if (!job) return undefined;
-    const kept = await this.kept(jobId, job.status);
-    const words = kept.transcript.words;
-    return {
-      jobId,
-      language: kept.transcript.language ?? kept.manifest.source.language ?? null,
-      duration: kept.keep.source.info.duration,
-      words: words.map((w, i) => ({ i, ...w })),
-      clips: kept.manifest.clips.map((c) => {
-        const range = wordRange(words, c.start, c.end);
-        return {
-          rank: c.rank,
-          version: c.version ?? 1,
-          start: c.start,
-          end: c.end,
-          first: range?.first ?? -1,
-          last: range?.last ?? -1,
-          corrections: kept.keep.clips[String(c.rank)]?.corrections ?? [],
-        };
-      }),
-    };
+    return transcriptView(await this.kept(jobId, job.status));
   }
 
   async edit(jobId: string, rank: number, edit: ClipEdit): Promise<RenderState | undefined> {
-    return this.start(jobId, (ports) => prepareEdit(rank, edit, ports));
+    return this.start(jobId, { rank, edit });
   }
 
   async add(jobId: string, req: NewClip): Promise<RenderState | undefined> {
-    return this.start(jobId, (ports) => prepareNewClip(req, ports));
+    return this.start(jobId, { newClip: req });
   }
 
   private async kept(jobId: string, status: string) {
@@ -85,7 +66,7 @@ export class ClipEditor {
     });
   }
 
-  private async start(jobId: string, prepare: (ports: ReturnType<typeof localEditPorts>) => Promise<PreparedRender>): Promise<RenderState | undefined> {
+  private async start(jobId: string, req: EditRequest): Promise<RenderState | undefined> {
     const job = await this.queue.store.jobs.get(jobId);
     if (!job) return undefined;
     await this.kept(jobId, job.status);
@@ -108,7 +89,7 @@ export class ClipEditor {
       progress: { emit: (e) => publish({ pct: Math.min(99, e.stage === 'track' ? e.pct * 0.2 : 20 + e.pct * 0.8), message: e.message }) },
       ...(this.opts.overrides ? { overrides: this.opts.overrides } : {}),
     });
-    const prepared = await prepare(ports).catch((err: unknown) => {
+    const prepared = await startEdit(req, renderId, ports).catch((err: unknown) => {
       throw asApiError(err);
     });
     state = {
@@ -125,15 +106,15 @@ export class ClipEditor {
     };
     this.renders.set(renderId, state);
     this.forget(jobId);
-    void this.run(jobId, prepared, publish);
+    void this.run(jobId, prepared, ports, publish);
     return state;
   }
 
-  private async run(jobId: string, prepared: PreparedRender, publish: (s: Partial<RenderState>) => void): Promise<void> {
+  private async run(jobId: string, prepared: EditTask, ports: LocalEditPorts, publish: (s: Partial<RenderState>) => void): Promise<void> {
     await this.slot();
     try {
       publish({ message: `clip ${prepared.rank}: rendering version ${prepared.version}` });
-      await prepared.run();
+      await runEdit(prepared, ports);
       const manifest = await readKept(new DiskStorage(this.queue.outDir(jobId))).then((k) => k.manifest);
       this.queue.store.jobs.replaceManifest(jobId, manifest);
       publish({ status: 'done', pct: 100, message: `clip ${prepared.rank}: version ${prepared.version} ready` });

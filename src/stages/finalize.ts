@@ -18,6 +18,9 @@ export const FinalizeInputSchema = z.object({
   clips: z.array(ClipOutcomeSchema),
   options: JobOptionsSchema.optional(),
   timings: z.record(z.string(), z.number()).default({}),
+  /** What a later edit needs kept (src/editing/jobKeep.ts): the transcript's work key and the source's reference. */
+  transcriptKey: z.string().optional(),
+  sourceFile: z.string().optional(),
 });
 
 export const MANIFEST_FILE = 'clips.json';

@@ -4,10 +4,10 @@
 // shot) → fit the whole frame over a blurred fill. A tracker failure never fails the job: centre
 // crop, reason kept.
 import { ProcessError, errorMessage } from '../core/errors.ts';
-import { type CropPath, ClipTaskSchema, type LAYOUTS, type TrackedPath } from '../core/schemas.ts';
+import { type ClipTask, type CropPath, ClipTaskSchema, type LAYOUTS, type TrackedPath } from '../core/schemas.ts';
 
 type JobLayout = (typeof LAYOUTS)[number];
-import { centreCrop } from '../media/cropGeometry.ts';
+import { centreCrop, swapped } from '../media/cropGeometry.ts';
 import { OUTPUT_FRAMES, aspectRatio, splitParts } from '../media/frames.ts';
 import { reporter, type StagePorts } from './stagePorts.ts';
 
@@ -38,6 +38,11 @@ export function chooseLayout(layout: JobLayout, tracked: TrackedPath): Pick<Crop
 
 export async function track(raw: unknown, ports: Pick<StagePorts, 'tracker' | 'sources' | 'progress' | 'log'>): Promise<CropPath> {
   const task = ClipTaskSchema.parse(raw);
+  const crop = await trackClip(task, ports);
+  return task.swapParts ? swapped(crop) : crop;
+}
+
+async function trackClip(task: ClipTask, ports: Pick<StagePorts, 'tracker' | 'sources' | 'progress' | 'log'>): Promise<CropPath> {
   const say = reporter(ports, task.jobId, 'track');
   const frame = { width: task.source.width, height: task.source.height };
   const aspect = aspectRatio(task.options.aspect);

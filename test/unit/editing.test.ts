@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { snapBounds, wordRange } from '../../src/editing/bounds.ts';
 import { correctedWords, findCorrections, mergeCorrections } from '../../src/editing/corrections.ts';
-import { planEdit, swapped } from '../../src/editing/editPlan.ts';
+import { planEdit } from '../../src/editing/editPlan.ts';
+import { swapped } from '../../src/media/cropGeometry.ts';
 import { ClipEditSchema } from '../../src/editing/editSchemas.ts';
 import { JobOptionsSchema, type Word } from '../../src/core/schemas.ts';
 

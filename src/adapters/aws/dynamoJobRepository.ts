@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanComma
 import { DEFAULT_LIST_LIMIT, type JobEnd, type JobRecord, type JobRepository, type NewJob, type ProgressUpdate, endMessage } from '../../jobs/jobRepository.ts';
 import { type JobStatus, statusesInto } from '../../jobs/status.ts';
 import { JOB_KEEP_DAYS } from '../../aws/s3Limits.ts';
+import type { Manifest } from '../../core/schemas.ts';
 
 /** A list reads at most this many items before sorting (a Scan has no order; the table keeps finished jobs JOB_KEEP_DAYS). */
 const LIST_SCAN_MAX = 1000;
@@ -122,6 +123,26 @@ export class DynamoJobRepository<S = string> implements JobRepository<S> {
     if (how.status === 'failed')
       return this.move(jobId, 'failed', '#e = :msg, message = :msg, expiresAt = :exp', { ':msg': msg, ':exp': expiresAt }, { '#e': 'error' });
     return this.move(jobId, 'cancelled', 'message = :msg, expiresAt = :exp', { ':msg': msg, ':exp': expiresAt });
+  }
+
+  /** A finished job's manifest after an edit re-rendered a clip (src/editing/); false unless the job is done. */
+  async replaceManifest(jobId: string, manifest: Manifest): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { jobId },
+          UpdateExpression: 'SET manifest = :m, updatedAt = :now',
+          ConditionExpression: '#s = :done',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':m': manifest, ':now': new Date().toISOString(), ':done': 'done' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   /** `set` continues "SET #s = :to, updatedAt = :now, …" (and may add a REMOVE clause). */

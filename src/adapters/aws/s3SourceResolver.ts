@@ -15,7 +15,7 @@ import type { S3Storage } from './s3Storage.ts';
 
 const S3_URI = /^s3:\/\/([^/]+)\/(.+)$/;
 
-function parseS3(uri: string): { Bucket: string; Key: string } | undefined {
+export function parseS3(uri: string): { Bucket: string; Key: string } | undefined {
   const m = S3_URI.exec(uri);
   return m ? { Bucket: m[1]!, Key: m[2]! } : undefined;
 }

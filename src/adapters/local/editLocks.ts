@@ -12,10 +12,11 @@ export class MemoryEditLocks {
     return {
       tryHold: async (name) => {
         const key = `${jobId}/${name}`;
-        if (this.held.has(key)) return undefined;
+        if (this.held.has(key)) return false;
         this.held.add(key);
-        return async () => void this.held.delete(key);
+        return true;
       },
+      release: async (name) => void this.held.delete(`${jobId}/${name}`),
     };
   }
 }
@@ -31,21 +32,27 @@ function alive(pid: number): boolean {
 
 export class FileEditLocks implements EditLocks {
   constructor(private readonly dir: string) {}
-  async tryHold(name: string): Promise<(() => Promise<void>) | undefined> {
-    const file = join(this.dir, `.${name}.lock`);
+  private file(name: string): string {
+    return join(this.dir, `.${name}.lock`);
+  }
+  async tryHold(name: string): Promise<boolean> {
+    const file = this.file(name);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fh = await open(file, 'wx');
         await fh.writeFile(String(process.pid));
         await fh.close();
-        return () => rm(file, { force: true });
+        return true;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const owner = Number(await readFile(file, 'utf8').catch(() => ''));
-        if (owner > 0 && alive(owner)) return undefined;
+        if (owner > 0 && alive(owner)) return false;
         await rm(file, { force: true }); // its process is gone
       }
     }
-    return undefined;
+    return false;
+  }
+  async release(name: string): Promise<void> {
+    await rm(this.file(name), { force: true });
   }
 }

@@ -21,7 +21,7 @@ export async function fileFingerprint(path: string): Promise<Fingerprint> {
       await fh.read(tail, 0, tail.length, size - tail.length);
       hash.update(tail);
     }
-    return { size, sha256: hash.digest('hex') };
+    return { size, digest: `sha256-ends:${hash.digest('hex')}` };
   } finally {
     await fh.close();
   }

@@ -10,6 +10,8 @@ import type { EditLocks, EditPorts } from '../../editing/editClip.ts';
 import { DEFAULT_WORK_ROOT } from './runJob.ts';
 import type { StagePorts } from '../../stages/stagePorts.ts';
 
+export type LocalEditPorts = EditPorts & Pick<StagePorts, 'tracker' | 'encoder'>;
+
 export function localEditPorts(
   outDir: string,
   parts: {
@@ -21,7 +23,7 @@ export function localEditPorts(
     signal?: AbortSignal;
     overrides?: Partial<StagePorts>;
   },
-): EditPorts {
+): LocalEditPorts {
   const work = new DiskStorage(resolve(parts.workRoot ?? DEFAULT_WORK_ROOT));
   return {
     work,
@@ -33,6 +35,7 @@ export function localEditPorts(
     progress: parts.progress,
     log: parts.log,
     fingerprint: fileFingerprint,
+    keptSource: (name) => new DiskStorage(outDir).localPath(name),
     locks: parts.locks,
     ...(parts.overrides?.encoder ? { encoder: parts.overrides.encoder } : {}),
     ...(parts.overrides?.tracker ? { tracker: parts.overrides.tracker } : {}),

@@ -2,12 +2,12 @@
 // job fetched (a URL, a page's video) moves out of the work folder, which is about to go; a file
 // the user named stays where it is, recognised again by its fingerprint.
 import { copyFile, rename, rm } from 'node:fs/promises';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { fileFingerprint } from '../../adapters/local/fileFingerprint.ts';
 import type { Storage } from '../../core/ports.ts';
 import type { CropPath, IngestOutput, JobOptions } from '../../core/schemas.ts';
 import { TRANSCRIPT_FILE } from '../../editing/editSchemas.ts';
-import { writeKeep } from '../../editing/jobKeep.ts';
+import { jobKeepOf, writeKeep } from '../../editing/jobKeep.ts';
 
 export interface KeepRequest {
   jobId: string;
@@ -47,11 +47,8 @@ export async function keepForEdits(req: KeepRequest): Promise<void> {
   }
   const fingerprint = await fileFingerprint(fetched ? join(req.outDir, file) : source);
   await req.outputs.writeText(TRANSCRIPT_FILE, await req.work.readText(req.transcriptKey));
-  await writeKeep(req.outputs, {
-    format: 1,
-    jobId: req.jobId,
-    source: { file: fetched ? relative(req.outDir, join(req.outDir, file)) : file, kept: fetched, fingerprint, info: req.ingest.source },
-    options: req.options,
-    clips: Object.fromEntries([...req.crops].map(([rank, crop]) => [String(rank), { crop, corrections: [] }])),
-  });
+  await writeKeep(
+    req.outputs,
+    jobKeepOf({ jobId: req.jobId, source: { file, kept: fetched, fingerprint, info: req.ingest.source }, options: req.options, crops: req.crops }),
+  );
 }

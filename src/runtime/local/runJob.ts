@@ -58,7 +58,7 @@ export class JobFailedError extends Error {
   }
 }
 
-const STAGE_OF: Record<keyof LocalHandlers, string> = {
+const STAGE_OF: Record<string, string> = {
   Ingest: 'ingest',
   Transcribe: 'transcribe',
   Score: 'score',
@@ -162,7 +162,7 @@ export async function runLocalJob(req: LocalJobRequest): Promise<Manifest> {
     Object.entries(stages).map(([state, fn]) => [
       state,
       (input: unknown) => {
-        const run = clock.time(STAGE_OF[state as keyof LocalHandlers], () => fn(input));
+        const run = clock.time(STAGE_OF[state] ?? state, () => fn(input));
         inFlight.add(run);
         void run.finally(() => inFlight.delete(run)).catch(() => undefined);
         return run;
