@@ -210,7 +210,7 @@ export async function publishEdit(
   } finally {
     await ports.locks.release(MANIFEST_LOCK);
   }
-  if (old && old.file !== entry.file) await Promise.allSettled([old.file, old.srt, old.vtt, old.thumbnail].map((n) => ports.outputs.removePrefix(n)));
+  if (old && old.file !== entry.file) await removeAll(ports, [old.file, old.srt, old.vtt, old.thumbnail], 'the replaced version');
   await finish(t, ports);
   return { clip: entry, manifest };
 }
@@ -218,9 +218,16 @@ export async function publishEdit(
 /** After a failed render: its files go, the lock is let go; the clip is as it was. */
 export async function abandonEdit(raw: unknown, ports: EditPorts, why?: string): Promise<void> {
   const t = EditTaskSchema.parse(raw);
-  await Promise.allSettled(Object.values(clipFileNames(t.rank, t.version)).map((n) => ports.outputs.removePrefix(n)));
+  await removeAll(ports, Object.values(clipFileNames(t.rank, t.version)), "a failed render's files");
   if (why) ports.log.warn('a re-render failed; the clip is unchanged', { jobId: t.jobId, clip: t.rank, error: why });
   await finish(t, ports);
+}
+
+/** Leftovers never fail an edit that is otherwise done: a file that cannot be removed is logged. */
+async function removeAll(ports: EditPorts, names: string[], what: string): Promise<void> {
+  const results = await Promise.allSettled(names.map((n) => ports.outputs.removePrefix(n)));
+  const failed = results.flatMap((r) => (r.status === 'rejected' ? [errorMessage(r.reason)] : []));
+  if (failed.length) ports.log.warn(`${what} could not all be removed`, { error: failed[0] });
 }
 
 async function finish(t: EditTask, ports: EditPorts): Promise<void> {

@@ -34,6 +34,7 @@ import { TALK } from '../../src/samples/talkScript.ts';
 import { realisticTaskToken } from '../helpers/taskToken.ts';
 import { type DeployedFunctions, call, deployedFunctions } from '../helpers/deployedBundle.ts';
 import { roleEnv } from '../helpers/roles.ts';
+import { DynamoEditLocks } from '../../src/adapters/aws/dynamoEditLocks.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
 
 let world: AwsWorld;
@@ -87,7 +88,7 @@ interface Harness {
 }
 
 /** The integrations, played by the real parts; `failFirstRender` makes the first Render RunTask fail as ECS would report it. */
-function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, string>; noKey?: boolean } = {}): Harness {
+function harness(opts: { failFirstRender?: boolean; failEditRender?: boolean; ingestEnv?: Record<string, string>; noKey?: boolean } = {}): Harness {
   // No OpenAI key: neither in the environment nor in a secret (the stages that read one).
   const keyEnv: Record<string, string> = opts.noKey ? { OPENAI_API_KEY: '' } : {};
   const runTasks: Harness['runTasks'] = [];
@@ -161,6 +162,19 @@ function harness(opts: { failFirstRender?: boolean; ingestEnv?: Record<string, s
     },
     TrackFace: async (p) => (count('TrackFace'), ecs(p)),
     Render: async (p) => (count('Render'), ecs(p)),
+    // An edit's steps: its own functions, and the job's track and render tasks.
+    StartEdit: async (i) => (count('StartEdit'), stage('Pipeline/StartEdit')(i)),
+    SaveEditTrackInput: putObject,
+    SaveEditRenderInput: putObject,
+    EditTrack: async (p) => (count('EditTrack'), ecs(p)),
+    EditRender: async (p) => {
+      count('EditRender');
+      if (opts.failEditRender) throw Object.assign(new Error('the render task stopped: OutOfMemoryError'), { name: 'States.TaskFailed' });
+      return ecs(p);
+    },
+    PublishEdit: async (i) => (count('PublishEdit'), stage('Pipeline/PublishEdit')(i)),
+    EditFailed: async (i) => (count('EditFailed'), stage('Pipeline/EditFailed')(i)),
+    EditRefused: async (i) => (count('EditRefused'), stage('Pipeline/EditFailed')(i)),
   };
   return { handlers, runTasks, calls };
 }
@@ -241,6 +255,63 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
     'stages pushed in order',
   );
   assert.equal(pushed.at(-1)!.type, 'done');
+});
+
+test('an edit of the finished job runs from StartEdit under the functions\' roles: a word corrected, boxed captions; a busy clip and a failed render change nothing', async () => {
+  const out = (key: string) => world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: `jobs/sm-happy/${key}` })).then((r) => r.Body!.transformToString());
+  // What the finalize function kept for edits: the transcript, job.json and the source, copied.
+  const transcript = JSON.parse(await out('transcript.json')) as { words: Array<{ w: string; start: number; end: number }> };
+  const kept = JSON.parse(await out('job.json')) as { source: { file: string; kept: boolean } };
+  assert.deepEqual([kept.source.file, kept.source.kept], ['source.mp4', true]);
+  const before = ManifestSchema.parse(JSON.parse(await out('clips.json')));
+  const c1 = before.clips[0]!;
+  const target = transcript.words.findIndex((w) => w.start >= c1.start && w.end <= c1.end && /^[a-z]{4,}$/i.test(w.w));
+  assert.ok(target >= 0);
+  const run = (h: Harness, edit: unknown, renderId: string) =>
+    runStateMachine({ jobId: 'sm-happy', edit: { renderId, ...(edit as object) } }, h.handlers, {
+      definition,
+      context: { Task: { Token: INTERPRETER_TOKEN } },
+      retryDelayMs: 10,
+    });
+  const pushed = () => (world.ws.received.get('watcher') ?? []) as Array<{ type: string; renderId?: string; status?: string; error?: string | null; version?: number }>;
+
+  const h = harness();
+  const done = await run(h, { rank: 1, edit: { captionStyle: 'boxed', corrections: [{ from: target, to: target, text: 'Zanzibar' }] } }, 'e-first');
+  assert.deepEqual(done, { rank: 1, version: 2 });
+  assert.equal(h.calls.EditTrack, undefined, 'same bounds and frame: no tracking');
+  assert.deepEqual(
+    h.runTasks.map((t) => t.stage),
+    ['render'],
+  );
+  const after = ManifestSchema.parse(JSON.parse(await out('clips.json')));
+  const e1 = after.clips[0]!;
+  assert.deepEqual([e1.version, e1.file, e1.look?.captionStyle], [2, 'clip-1.v2.mp4', 'boxed']);
+  assert.deepEqual(after.clips[1], before.clips[1], 'the other clip is as it was');
+  assert.match(await out(e1.srt), /Zanzibar/);
+  const listed = await world.s3.send(new ListObjectsV2Command({ Bucket: world.names.outputs, Prefix: 'jobs/sm-happy/clip-1' }));
+  assert.deepEqual((listed.Contents ?? []).map((o) => o.Key!.split('/').pop()).sort(), ['clip-1.v2.jpg', 'clip-1.v2.mp4', 'clip-1.v2.srt', 'clip-1.v2.vtt']);
+  assert.equal((await world.job('sm-happy'))?.manifest?.clips[0]?.version, 2, "the job's record has the new manifest");
+  const mine = pushed().filter((m) => m.type === 'edit' && m.renderId === 'e-first');
+  assert.ok(mine.filter((m) => m.status === 'running').length >= 2, 'the render reported as the edit');
+  assert.equal(mine.at(-1)!.status, 'done');
+
+  // A clip already being re-rendered: the second edit is refused and pushed as such.
+  const locks = new DynamoEditLocks(world.ddb, world.names.jobs, 'sm-happy');
+  assert.equal(await locks.tryHold('clip-1'), true);
+  const busy = harness();
+  await run(busy, { rank: 1, edit: { hookTitle: true } }, 'e-busy');
+  assert.deepEqual([busy.calls.EditRefused, busy.runTasks.length], [1, 0]);
+  assert.match(pushed().find((m) => m.renderId === 'e-busy' && m.status === 'failed')?.error ?? '', /clip 1 is being re-rendered/);
+  await locks.release('clip-1');
+
+  // A render that fails: EditFailed removes what it left and lets the lock go; the clip stays.
+  const failing = harness({ failEditRender: true });
+  await assert.rejects(run(failing, { rank: 2, edit: { captionStyle: 'minimal' } }, 'e-fail'));
+  assert.equal(failing.calls.EditFailed, 1);
+  assert.deepEqual(ManifestSchema.parse(JSON.parse(await out('clips.json'))).clips, after.clips);
+  assert.equal(await locks.tryHold('clip-2'), true, 'the lock was let go');
+  await locks.release('clip-2');
+  assert.ok(pushed().some((m) => m.renderId === 'e-fail' && m.status === 'failed'));
 });
 
 test('without an OpenAI key, an upload is transcribed by the offline engine task (faster-whisper in its image) and scored for free', async () => {

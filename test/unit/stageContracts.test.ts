@@ -14,6 +14,9 @@ import { ScoreInputSchema, ScoreOutputSchema } from '../../src/stages/score.ts';
 import { TranscribeInputSchema, TranscribeOutputSchema } from '../../src/stages/transcribe.ts';
 import { JoinInputSchema, PlanOutputSchema, SpanInputSchema } from '../../src/stages/transcribeSpans.ts';
 import { deployedDefinition } from '../helpers/deployedDefinition.ts';
+import { z } from 'zod';
+import { EditTaskSchema } from '../../src/editing/editClip.ts';
+import { EditRequestSchema } from '../../src/aws/editSteps.ts';
 
 const usage = { models: { 'whisper-1': { requests: 1, audioSeconds: 60, tokensIn: 0, tokensOut: 0 } }, cacheHits: 0 };
 const clip = (rank: number, start: number) => ({
@@ -155,4 +158,73 @@ test("the deployed definition does too: plan, spans and join; the clip tasks' sa
   assert.equal(seen.TranscribeSpan!.length, spansBefore, 'no span sent to the worker');
   assert.equal(seen.JoinTranscript!.length, joinsBefore, 'nothing to join');
   assert.equal(seen.Score!.length, scoresBefore + 1, 'scored after the offline transcript as after the join');
+});
+
+/** An edit's task as StartEdit answers it (crop null: tracked again; a crop: reused). */
+function editTask(crop: unknown) {
+  return EditTaskSchema.parse({
+    jobId: 'job-1',
+    renderId: 'e0123456789ab',
+    rank: 2,
+    version: 3,
+    changed: ['bounds'],
+    lock: 'clip-2',
+    task: {
+      jobId: 'job-1',
+      sourceFile: 's3://outputs/jobs/job-1/source.mp4',
+      source: OUT.ingest.source,
+      transcriptKey: 'job-1/edit-2-v3/transcript.json',
+      clip: { ...clip(2, 60), version: 3 },
+      options: jobInput.options,
+      renderId: 'e0123456789ab',
+    },
+    crop,
+    look: { aspect: '9:16', layout: 'auto', captionStyle: 'boxed', hookTitle: false },
+    corrections: [],
+    byHand: false,
+  });
+}
+const editInput = { jobId: 'job-1', edit: { renderId: 'e0123456789ab', rank: 2, edit: { end: 95 } } };
+const PublishInputSchema = z.object({ jobId: z.string(), editTask: EditTaskSchema.extend({ crop: CropPathSchema }), output: RenderedClipSchema });
+
+test("an edit runs the per-clip part of both definitions: StartEdit, track only when the frame moved, render, publish", async () => {
+  const deployed = deployedDefinition({ queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/transcribe', workBucket: 'work-bucket' });
+  for (const [name, definition] of [
+    ['shared', undefined],
+    ['deployed', deployed],
+  ] as const) {
+    for (const kept of [null, OUT.track]) {
+      const seen: Record<string, unknown[]> = {};
+      const saved = new Map<string, unknown>();
+      const fargate = (state: string, schema: { parse(x: unknown): unknown }, output: unknown) => async (params: any) => {
+        const env = Object.fromEntries(params.Overrides.ContainerOverrides[0].Environment.map((e: { Name: string; Value: string }) => [e.Name, e.Value]));
+        assert.ok(saved.has(env.TASK_INPUT_KEY), `${state} reads ${env.TASK_INPUT_KEY}, which the state before wrote`);
+        (seen[state] ??= []).push(schema.parse(saved.get(env.TASK_INPUT_KEY)));
+        return output;
+      };
+      const save = async (params: any) => (saved.set(params.Key, params.Body), {});
+      const handlers = {
+        ...Object.fromEntries(['Ingest', 'Transcribe', 'Score', 'TrackFace', 'Render', 'Finalize', 'JobFailed'].map((s) => [s, noFailure])),
+        StartEdit: stage(seen, 'StartEdit', z.object({ jobId: z.literal('job-1'), edit: EditRequestSchema }), editTask(kept)),
+        EditTrack: definition ? fargate('EditTrack', ClipTaskSchema, OUT.track) : stage(seen, 'EditTrack', ClipTaskSchema, OUT.track),
+        EditRender: definition ? fargate('EditRender', RenderInputSchema, OUT.render) : stage(seen, 'EditRender', RenderInputSchema, OUT.render),
+        SaveEditTrackInput: save,
+        SaveEditRenderInput: save,
+        PublishEdit: stage(seen, 'PublishEdit', PublishInputSchema, { rank: 2, version: 3 }),
+        EditFailed: noFailure,
+        EditRefused: noFailure,
+      } as unknown as LocalHandlers;
+      const out = await runStateMachine(editInput, handlers, { ...(definition ? { definition } : {}), context: { Task: { Token: 'token' } }, retryDelayMs: 0 });
+      assert.deepEqual(out, { rank: 2, version: 3 }, `${name}, crop ${kept ? 'kept' : 'tracked'}`);
+      assert.deepEqual(
+        Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, v.length])),
+        { StartEdit: 1, ...(kept ? {} : { EditTrack: 1 }), EditRender: 1, PublishEdit: 1 },
+        `${name}: the steps of an edit whose crop is ${kept ? 'kept' : 'tracked'}`,
+      );
+      const rendered = seen.EditRender![0] as { renderId?: string; clip: { version?: number } };
+      assert.equal(rendered.renderId, 'e0123456789ab', 'the render reports as the edit');
+      assert.equal(rendered.clip.version, 3, 'and writes the new version');
+      if (definition) assert.ok([...saved.keys()].every((k) => k.startsWith('jobs/job-1/tasks/edit-2-v3-')), [...saved.keys()].join(', '));
+    }
+  }
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Storage } from '../../core/ports.ts';
 
@@ -85,8 +85,12 @@ export class S3Storage implements Storage {
     let token: string | undefined;
     do {
       const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.k(prefix), ContinuationToken: token }));
-      const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
-      if (keys.length) await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys, Quiet: true } }));
+      // One DeleteObject per key: the permission is then checked on each object, as the grant
+      // names them (jobs/*); a refusal throws. Few keys here (a clip's files, an edit's scratch).
+      const keys = (page.Contents ?? []).map((o) => o.Key!);
+      for (let i = 0; i < keys.length; i += 8) {
+        await Promise.all(keys.slice(i, i + 8).map((Key) => this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key }))));
+      }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     await rm(join(this.scratch, this.bucket, prefix), { recursive: true, force: true });
