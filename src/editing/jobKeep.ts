@@ -15,7 +15,10 @@ export interface Kept {
 }
 
 export async function readKept(outputs: Storage): Promise<Kept> {
-  if (!(await outputs.exists(MANIFEST_FILE))) throw new InputError(`no ${MANIFEST_FILE} here: the job has not finished, or this is not a job's output folder`);
+  if (!(await outputs.exists(MANIFEST_FILE)))
+    throw new InputError(
+      `the job's ${MANIFEST_FILE} is missing (the job has not finished, its files were removed, or this is not a job's output folder): run the job again to edit its clips`,
+    );
   if (!(await outputs.exists(JOB_KEEP_FILE)) || !(await outputs.exists(TRANSCRIPT_FILE))) {
     throw new InputError(
       `this job kept no ${JOB_KEEP_FILE} and ${TRANSCRIPT_FILE} (made by a clipforge before editing, or they were removed): run the job again to edit its clips`,

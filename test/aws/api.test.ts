@@ -2,6 +2,8 @@
 // on API Gateway v2 events against moto: presigned upload, job creation queued for the starter,
 // status, cancel (stops the execution), presigned clip downloads, and the error statuses.
 import assert from 'node:assert/strict';
+import { DynamoEditLocks } from '../../src/adapters/aws/dynamoEditLocks.ts';
+import { JobOptionsSchema } from '../../src/core/schemas.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -214,10 +216,10 @@ test('a finished job lists its clips with presigned download URLs', async () => 
   const zip = await fetch(String(redirect.headers.location));
   assert.match(zip.headers.get('content-disposition') ?? '', /attachment; filename="clips-/);
   assert.equal(await zip.text(), 'zip bytes');
-  // Editing is serve's for now: said, not a 404.
+  // A job that kept nothing for edits (made before they existed) says so.
   const edit = await call('PATCH', `/jobs/${jobId}/clips/1`, { captionStyle: 'boxed' });
-  assert.equal(edit.status, 501);
-  assert.match(edit.json.error, /not available on this deployment yet/);
+  assert.equal(edit.status, 400);
+  assert.match(edit.json.error, /run the job again to edit its clips/);
 });
 
 test('bad requests: 400 with what is wrong, 404, 409, 413', async () => {
@@ -327,4 +329,124 @@ test('the API Lambda as deployed, with its own role: create, list (the owner ind
   const cancelled = await send('DELETE', `/jobs/${made.json.jobId}`);
   assert.equal(cancelled.status, 200, JSON.stringify(cancelled.json));
   assert.equal(cancelled.json.status, 'cancelled');
+});
+
+test('edits through the API Lambda as deployed, with its own role: the transcript, a PATCH that starts an execution from StartEdit, bad and busy edits refused at once', async () => {
+  const functions = deployedFunctions();
+  after(functions.remove);
+  const api = functions.get('JobsApi/Fn');
+  const role = await roleEnv(aws, functions.stack, api.roleId, {
+    'Storage/Uploads': names.uploads,
+    'Storage/Outputs': names.outputs,
+    'Tables/Jobs': names.jobs,
+    'Tables/Idempotency': names.idempotency,
+    'Queues/Intake': queueUrl,
+  });
+  const env = { ...emulatorEnv(aws), ...role, ...resourceEnv(), ADMIN_PRINCIPALS: '' };
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await invoke(api, event(method, path, body, {}, BOB), env);
+    assert.ok(res.ok, res.ok ? '' : `${res.errorType}: ${res.errorMessage}`);
+    const r = res.result as { statusCode: number; body: string };
+    return { status: r.statusCode, json: r.body ? JSON.parse(r.body) : null };
+  };
+  const made = await send('POST', '/jobs', { source: { url: 'https://media.example.com/edit.mp4' } });
+  const jobId = made.json.jobId as string;
+  assert.equal((await send('PATCH', `/jobs/${jobId}/clips/1`, { captionStyle: 'boxed' })).status, 409, 'not done yet');
+
+  // A finished job as the finalize stage leaves it: the manifest, and what edits need kept.
+  const words = Array.from({ length: 40 }, (_, i) => ({ w: i % 8 === 7 ? `word${i}.` : `word${i}`, start: 1 + i * 0.5, end: 1.4 + i * 0.5 }));
+  const info = { path: 'edit.mp4', duration: 30, width: 1920, height: 1080, fps: 30 };
+  const clipEntry = {
+    rank: 1,
+    start: 4.75,
+    end: 12.7,
+    score: 70,
+    title: 'T',
+    reason: 'R',
+    text: 'words',
+    duration: 7.95,
+    file: 'clip-1.mp4',
+    srt: 'clip-1.srt',
+    vtt: 'clip-1.vtt',
+    thumbnail: 'clip-1.jpg',
+    crop: { fallback: null },
+  };
+  const manifest = {
+    jobId,
+    source: { path: 'edit.mp4', duration: 30, width: 1920, height: 1080 },
+    clips: [clipEntry],
+    timings: {},
+    usage: {
+      audioMinutes: 0.5,
+      transcriber: 'faster-whisper',
+      scorer: 'first-pass',
+      requests: 0,
+      llmRequests: 0,
+      tokensIn: 0,
+      tokensOut: 0,
+      cacheHits: 0,
+      models: {},
+      estimatedCostUsd: 0,
+      unpriced: [],
+    },
+    createdAt: new Date().toISOString(),
+  };
+  const keep = {
+    format: 1,
+    jobId,
+    source: { file: 'source.mp4', kept: true, fingerprint: { size: 9, digest: 'etag:"x"' }, info },
+    options: JobOptionsSchema.parse({}),
+    clips: { '1': { crop: { crop: { w: 606, h: 1080 }, path: [{ t: 4.75, cx: 0.5, cy: 0.5 }], fallback: null, layout: 'follow' }, corrections: [] } },
+  };
+  const put = (key: string, body: unknown) => s3.send(new PutObjectCommand({ Bucket: names.outputs, Key: `jobs/${jobId}/${key}`, Body: JSON.stringify(body) }));
+  await put('clips.json', manifest);
+  await put('job.json', keep);
+  await put('transcript.json', { provider: 'faster-whisper', model: 'base', language: 'en', audioSeconds: 30, words });
+  await DynamoDBDocumentClient.from(ddb).send(
+    new UpdateCommand({
+      TableName: names.jobs,
+      Key: { jobId },
+      UpdateExpression: 'SET #s = :d, manifest = :m',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':d': 'done', ':m': manifest },
+    }),
+  );
+
+  const t = await send('GET', `/jobs/${jobId}/transcript`);
+  assert.equal(t.status, 200, JSON.stringify(t.json));
+  assert.equal(t.json.words.length, 40);
+  assert.deepEqual([t.json.clips[0].first, t.json.clips[0].last], [7, 23]);
+
+  const r = await send('PATCH', `/jobs/${jobId}/clips/1`, { captionStyle: 'boxed', corrections: [{ from: 9, to: 9, text: 'quest' }] });
+  assert.equal(r.status, 202, JSON.stringify(r.json));
+  assert.deepEqual([r.json.rank, r.json.version, r.json.status], [1, 2, 'running']);
+  const execution = await sfn.send(
+    new DescribeExecutionCommand({ executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobId}-${r.json.renderId}` }),
+  );
+  assert.deepEqual(JSON.parse(execution.input!), {
+    jobId,
+    edit: { renderId: r.json.renderId, rank: 1, edit: { snap: 'word', corrections: [{ from: 9, to: 9, text: 'quest' }], captionStyle: 'boxed' } },
+  });
+  const added = await send('POST', `/jobs/${jobId}/clips`, { start: 14, end: 20 });
+  assert.equal(added.status, 202, JSON.stringify(added.json));
+  assert.equal(added.json.rank, 2);
+
+  for (const [path, body, status, message] of [
+    ['/clips/9', { captionStyle: 'boxed' }, 404, /has no clip 9/],
+    ['/clips/1', { start: 10, end: 6 }, 400, /must be before end/],
+    ['/clips/1', { corrections: [{ from: 0, to: 0, text: 'x' }] }, 400, /outside clip 1/],
+  ] as const) {
+    const bad = await send('PATCH', `/jobs/${jobId}${path}`, body);
+    assert.equal(bad.status, status, JSON.stringify(bad.json));
+    assert.match(bad.json.error, message);
+  }
+  // A clip whose re-render holds its lock: a second edit is refused at once.
+  const locks = new DynamoEditLocks(ddb, names.jobs, jobId);
+  assert.equal(await locks.tryHold('clip-1'), true);
+  const busy = await send('PATCH', `/jobs/${jobId}/clips/1`, { hookTitle: true });
+  assert.equal(busy.status, 409);
+  assert.match(busy.json.error, /clip 1 is being re-rendered/);
+  await locks.release('clip-1');
+  // Another caller cannot see it, nor edit it.
+  assert.equal((await call('PATCH', `/jobs/${jobId}/clips/1`, { hookTitle: true })).status, 404);
 });

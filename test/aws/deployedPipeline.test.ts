@@ -257,8 +257,9 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
   assert.equal(pushed.at(-1)!.type, 'done');
 });
 
-test('an edit of the finished job runs from StartEdit under the functions\' roles: a word corrected, boxed captions; a busy clip and a failed render change nothing', async () => {
-  const out = (key: string) => world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: `jobs/sm-happy/${key}` })).then((r) => r.Body!.transformToString());
+test("an edit of the finished job runs from StartEdit under the functions' roles: a word corrected, boxed captions; a busy clip and a failed render change nothing", async () => {
+  const out = (key: string) =>
+    world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: `jobs/sm-happy/${key}` })).then((r) => r.Body!.transformToString());
   // What the finalize function kept for edits: the transcript, job.json and the source, copied.
   const transcript = JSON.parse(await out('transcript.json')) as { words: Array<{ w: string; start: number; end: number }> };
   const kept = JSON.parse(await out('job.json')) as { source: { file: string; kept: boolean } };
@@ -273,7 +274,8 @@ test('an edit of the finished job runs from StartEdit under the functions\' role
       context: { Task: { Token: INTERPRETER_TOKEN } },
       retryDelayMs: 10,
     });
-  const pushed = () => (world.ws.received.get('watcher') ?? []) as Array<{ type: string; renderId?: string; status?: string; error?: string | null; version?: number }>;
+  const pushed = () =>
+    (world.ws.received.get('watcher') ?? []) as Array<{ type: string; renderId?: string; status?: string; error?: string | null; version?: number }>;
 
   const h = harness();
   const done = await run(h, { rank: 1, edit: { captionStyle: 'boxed', corrections: [{ from: target, to: target, text: 'Zanzibar' }] } }, 'e-first');

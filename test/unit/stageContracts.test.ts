@@ -187,7 +187,7 @@ function editTask(crop: unknown) {
 const editInput = { jobId: 'job-1', edit: { renderId: 'e0123456789ab', rank: 2, edit: { end: 95 } } };
 const PublishInputSchema = z.object({ jobId: z.string(), editTask: EditTaskSchema.extend({ crop: CropPathSchema }), output: RenderedClipSchema });
 
-test("an edit runs the per-clip part of both definitions: StartEdit, track only when the frame moved, render, publish", async () => {
+test('an edit runs the per-clip part of both definitions: StartEdit, track only when the frame moved, render, publish', async () => {
   const deployed = deployedDefinition({ queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/transcribe', workBucket: 'work-bucket' });
   for (const [name, definition] of [
     ['shared', undefined],
@@ -224,7 +224,11 @@ test("an edit runs the per-clip part of both definitions: StartEdit, track only 
       const rendered = seen.EditRender![0] as { renderId?: string; clip: { version?: number } };
       assert.equal(rendered.renderId, 'e0123456789ab', 'the render reports as the edit');
       assert.equal(rendered.clip.version, 3, 'and writes the new version');
-      if (definition) assert.ok([...saved.keys()].every((k) => k.startsWith('jobs/job-1/tasks/edit-2-v3-')), [...saved.keys()].join(', '));
+      if (definition)
+        assert.ok(
+          [...saved.keys()].every((k) => k.startsWith('jobs/job-1/tasks/edit-2-v3-')),
+          [...saved.keys()].join(', '),
+        );
     }
   }
 });
