@@ -66,7 +66,12 @@ export class JobsApi extends Construct {
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.outputs.bucketArn], conditions: { StringLike: { 's3:prefix': ['jobs/*'] } } }),
       // An edit is an execution of the pipeline from its StartEdit state.
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [props.stateMachineArn] }),
-      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], resources: [props.jobs.tableArn] }),
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan', 'dynamodb:DeleteItem'],
+        resources: [props.jobs.tableArn],
+      }),
+      // DELETE of an ended job removes its outputs and the upload it was made from.
+      new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [props.outputs.arnForObjects('jobs/*'), props.uploads.arnForObjects('uploads/*')] }),
       // GET /jobs for one caller: their jobs, newest first, from the owner index.
       new PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${props.jobs.tableArn}/index/${JOBS_BY_OWNER}`] }),
       new PolicyStatement({

@@ -120,6 +120,8 @@ export const TranscriptViewSchema = z.object({
       first: z.number().int(),
       last: z.number().int(),
       corrections: z.array(z.object({ from: z.number().int(), to: z.number().int(), text: z.string() })),
+      /** The people the tracker saw in the clip, left to right: choices to follow (`framing: {follow: {x, y}}`). */
+      people: z.array(z.object({ x: z.number(), y: z.number(), share: z.number() })).default([]),
     }),
   ),
 });

@@ -3,7 +3,8 @@
 // and queued for the starter (once per Idempotency-Key, by Powertools idempotency), finished
 // clips are served by presigned GET, and a cancel stops the execution.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseS3 } from '../adapters/aws/s3SourceResolver.ts';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ExecutionDoesNotExist, type SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { type SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -19,6 +20,7 @@ import type { CreateJob, CreateUpload, JobDetail, JobSource, JobSummary, RenderS
 import { ManifestSchema } from '../core/schemas.ts';
 import { newJobId, newUploadId } from '../core/jobId.ts';
 import type { QueuedJob } from './intake.ts';
+import type { JobRecord } from '../jobs/jobRepository.ts';
 import { isOpen } from '../jobs/status.ts';
 import { DynamoJobRepository } from '../adapters/aws/dynamoJobRepository.ts';
 import { summary } from '../jobs/summary.ts';
@@ -184,6 +186,30 @@ export class AwsJobsBackend implements JobsBackend {
   // Editing: checked here (400, 404, 409 at once), run as an execution of the same state machine
   // from its StartEdit state (src/aws/editSteps.ts), followed over the WebSocket as `edit` messages.
 
+  /**
+   * An ended job deleted: its record first (a crash halfway leaves objects the lifecycle rule
+   * expires, never a job whose clips are gone), then its outputs (clips, transcript, kept source,
+   * ZIP) and the upload it was made from. Refused while one of its clips re-renders.
+   */
+  private async deleteJob(job: JobRecord): Promise<JobSummary> {
+    const locks = new DynamoEditLocks(this.d.ddb, this.d.jobsTable, job.jobId);
+    const names = ['new-clip', ...(job.manifest?.clips ?? []).map((c) => `clip-${c.rank}`)];
+    for (const name of names) {
+      if (await locks.held(name)) throw new ApiError(409, `a clip of job ${job.jobId} is being re-rendered; delete the job when that is done`);
+    }
+    if (!(await this.jobs.remove(job.jobId))) {
+      const now = await this.jobs.get(job.jobId);
+      if (!now) throw new ApiError(404, `no job ${job.jobId}`);
+      return summary(now);
+    }
+    await this.kept(job.jobId).removePrefix('');
+    for (const uri of [job.source, job.captions]) {
+      const object = typeof uri === 'string' && uri.startsWith(`s3://${this.d.uploadsBucket}/uploads/`) ? parseS3(uri) : undefined;
+      if (object) await this.d.s3.send(new DeleteObjectCommand(object));
+    }
+    return { ...summary(job), message: 'deleted' };
+  }
+
   private async doneJob(id: string, caller: Caller) {
     const job = await this.visible(id, caller);
     if (job && job.status !== 'done') throw new ApiError(409, `job ${id} is ${job.status}: its clips can be edited once it is done`);
@@ -241,6 +267,7 @@ export class AwsJobsBackend implements JobsBackend {
   async cancelJob(id: string, caller: Caller): Promise<JobSummary | undefined> {
     const job = await this.visible(id, caller);
     if (!job) return undefined;
+    if (!isOpen(job.status)) return this.deleteJob(job);
     // The record first: the execution's end (reported as ABORTED) then finds the job cancelled, not failed.
     if (isOpen(job.status) && (await this.jobs.end(id, { status: 'cancelled', message: 'cancelled' }))) {
       try {

@@ -26,7 +26,7 @@ export const EDIT_USAGE = `usage: clipforge edit <out-folder> --clip N [--start 
                      [--fix "WORDS=TEXT"]... [--hide "WORDS"]... [--title T]
                      [--aspect 9:16|1:1|4:5|16:9] [--layout auto|follow|fit|split]
                      [--caption-style pop|karaoke|minimal|boxed] [--hook-title | --no-hook-title]
-                     [--pin X,Y | --swap | --reframe] [--json]
+                     [--follow X,Y | --pin X,Y | --swap | --reframe] [--json]
        clipforge edit <out-folder> --new --start S --end S [--sentences] [--title T] [look options]
 
 Changes one clip of a finished 'clipforge run' and renders it again as clip-N.vK.mp4; the
@@ -34,7 +34,8 @@ manifest lists the new version only once it is made (a failed render leaves the 
 was). --start/--end are seconds of the source, moved to word edges (--sentences: to sentence
 edges). --fix "west=quest" corrects caption words (kept for later edits), --hide takes words out
 of the captions. --pin 0.3,0.5 holds the crop at that place, --swap swaps a split's parts,
---reframe tracks faces again. --new makes a clip by hand from --start to --end.`;
+--reframe tracks faces again, --follow 0.7,0.4 follows the person nearest that place (the
+people a clip shows are listed in job.json, each clip's crop.people). --new makes a clip by hand from --start to --end.`;
 
 const num = (flag: string) =>
   z
@@ -71,6 +72,7 @@ function parse(argv: string[]) {
         'hook-title': { type: 'boolean' },
         'no-hook-title': { type: 'boolean' },
         pin: { type: 'string' },
+        follow: { type: 'string' },
         swap: { type: 'boolean' },
         reframe: { type: 'boolean' },
         json: { type: 'boolean' },
@@ -86,14 +88,19 @@ function parse(argv: string[]) {
   if (v.new && nums.data.clip !== undefined) throw new UsageError('give --clip N to edit a clip, or --new to make one, not both');
   if (!v.new && nums.data.clip === undefined) throw new UsageError(`name the clip to edit with --clip N (or make one with --new)\n${EDIT_USAGE}`);
   if (v['hook-title'] && v['no-hook-title']) throw new UsageError('give --hook-title or --no-hook-title, not both');
-  if ([v.pin !== undefined, v.swap, v.reframe].filter(Boolean).length > 1) throw new UsageError('give one of --pin, --swap and --reframe');
-  let pin: { x: number; y: number } | undefined;
-  if (v.pin !== undefined) {
-    const m = /^\s*([0-9.]+)\s*,\s*([0-9.]+)\s*$/.exec(v.pin);
-    if (!m || !(Number(m[1]) <= 1) || !(Number(m[2]) <= 1))
-      throw new UsageError(`--pin takes X,Y as fractions of the frame (0 to 1), e.g. --pin 0.3,0.5; got "${v.pin}"`);
-    pin = { x: Number(m[1]), y: Number(m[2]) };
+  if ([v.pin !== undefined, v.follow !== undefined, v.swap, v.reframe].filter(Boolean).length > 1) {
+    throw new UsageError('give one of --follow, --pin, --swap and --reframe');
   }
+  const place = (flag: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    const m = /^\s*([0-9.]+)\s*,\s*([0-9.]+)\s*$/.exec(value);
+    if (!m || !(Number(m[1]) <= 1) || !(Number(m[2]) <= 1)) {
+      throw new UsageError(`--${flag} takes X,Y as fractions of the frame (0 to 1), e.g. --${flag} 0.3,0.5; got "${value}"`);
+    }
+    return { x: Number(m[1]), y: Number(m[2]) };
+  };
+  const pin = place('pin', v.pin);
+  const follow = place('follow', v.follow);
   const look = {
     ...(v.aspect !== undefined ? { aspect: v.aspect } : {}),
     ...(v.layout !== undefined ? { layout: v.layout } : {}),
@@ -110,7 +117,7 @@ function parse(argv: string[]) {
     snap: v.sentences ? ('sentence' as const) : ('word' as const),
     fixes: [...(v.fix ?? []), ...(v.hide ?? []).map((h) => `${h}=`)],
     look,
-    framing: pin ? { pin } : v.swap ? { swap: true as const } : v.reframe ? ('auto' as const) : undefined,
+    framing: follow ? { follow } : pin ? { pin } : v.swap ? { swap: true as const } : v.reframe ? ('auto' as const) : undefined,
     json: !!v.json,
   };
 }

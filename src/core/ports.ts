@@ -209,6 +209,8 @@ export interface FaceTracker {
     aspect?: number,
     pairAspect?: number,
     bars?: Bars,
+    /** A person chosen by hand: the face nearest this place is followed. */
+    follow?: { x: number; y: number },
   ): Promise<TrackedPath>;
   /** Releases long-lived resources (warm processes); the tracker still works after it. */
   close?(): void;

@@ -115,6 +115,11 @@ export const PairSchema = z.object({
   right: PathPointsSchema.optional(),
 });
 
+/** The people a tracker saw in a clip, as choices to follow: where each sat (fractions of the frame) and in what share of the samples. */
+export const PeopleSchema = z.array(z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1), share: z.number().min(0).max(1) }));
+/** A place in the frame (fractions of it): a person to follow is the face nearest it. */
+export const PlaceSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
+
 /** Crop centre over time; t in seconds from the start of the source, cx/cy fractions of it. */
 export const CropPathSchema = z.object({
   crop: CropSizeSchema,
@@ -124,10 +129,12 @@ export const CropPathSchema = z.object({
   /** How the clip is framed (decided per clip under layout auto), and why. */
   layout: z.enum(['follow', 'fit', 'split']).default('follow'),
   layoutWhy: z.string().optional(),
+  /** The people seen, when the tracker looked (an edit offers them as choices to follow). */
+  people: PeopleSchema.optional(),
 });
 export type CropPath = z.infer<typeof CropPathSchema>;
 /** What a face tracker gives: the crop's path, before the layout is decided. */
-export type TrackedPath = Pick<CropPath, 'crop' | 'path' | 'fallback' | 'pair'> & {
+export type TrackedPath = Pick<CropPath, 'crop' | 'path' | 'fallback' | 'pair' | 'people'> & {
   /** Share of sampled frames with a face (0-1), when the tracker looked; undefined when it could not. */
   faces?: number | undefined;
 };
@@ -173,6 +180,8 @@ export const ClipTaskSchema = z.object({
   options: JobOptionsSchema.default(JobOptionsSchema.parse({})),
   /** An edit asked for a split clip's parts the other way round (src/editing/). */
   swapParts: z.boolean().optional(),
+  /** An edit chose the person to follow: the face nearest this place. */
+  follow: PlaceSchema.optional(),
   /** Set when the clip is re-rendered by an edit: its progress goes out as the edit's, not the job's. */
   renderId: z.string().optional(),
 });

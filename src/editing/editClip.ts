@@ -163,6 +163,7 @@ export async function startEdit(req: EditRequest, renderId: string, ports: EditP
         options: { ...kept.keep.options, ...edit.look },
         renderId,
         ...(edit.applySwap && !edit.crop ? { swapParts: true } : {}),
+        ...(edit.follow && !edit.crop ? { follow: edit.follow, options: { ...kept.keep.options, ...edit.look, layout: 'follow' as const } } : {}),
       },
       crop: edit.crop && edit.applySwap ? swapped(edit.crop) : (edit.crop ?? null),
       look: edit.look,

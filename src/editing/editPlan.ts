@@ -24,6 +24,8 @@ export interface EditPlan {
   crop: CropPath | undefined;
   /** Swap the split's parts of the crop (kept or tracked). */
   applySwap: boolean;
+  /** The person to follow when tracked (chosen by hand now or in an earlier edit). */
+  follow: { x: number; y: number } | undefined;
   /** What changed, for the manifest's record of edits. */
   changed: string[];
 }
@@ -95,7 +97,7 @@ export function planEdit(args: {
   const wasSwapped = !!keptFraming && 'swap' in keptFraming;
   let framing: Exclude<Framing, 'auto'> | undefined;
   if (edit.framing === 'auto') framing = undefined;
-  else if (edit.framing && 'pin' in edit.framing) framing = edit.framing;
+  else if (edit.framing && ('pin' in edit.framing || 'follow' in edit.framing)) framing = edit.framing;
   else if (asksSwap) framing = wasSwapped ? undefined : { swap: true };
   else framing = keptFraming;
   if (edit.framing !== undefined) changed.push('framing');
@@ -111,6 +113,11 @@ export function planEdit(args: {
   }
   // A kept crop already shows the kept swap; a tracked one shows none.
   const applySwap = crop ? asksSwap : !!framing && 'swap' in framing;
+  if (edit.framing && edit.framing !== 'auto' && 'follow' in edit.framing) crop = undefined; // tracked again, following the one chosen
+  if (edit.framing && edit.framing !== 'auto' && 'follow' in edit.framing && look.layout !== 'follow' && look.layout !== 'auto') {
+    throw new InputError(`${label} is framed as "${look.layout}": following a person needs layout "follow" or "auto"`);
+  }
+  const follow = framing && 'follow' in framing ? framing.follow : undefined;
   return {
     plan: {
       rank: clip.rank,
@@ -128,6 +135,7 @@ export function planEdit(args: {
     framing,
     crop,
     applySwap,
+    follow,
     changed,
   };
 }
@@ -183,6 +191,7 @@ export function planNewClip(args: { words: Word[]; sourceSec: number; options: J
     framing: undefined,
     crop: undefined,
     applySwap: false,
+    follow: undefined,
     changed: ['new'],
   };
 }

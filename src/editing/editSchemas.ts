@@ -36,8 +36,13 @@ export const LookSchema = z.object({
 });
 export type Look = z.infer<typeof LookSchema>;
 
-/** Framing by hand: the crop held at a place (fractions of the frame), the split's parts swapped, or the tracker's choice again. */
+/**
+ * Framing by hand: a person to follow (the face nearest a place: one of the people the tracker
+ * saw), the crop held at a place (fractions of the frame), the split's parts swapped, or the
+ * tracker's choice again.
+ */
 export const FramingSchema = z.union([
+  z.object({ follow: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }) }),
   z.object({ pin: z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }) }),
   z.object({ swap: z.literal(true) }),
   z.literal('auto'),

@@ -21,6 +21,7 @@ export function transcriptView(kept: Kept): TranscriptView {
         first: range?.first ?? -1,
         last: range?.last ?? -1,
         corrections: kept.keep.clips[String(c.rank)]?.corrections ?? [],
+        people: kept.keep.clips[String(c.rank)]?.crop.people ?? [],
       };
     }),
   };

@@ -57,7 +57,7 @@ async function trackClip(task: ClipTask, ports: Pick<StagePorts, 'tracker' | 'so
     // Two people side by side are looked for only where a split could follow.
     const part = splitParts(OUTPUT_FRAMES[task.options.aspect]).parts[0];
     const pairAspect = task.options.layout === 'auto' || task.options.layout === 'split' ? part.w / part.h : undefined;
-    tracked = await ports.tracker.track(video, { start: task.clip.start, end: task.clip.end }, frame, aspect, pairAspect, task.source.bars);
+    tracked = await ports.tracker.track(video, { start: task.clip.start, end: task.clip.end }, frame, aspect, pairAspect, task.source.bars, task.follow);
     // No face in a clip is a fact about the footage, not a fault: noted, not warned.
     if (tracked.fallback) ports.log.info('centre crop', { clip: task.clip.rank, reason: tracked.fallback });
   } catch (err) {
@@ -73,6 +73,8 @@ async function trackClip(task: ClipTask, ports: Pick<StagePorts, 'tracker' | 'so
     path: tracked.path,
     fallback: tracked.fallback,
     ...(decided.layout === 'split' && tracked.pair ? { pair: tracked.pair } : {}),
+    ...(tracked.people?.length ? { people: tracked.people } : {}),
     ...decided,
+    ...(task.follow && decided.layout === 'follow' ? { layoutWhy: `${decided.layoutWhy}; the person chosen by hand` } : {}),
   };
 }

@@ -48,6 +48,15 @@ export function openEditor(card, clip, ctx) {
   $('.e-layout', el).value = look.layout;
   $('.e-style', el).value = look.captionStyle;
   $('.e-hook', el).checked = look.hookTitle;
+  // The people the tracker saw in the clip, as choices to follow.
+  const crop = $('.e-framing', el);
+  const where = (x) => (x < 0.4 ? 'left' : x > 0.6 ? 'right' : 'centre');
+  for (const p of kept.people || []) {
+    const o = document.createElement('option');
+    o.value = `follow:${p.x},${p.y}`;
+    o.textContent = `follow the person ${where(p.x)} (seen in ${Math.round(p.share * 100)}%)`;
+    crop.insertBefore(o, crop.querySelector('option[value^="pin:"]'));
+  }
 
   const box = $('.words', el);
   function shown(i) {
@@ -154,6 +163,10 @@ export function openEditor(card, clip, ctx) {
     const framing = $('.e-framing', el).value;
     if (framing === 'auto' || framing === 'swap') body.framing = framing === 'swap' ? { swap: true } : 'auto';
     else if (framing.startsWith('pin:')) body.framing = { pin: { x: Number(framing.slice(4)), y: 0.5 } };
+    else if (framing.startsWith('follow:')) {
+      const [x, y] = framing.slice(7).split(',').map(Number);
+      body.framing = { follow: { x, y } };
+    }
     try {
       ctx.onTicket(await ctx.api('PATCH', `/jobs/${ctx.jobId}/clips/${clip.rank}`, body));
       el.remove();

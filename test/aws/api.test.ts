@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateStateMachineCommand, DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -449,4 +449,54 @@ test('edits through the API Lambda as deployed, with its own role: the transcrip
   await locks.release('clip-1');
   // Another caller cannot see it, nor edit it.
   assert.equal((await call('PATCH', `/jobs/${jobId}/clips/1`, { hookTitle: true })).status, 404);
+});
+
+test('DELETE of an ended job, through the API Lambda as deployed: refused while a clip re-renders, then its record, outputs and upload go', async () => {
+  const functions = deployedFunctions();
+  after(functions.remove);
+  const api = functions.get('JobsApi/Fn');
+  const role = await roleEnv(aws, functions.stack, api.roleId, {
+    'Storage/Uploads': names.uploads,
+    'Storage/Outputs': names.outputs,
+    'Tables/Jobs': names.jobs,
+    'Tables/Idempotency': names.idempotency,
+    'Queues/Intake': queueUrl,
+  });
+  const env = { ...emulatorEnv(aws), ...role, ...resourceEnv(), ADMIN_PRINCIPALS: '' };
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await invoke(api, event(method, path, body, {}, BOB), env);
+    assert.ok(res.ok, res.ok ? '' : `${res.errorType}: ${res.errorMessage}`);
+    const r = res.result as { statusCode: number; body: string };
+    return { status: r.statusCode, json: r.body ? JSON.parse(r.body) : null };
+  };
+  await s3.send(new PutObjectCommand({ Bucket: names.uploads, Key: 'uploads/up-del/talk.mp4', Body: 'video bytes' }));
+  const made = await send('POST', '/jobs', { source: { uploadId: 'up-del' } });
+  assert.equal(made.status, 202, JSON.stringify(made.json));
+  const jobId = made.json.jobId as string;
+  for (const key of ['clip-1.mp4', 'clips.json', 'source.mp4', 'transcript.json']) {
+    await s3.send(new PutObjectCommand({ Bucket: names.outputs, Key: `jobs/${jobId}/${key}`, Body: key }));
+  }
+  await DynamoDBDocumentClient.from(ddb).send(
+    new UpdateCommand({
+      TableName: names.jobs,
+      Key: { jobId },
+      UpdateExpression: 'SET #s = :d',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':d': 'done' },
+    }),
+  );
+  const locks = new DynamoEditLocks(ddb, names.jobs, jobId);
+  assert.equal(await locks.tryHold('new-clip'), true);
+  const refused = await send('DELETE', `/jobs/${jobId}`);
+  assert.equal(refused.status, 409);
+  assert.match(refused.json.error, /being re-rendered/);
+  await locks.release('new-clip');
+  const deleted = await send('DELETE', `/jobs/${jobId}`);
+  assert.equal(deleted.status, 200, JSON.stringify(deleted.json));
+  assert.equal(deleted.json.message, 'deleted');
+  assert.equal((await send('GET', `/jobs/${jobId}`)).status, 404);
+  const left = await s3.send(new ListObjectsV2Command({ Bucket: names.outputs, Prefix: `jobs/${jobId}/` }));
+  assert.equal(left.KeyCount ?? 0, 0, 'its outputs are gone');
+  const upload = await s3.send(new ListObjectsV2Command({ Bucket: names.uploads, Prefix: 'uploads/up-del/' }));
+  assert.equal(upload.KeyCount ?? 0, 0, 'its upload is gone');
 });

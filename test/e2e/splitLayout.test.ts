@@ -58,3 +58,19 @@ test('two people held apart get a part each, stacked in 9:16 and side by side in
   await ffmpeg(['-ss', '3', '-i', video, '-frames:v', '1', '-vf', 'crop=404:720:438:0', centre]);
   assert.ok((await facesInImage(centre)) < 2);
 });
+
+test('the tracker lists the two people it saw, and follows the one chosen by hand (an edit\'s framing)', async (t) => {
+  if (!ready) return t.skip('needs opencv-doc and the MediaPipe venv (scripts/setup.sh)');
+  const video = await twoPeople();
+  const source = { width: 1280, height: 720 };
+  const seen = await tracker.track(video, { start: 1, end: 7 }, source, 9 / 16);
+  assert.equal(seen.people?.length, 2, JSON.stringify(seen.people));
+  const [left, right] = seen.people!;
+  assert.ok(left!.x < 0.4 && right!.x > 0.6 && left!.share > 0.6 && right!.share > 0.6, JSON.stringify(seen.people));
+  const mean = (path: Array<{ cx: number }>) => path.reduce((a, p) => a + p.cx, 0) / path.length;
+  // Each choice is followed all the way, whichever face the tracker would have picked itself.
+  for (const person of [left!, right!]) {
+    const followed = await tracker.track(video, { start: 1, end: 7 }, source, 9 / 16, undefined, undefined, { x: person.x, y: person.y });
+    assert.ok(Math.abs(mean(followed.path) - person.x) < 0.12, `following x=${person.x}: the crop sits at ${mean(followed.path).toFixed(2)}`);
+  }
+});

@@ -115,5 +115,16 @@ test('an edit plans new bounds, text and version; the kept crop is reused only w
   assert.deepEqual(swapped(crop).pair?.left, crop.pair.right);
   const pinned = planEdit({ ...base, edit: ClipEditSchema.parse({ framing: { pin: { x: 0.25, y: 0.5 } } }) });
   assert.deepEqual(pinned.crop?.path, [{ t: 3.55, cx: 0.25, cy: 0.5 }]);
+  // A person chosen to follow: tracked again, following them, and kept for later edits.
+  const follow = planEdit({ ...base, edit: ClipEditSchema.parse({ framing: { follow: { x: 0.8, y: 0.4 } } }) });
+  assert.equal(follow.crop, undefined);
+  assert.deepEqual(follow.follow, { x: 0.8, y: 0.4 });
+  assert.deepEqual(follow.framing, { follow: { x: 0.8, y: 0.4 } });
+  const later = planEdit({ ...base, keep: { crop, corrections: [], framing: { follow: { x: 0.8, y: 0.4 } } }, edit: ClipEditSchema.parse({ end: 7.5 }) });
+  assert.deepEqual(later.follow, { x: 0.8, y: 0.4 }, 'a later edit that tracks again still follows them');
+  assert.throws(
+    () => planEdit({ ...base, edit: ClipEditSchema.parse({ layout: 'fit', framing: { follow: { x: 0.8, y: 0.4 } } }) }),
+    /following a person needs layout "follow" or "auto"/,
+  );
   assert.equal(pinned.crop?.layout, 'follow');
 });

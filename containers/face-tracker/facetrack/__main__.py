@@ -21,7 +21,7 @@ def serve(detector) -> int:
             req = json.loads(line)
             result = track(detector, req["video"], float(req.get("start", 0.0)), req.get("end"),
                            float(req.get("fps", 5.0)), int(req.get("width", 640)), float(req.get("aspect", 9 / 16)),
-                           req.get("pairAspect"), req.get("picture"))
+                           req.get("pairAspect"), req.get("picture"), req.get("follow"))
             reply = {"ok": True, "result": result}
         except Exception as err:  # one bad request must not end the warm process
             reply = {"ok": False, "error": f"{type(err).__name__}: {err}"}

@@ -24,6 +24,7 @@ class Options:
     dominance: float = 1.5  # how much bigger/more confident that face must be
     same_face: float = 0.12  # centre distance (of frame width) within which a face is the same person
     min_found: float = 0.2  # below this share of samples with faces, use a static centre
+    follow: tuple[float, float] | None = None  # a person chosen by hand: the face nearest this place, held
 
 
 @dataclass
@@ -42,8 +43,48 @@ def _nearest(faces: list[Face], ref: Face, limit: float) -> Face | None:
     return best
 
 
+def followed_targets(shot: list[Sample], opts: Options) -> list[tuple[float, float] | None]:
+    """A person chosen by hand: the face nearest the chosen place, then the same face from sample
+    to sample (never a more prominent rival); when it is lost, the face nearest the chosen place again."""
+    assert opts.follow is not None
+    anchor = Face(opts.follow[0], opts.follow[1], 0, 0, 1)
+    subject: Face | None = None
+    out: list[tuple[float, float] | None] = []
+    for s in shot:
+        current = _nearest(s.faces, subject, opts.same_face) if subject else None
+        subject = current or _nearest(s.faces, anchor, 2.0)
+        out.append((subject.cx, subject.cy) if subject and s.faces else None)
+    return out
+
+
+def people(samples: list[Sample], opts: Options = Options(), most: int = 4) -> list[dict]:
+    """The people seen, as choices to follow: faces grouped by place across the samples (a person
+    who sits still stays within `same_face` of where they sat), the most present first, at most
+    `most`, each seen in at least a tenth of the samples; listed left to right."""
+    groups: list[dict] = []
+    for s in samples:
+        seen_here: set[int] = set()
+        for f in s.faces:
+            near = min(range(len(groups)), key=lambda i: math.hypot(groups[i]["x"] - f.cx, groups[i]["y"] - f.cy), default=None)
+            if near is None or math.hypot(groups[near]["x"] - f.cx, groups[near]["y"] - f.cy) > 1.5 * opts.same_face:
+                groups.append({"x": f.cx, "y": f.cy, "n": 0, "seen": 0})
+                near = len(groups) - 1
+            g = groups[near]
+            g["n"] += 1
+            g["x"] += (f.cx - g["x"]) / g["n"]
+            g["y"] += (f.cy - g["y"]) / g["n"]
+            if near not in seen_here:
+                g["seen"] += 1
+                seen_here.add(near)
+    total = max(1, len(samples))
+    kept = [g for g in sorted(groups, key=lambda g: g["seen"], reverse=True)[:most] if g["seen"] / total >= 0.1]
+    return [{"x": round(g["x"], 3), "y": round(g["y"], 3), "share": round(g["seen"] / total, 3)} for g in sorted(kept, key=lambda g: g["x"])]
+
+
 def subject_targets(shot: list[Sample], opts: Options) -> list[tuple[float, float] | None]:
     """The subject's centre at each sample of one shot (None where no face is seen)."""
+    if opts.follow is not None:
+        return followed_targets(shot, opts)
     need = max(1, round(opts.switch_after * opts.sample_fps))
     subject: Face | None = None
     challenger: Face | None = None

@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from .cuts import is_cut, thumbnail
 from .decode import VideoInfo, frames, probe
-from .path import pair_plan, Options, Sample, plan
+from .path import people, pair_plan, Options, Sample, plan
 
 
 def even(n: float) -> int:
@@ -61,10 +61,12 @@ class DetectorPool:
 
 
 def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | None = None, fps: float = 5.0, width: int = 640,
-          aspect: float = 9 / 16, pair_aspect: float | None = None, picture: dict | None = None) -> dict:
+          aspect: float = 9 / 16, pair_aspect: float | None = None, picture: dict | None = None,
+          follow: dict | None = None) -> dict:
     """aspect: the output frame's width / height (9/16, 1, 4/5, 16/9); the crop has that shape.
     pair_aspect: the shape of one part of a split frame; given, two people side by side are looked for too.
-    picture: {"crop": "w:h:x:y", "width", "height"}: the picture inside black bars, cut before detection."""
+    picture: {"crop": "w:h:x:y", "width", "height"}: the picture inside black bars, cut before detection.
+    follow: {"x", "y"}: a person chosen by hand (one of `people` of an earlier run), followed instead of the most prominent face."""
     started = time.monotonic()
     info = probe(video)
     crop = None
@@ -88,7 +90,8 @@ def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | N
         pt, fut, cut = pending.popleft()
         samples.append(Sample(pt, fut.result(), cut))
     cw, ch = crop_size(info.width, info.height, aspect)
-    result = plan(samples, cw / info.width, ch / info.height, Options(sample_fps=fps))
+    chosen = (float(follow["x"]), float(follow["y"])) if follow else None
+    result = plan(samples, cw / info.width, ch / info.height, Options(sample_fps=fps, follow=chosen))
     pair = None
     if pair_aspect:
         # Each part frames its person, not half the room: a tighter crop than the largest that fits.
@@ -103,6 +106,7 @@ def track(detector: DetectorPool, video: str, start: float = 0.0, end: float | N
         "fallback": result.fallback,
         "samples": len(samples),
         "facesFound": round(result.found, 3),
+        "people": people(samples),
         "seconds": round(time.monotonic() - started, 3),
         **({"pair": pair} if pair else {}),
     }

@@ -1,6 +1,6 @@
 """The path logic on its own: subject choice, dead zone, cuts, fallbacks."""
 from facetrack.detect import Face
-from facetrack.path import Options, Sample, plan
+from facetrack.path import Options, Sample, people, plan
 
 CW = 404 / 1280  # a 9:16 crop of a 16:9 frame, as a fraction of its width
 OPTS = Options(sample_fps=5)
@@ -104,3 +104,21 @@ def test_the_picture_as_displayed_phone_rotation_and_pixel_aspect():
     assert displayed({"width": 1920, "height": 1080, "side_data_list": [{"rotation": 180}]}) == (1920, 1080)
     assert displayed({"width": 720, "height": 576, "sample_aspect_ratio": "4:3"}) == (960, 576)
     assert displayed({"width": 640, "height": 360, "sample_aspect_ratio": "0:1"}) == (640, 360)
+
+
+def test_the_people_seen_are_listed_left_to_right_with_how_often_each_is_seen():
+    both = lambda i: [face(0.25, size=0.1), face(0.75 + (0.01 if i % 2 else -0.01), size=0.3)] if i >= 20 else [face(0.25, size=0.1)]
+    seen = people([Sample(i / 5, both(i)) for i in range(60)], OPTS)
+    assert [round(p["x"], 2) for p in seen] == [0.25, 0.75]
+    assert [p["share"] for p in seen] == [1.0, round(40 / 60, 3)]
+    # A face glimpsed once is not a choice.
+    assert len(people([Sample(i / 5, [face(0.3)] + ([face(0.8)] if i == 5 else [])) for i in range(60)], OPTS)) == 1
+
+
+def test_a_person_chosen_by_hand_is_followed_whoever_is_more_prominent():
+    both = lambda i: [face(0.25, size=0.1), face(0.75, size=0.3)]
+    chosen = Options(sample_fps=5, follow=(0.25, 0.4))
+    p = plan([Sample(i / 5, both(i)) for i in range(60)], CW, 1.0, chosen).path
+    assert all(abs(pt["cx"] - 0.25) < 1e-6 for pt in p), "the smaller face, as chosen, all the way"
+    # Without the choice the more prominent face is followed: the choice is what made the difference.
+    assert abs(at(plan([Sample(i / 5, both(i)) for i in range(60)], CW, 1.0, OPTS).path, 5) - 0.75) < 0.01

@@ -2,7 +2,7 @@
 // an UpdateCommand whose condition names the statuses it may leave (src/jobs/status.ts), so a
 // late progress event, a retried stage or a redelivered message never revives a job that ended.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_LIST_LIMIT, type JobEnd, type JobRecord, type JobRepository, type NewJob, type ProgressUpdate, endMessage } from '../../jobs/jobRepository.ts';
 import { type JobStatus, statusesInto } from '../../jobs/status.ts';
 import { JOB_KEEP_DAYS } from '../../aws/s3Limits.ts';
@@ -123,6 +123,25 @@ export class DynamoJobRepository<S = string> implements JobRepository<S> {
     if (how.status === 'failed')
       return this.move(jobId, 'failed', '#e = :msg, message = :msg, expiresAt = :exp', { ':msg': msg, ':exp': expiresAt }, { '#e': 'error' });
     return this.move(jobId, 'cancelled', 'message = :msg, expiresAt = :exp', { ':msg': msg, ':exp': expiresAt });
+  }
+
+  /** Forgets an ended job (its objects are the caller's to remove); false when it is open or unknown. */
+  async remove(jobId: string): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { jobId },
+          ConditionExpression: '#s IN (:d, :f, :c)',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':d': 'done', ':f': 'failed', ':c': 'cancelled' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
   }
 
   /** A finished job's manifest after an edit re-rendered a clip (src/editing/); false unless the job is done. */

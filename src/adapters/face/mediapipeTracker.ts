@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { FaceTracker } from '../../core/ports.ts';
 import { PROJECT_ROOT, projectPython } from '../../core/projectRoot.ts';
-import { PairSchema, type TrackedPath } from '../../core/schemas.ts';
+import { PairSchema, PeopleSchema, type TrackedPath } from '../../core/schemas.ts';
 import type { Bars } from '../../media/bars.ts';
 import { runProcess } from '../../media/runProcess.ts';
 import { WarmTrackers } from './warmTrackers.ts';
@@ -26,6 +26,7 @@ export const TrackerOutputSchema = z.object({
   facesFound: z.number(),
   seconds: z.number(),
   pair: PairSchema.optional(),
+  people: PeopleSchema.optional(),
 });
 export type TrackerOutput = z.infer<typeof TrackerOutputSchema>;
 
@@ -80,17 +81,25 @@ export class MediapipeTracker implements FaceTracker {
     aspect = 9 / 16,
     pairAspect?: number,
     bars?: Bars,
+    follow?: { x: number; y: number },
   ): Promise<TrackedPath> {
     // The picture inside black bars: cut by the tracker's decoder, at the size it is shown.
     const picture = bars && frame ? { picture: { crop: `${bars.w}:${bars.h}:${bars.x}:${bars.y}`, width: frame.width, height: frame.height } } : {};
     const line = await this.warm.request(
-      { video, start: range.start, end: range.end, fps: this.fps, aspect, ...(pairAspect ? { pairAspect } : {}), ...picture },
+      { video, start: range.start, end: range.end, fps: this.fps, aspect, ...(pairAspect ? { pairAspect } : {}), ...picture, ...(follow ? { follow } : {}) },
       this.timeoutMs(range),
     );
     const reply = ServeReplySchema.parse(JSON.parse(line));
     if (!reply.ok) throw new Error(`facetrack: ${reply.error}`);
     const out = reply.result;
-    return { crop: out.crop, path: out.path, fallback: out.fallback, faces: out.facesFound, ...(out.pair ? { pair: out.pair } : {}) };
+    return {
+      crop: out.crop,
+      path: out.path,
+      fallback: out.fallback,
+      faces: out.facesFound,
+      ...(out.pair ? { pair: out.pair } : {}),
+      ...(out.people ? { people: out.people } : {}),
+    };
   }
 
   close(): void {
