@@ -59,7 +59,7 @@ test('two people held apart get a part each, stacked in 9:16 and side by side in
   assert.ok((await facesInImage(centre)) < 2);
 });
 
-test('the tracker lists the two people it saw, and follows the one chosen by hand (an edit\'s framing)', async (t) => {
+test("the tracker lists the two people it saw, and follows the one chosen by hand (an edit's framing)", async (t) => {
   if (!ready) return t.skip('needs opencv-doc and the MediaPipe venv (scripts/setup.sh)');
   const video = await twoPeople();
   const source = { width: 1280, height: 720 };
