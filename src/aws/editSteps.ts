@@ -104,21 +104,19 @@ export async function runEditStep(
     return p;
   };
   try {
-    return await step_(step, input, env, c, log, ports);
+    return await runStep(step, input, env, c, ports);
   } finally {
     await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
   }
 }
 
-async function step_(
+async function runStep(
   step: 'startEdit' | 'publishEdit' | 'editFailed',
   input: unknown,
   env: AwsStageEnv,
   c: AwsClients,
-  log: Logger,
   portsOf: (jobId: string) => EditPorts,
 ): Promise<unknown> {
-  void log;
   if (step === 'startEdit') {
     const { jobId, edit } = StartInputSchema.parse(input);
     const ports = portsOf(jobId);

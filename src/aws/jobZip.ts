@@ -24,11 +24,15 @@ export async function writeJobZip(s3: S3Client, bucket: string, prefix: string, 
   }
   zip.end();
   const key = `${prefix}${CLIPS_ZIP}`;
-  await new Upload({
+  const body = zip.outputStream as Readable;
+  // An object that cannot be read fails the upload (aborted: no half ZIP is left), and the stage with it.
+  zip.on('error', (err: Error) => body.destroy(err));
+  const upload = new Upload({
     client: s3,
-    params: { Bucket: bucket, Key: key, Body: zip.outputStream as Readable, ContentType: 'application/zip' },
+    params: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/zip' },
     partSize: PART_BYTES,
     queueSize: 2,
-  }).done();
+  });
+  await upload.done();
   return key;
 }

@@ -22,5 +22,8 @@ export function zipStream(files: Array<{ name: string; path: string }>): Readabl
   const zip = new yazl.ZipFile();
   for (const f of files) zip.addFile(f.path, f.name, { compress: deflates(f.name) });
   zip.end();
-  return zip.outputStream as Readable;
+  const out = zip.outputStream as Readable;
+  // A file that cannot be read ends the archive with the error (never a ZIP that stops half-way unsaid).
+  zip.on('error', (err: Error) => out.destroy(err));
+  return out;
 }

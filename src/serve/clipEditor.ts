@@ -124,8 +124,10 @@ export class ClipEditor {
       this.opts.log.warn('a re-render failed', { jobId, clip: prepared.rank, error: why });
       publish({ status: 'failed', pct: 100, message: `clip ${prepared.rank}: re-render failed; the clip is as it was`, error: why });
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      // The slot passes straight to the next waiting render, so none can slip in between.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 
@@ -135,7 +137,6 @@ export class ClipEditor {
       return;
     }
     await new Promise<void>((r) => this.waiting.push(r));
-    this.running++;
   }
 
   /** Ended renders beyond the last few of a job are forgotten. */

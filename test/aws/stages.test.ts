@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ManifestSchema } from '../../src/core/schemas.ts';
 import { type AwsWorld, startAwsWorld } from '../helpers/awsWorld.ts';
 import { bundleFiles, call, deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
@@ -107,13 +107,20 @@ function finalizeInput(jobId: string) {
 test('finalize: the manifest is written to the outputs, the job is done with it, subscribers get "done"', async () => {
   await world.addJob('job-fin', 'running');
   await world.subscribe('c2', 'job-fin');
-  const manifest = ManifestSchema.parse(await stages.finalize(finalizeInput('job-fin')));
+  // What the render tasks wrote: the job's ZIP is made from them.
+  const input = finalizeInput('job-fin') as { clips: Array<{ output: Record<string, string> }> };
+  for (const c of input.clips)
+    for (const name of Object.values(c.output))
+      await world.s3.send(new PutObjectCommand({ Bucket: world.names.outputs, Key: `jobs/job-fin/${name}`, Body: name }));
+  const manifest = ManifestSchema.parse(await stages.finalize(input));
   assert.deepEqual(
     manifest.clips.map((c) => c.rank),
     [1, 2],
   );
   const stored = await world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: 'jobs/job-fin/clips.json' }));
   assert.deepEqual(ManifestSchema.parse(JSON.parse(await stored.Body!.transformToString())), manifest);
+  const zip = await world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: 'jobs/job-fin/clips.zip' }));
+  assert.equal(Buffer.from(await zip.Body!.transformToByteArray()).readUInt32LE(0), 0x04034b50, 'a ZIP');
   const job = await world.job('job-fin');
   assert.equal(job?.status, 'done');
   assert.equal(job?.message, '2 clips ready');

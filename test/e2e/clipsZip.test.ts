@@ -55,3 +55,13 @@ test('a ZIP of 240 MB of clips streams with flat memory and holds every file who
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a file that cannot be read ends the ZIP with the error, never a silently short archive', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'zip-missing-'));
+  try {
+    const sink = createWriteStream(join(dir, 'out.zip'));
+    await assert.rejects(pipeline(zipStream([{ name: 'clip-1.mp4', path: join(dir, 'gone.mp4') }]), sink), /ENOENT/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
