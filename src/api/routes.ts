@@ -28,15 +28,13 @@ export interface JobsBackend {
   listJobs(caller: Caller): Promise<JobSummary[]>;
   getJob(id: string, origin: string, caller: Caller): Promise<JobDetail | undefined>;
   cancelJob(id: string, caller: Caller): Promise<JobSummary | undefined>;
-  // Editing (src/editing/): a backend without it answers 501. Undefined: no such job.
-  transcript?(id: string, caller: Caller): Promise<TranscriptView | undefined>;
-  editClip?(id: string, rank: number, edit: ClipEdit, caller: Caller): Promise<RenderState | undefined>;
-  addClip?(id: string, req: NewClip, caller: Caller): Promise<RenderState | undefined>;
+  // Editing (src/editing/), the same on both runtimes. Undefined: no such job.
+  transcript(id: string, caller: Caller): Promise<TranscriptView | undefined>;
+  editClip(id: string, rank: number, edit: ClipEdit, caller: Caller): Promise<RenderState | undefined>;
+  addClip(id: string, req: NewClip, caller: Caller): Promise<RenderState | undefined>;
   /** The job's clips as one ZIP, streamed. */
-  clipsZip?(id: string, caller: Caller): Promise<Response | undefined>;
+  clipsZip(id: string, caller: Caller): Promise<Response | undefined>;
 }
-
-const noEditing = () => new ApiError(501, 'editing clips is not available on this deployment yet');
 
 /** A clip number in a path: 1, 2, 3… */
 function rankOf(raw: string): number {
@@ -124,26 +122,22 @@ export function jobsApi<E extends object>(backend: JobsBackend, who: (c: HonoCon
     return c.json(job);
   });
   app.get('/jobs/:id/transcript', async (c) => {
-    if (!backend.transcript) throw noEditing();
     const t = await backend.transcript(c.req.param('id'), who(c));
     if (!t) throw notFound(c.req.param('id'));
     return c.json(t);
   });
   app.patch('/jobs/:id/clips/:rank', async (c) => {
-    if (!backend.editClip) throw noEditing();
     const rank = rankOf(c.req.param('rank'));
     const r = await backend.editClip(c.req.param('id'), rank, await body(c.req.raw, ClipEditSchema), who(c));
     if (!r) throw notFound(c.req.param('id'));
     return c.json(r, 202);
   });
   app.post('/jobs/:id/clips', async (c) => {
-    if (!backend.addClip) throw noEditing();
     const r = await backend.addClip(c.req.param('id'), await body(c.req.raw, NewClipSchema), who(c));
     if (!r) throw notFound(c.req.param('id'));
     return c.json(r, 202);
   });
   app.get('/jobs/:id/clips.zip', async (c) => {
-    if (!backend.clipsZip) throw noEditing();
     const res = await backend.clipsZip(c.req.param('id'), who(c));
     if (!res) throw notFound(c.req.param('id'));
     return res;

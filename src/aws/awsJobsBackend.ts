@@ -32,18 +32,11 @@ import { tmpdir } from 'node:os';
 import { S3Storage } from '../adapters/aws/s3Storage.ts';
 import { DynamoEditLocks } from '../adapters/aws/dynamoEditLocks.ts';
 import { type EditRequest, busyMessage, checkEdit } from '../editing/editClip.ts';
-import { NoSuchClip } from '../editing/editPlan.ts';
 import type { ClipEdit, NewClip } from '../editing/editSchemas.ts';
 import { readKept } from '../editing/jobKeep.ts';
 import { transcriptView } from '../editing/transcriptView.ts';
-import { InputError } from '../core/errors.ts';
+import { editApiError } from '../api/editErrors.ts';
 
-/** An edit's refusal in API words. */
-function editError(err: unknown): unknown {
-  if (err instanceof NoSuchClip) return new ApiError(404, err.message);
-  if (err instanceof InputError) return new ApiError(400, err.message);
-  return err;
-}
 import { checkUploadSize, pathSourceRefused } from '../jobs/requestRules.ts';
 
 export interface AwsBackendDeps {
@@ -222,7 +215,7 @@ export class AwsJobsBackend implements JobsBackend {
 
   async transcript(id: string, caller: Caller): Promise<TranscriptView | undefined> {
     if (!(await this.doneJob(id, caller))) return undefined;
-    return transcriptView(await readKept(this.kept(id)).catch((err: unknown) => Promise.reject(editError(err))));
+    return transcriptView(await readKept(this.kept(id)).catch((err: unknown) => Promise.reject(editApiError(err))));
   }
 
   async editClip(id: string, rank: number, edit: ClipEdit, caller: Caller): Promise<RenderState | undefined> {
@@ -235,7 +228,7 @@ export class AwsJobsBackend implements JobsBackend {
 
   private async startEditExecution(id: string, caller: Caller, req: EditRequest): Promise<RenderState | undefined> {
     if (!(await this.doneJob(id, caller))) return undefined;
-    const checked = await checkEdit(req, { outputs: this.kept(id) }).catch((err: unknown) => Promise.reject(editError(err)));
+    const checked = await checkEdit(req, { outputs: this.kept(id) }).catch((err: unknown) => Promise.reject(editApiError(err)));
     if (await new DynamoEditLocks(this.d.ddb, this.d.jobsTable, id).held(checked.lock)) throw new ApiError(409, busyMessage(req));
     const renderId = `e${randomBytes(6).toString('hex')}`;
     const edit = 'newClip' in req ? { renderId, newClip: req.newClip } : { renderId, rank: req.rank, edit: req.edit };

@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '../api/apiError.ts';
 import type { RenderState, TranscriptView } from '../api/schemas.ts';
-import { InputError, errorMessage, inStorageWords } from '../core/errors.ts';
+import { errorMessage, inStorageWords } from '../core/errors.ts';
 import type { FaceTracker, Logger } from '../core/ports.ts';
 import { transcriptView } from '../editing/transcriptView.ts';
-import { EditBusy, type EditRequest, type EditTask, runEdit, startEdit } from '../editing/editClip.ts';
-import { NoSuchClip } from '../editing/editPlan.ts';
+import { type EditRequest, type EditTask, runEdit, startEdit } from '../editing/editClip.ts';
+import { editApiError } from '../api/editErrors.ts';
 import type { ClipEdit, NewClip } from '../editing/editSchemas.ts';
 import { readKept } from '../editing/jobKeep.ts';
 import { DiskStorage } from '../adapters/local/diskStorage.ts';
@@ -62,7 +62,7 @@ export class ClipEditor {
   private async kept(jobId: string, status: string) {
     if (status !== 'done') throw new ApiError(409, `job ${jobId} is ${status}: its clips can be edited once it is done`);
     return readKept(new DiskStorage(this.queue.outDir(jobId))).catch((err: unknown) => {
-      throw asApiError(err);
+      throw editApiError(err);
     });
   }
 
@@ -90,7 +90,7 @@ export class ClipEditor {
       ...(this.opts.overrides ? { overrides: this.opts.overrides } : {}),
     });
     const prepared = await startEdit(req, renderId, ports).catch((err: unknown) => {
-      throw asApiError(err);
+      throw editApiError(err);
     });
     state = {
       renderId,
@@ -144,11 +144,4 @@ export class ClipEditor {
     const ended = this.of(jobId).filter((r) => r.status !== 'running');
     for (const r of ended.slice(KEEP_ENDED)) this.renders.delete(r.renderId);
   }
-}
-
-function asApiError(err: unknown): unknown {
-  if (err instanceof NoSuchClip) return new ApiError(404, err.message);
-  if (err instanceof InputError) return new ApiError(400, err.message);
-  if (err instanceof EditBusy) return new ApiError(409, err.message);
-  return err;
 }

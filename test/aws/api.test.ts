@@ -264,10 +264,33 @@ test('POST /jobs with an Idempotency-Key: a retry gets the same job and queues n
   assert.notEqual(unkeyed.json.jobId, first.json.jobId, 'without a key every request is a new job');
 });
 
+/**
+ * The API function as deployed (its bundle in its own process) with its own role's credentials,
+ * called as Bob; the stack is synthesized once for the tests that need it.
+ */
+let deployed: ReturnType<typeof deployedFunctions> | undefined;
+const synthesized = () => (deployed ??= deployedFunctions());
+async function deployedApi() {
+  const api = synthesized().get('JobsApi/Fn');
+  const role = await roleEnv(aws, synthesized().stack, api.roleId, {
+    'Storage/Uploads': names.uploads,
+    'Storage/Outputs': names.outputs,
+    'Tables/Jobs': names.jobs,
+    'Tables/Idempotency': names.idempotency,
+    'Queues/Intake': queueUrl,
+  });
+  const env = { ...emulatorEnv(aws), ...role, ...resourceEnv(), ADMIN_PRINCIPALS: '' };
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await invoke(api, event(method, path, body, {}, BOB), env);
+    assert.ok(res.ok, res.ok ? '' : `${res.errorType}: ${res.errorMessage}`);
+    const r = res.result as { statusCode: number; body: string };
+    return { status: r.statusCode, json: r.body ? JSON.parse(r.body) : null };
+  };
+}
+after(() => deployed?.remove());
+
 test('the API Lambda as deployed takes uploads up to what one presigned PUT can carry (5 GiB) and refuses larger ones with where to put them', async () => {
-  const functions = deployedFunctions();
-  after(functions.remove);
-  const fn = functions.get('JobsApi/Fn');
+  const fn = synthesized().get('JobsApi/Fn');
   assert.equal(Number(fn.env.MAX_UPLOAD_BYTES), 5 * 1024 ** 3);
   const env = { ...emulatorEnv(aws), ...resourceEnv() };
   const ok = await invokeDeployed(fn, event('POST', '/uploads', { filename: 'four-gigs.mp4', size: 4 * 1024 ** 3 }), env);
@@ -303,23 +326,7 @@ test("each job is its creator's: another caller can neither see, list nor cancel
 });
 
 test('the API Lambda as deployed, with its own role: create, list (the owner index), read and cancel a job', async () => {
-  const functions = deployedFunctions();
-  after(functions.remove);
-  const api = functions.get('JobsApi/Fn');
-  const role = await roleEnv(aws, functions.stack, api.roleId, {
-    'Storage/Uploads': names.uploads,
-    'Storage/Outputs': names.outputs,
-    'Tables/Jobs': names.jobs,
-    'Tables/Idempotency': names.idempotency,
-    'Queues/Intake': queueUrl,
-  });
-  const env = { ...emulatorEnv(aws), ...role, ...resourceEnv(), ADMIN_PRINCIPALS: '' };
-  const send = async (method: string, path: string, body?: unknown) => {
-    const res = await invoke(api, event(method, path, body, {}, BOB), env);
-    assert.ok(res.ok, res.ok ? '' : `${res.errorType}: ${res.errorMessage}`);
-    const r = res.result as { statusCode: number; body: string };
-    return { status: r.statusCode, json: JSON.parse(r.body) };
-  };
+  const send = await deployedApi();
   const made = await send('POST', '/jobs', { source: { url: 'https://media.example.com/bob.mp4' } });
   assert.equal(made.status, 202, JSON.stringify(made.json));
   const listed = await send('GET', '/jobs');
@@ -332,23 +339,7 @@ test('the API Lambda as deployed, with its own role: create, list (the owner ind
 });
 
 test('edits through the API Lambda as deployed, with its own role: the transcript, a PATCH that starts an execution from StartEdit, bad and busy edits refused at once', async () => {
-  const functions = deployedFunctions();
-  after(functions.remove);
-  const api = functions.get('JobsApi/Fn');
-  const role = await roleEnv(aws, functions.stack, api.roleId, {
-    'Storage/Uploads': names.uploads,
-    'Storage/Outputs': names.outputs,
-    'Tables/Jobs': names.jobs,
-    'Tables/Idempotency': names.idempotency,
-    'Queues/Intake': queueUrl,
-  });
-  const env = { ...emulatorEnv(aws), ...role, ...resourceEnv(), ADMIN_PRINCIPALS: '' };
-  const send = async (method: string, path: string, body?: unknown) => {
-    const res = await invoke(api, event(method, path, body, {}, BOB), env);
-    assert.ok(res.ok, res.ok ? '' : `${res.errorType}: ${res.errorMessage}`);
-    const r = res.result as { statusCode: number; body: string };
-    return { status: r.statusCode, json: r.body ? JSON.parse(r.body) : null };
-  };
+  const send = await deployedApi();
   const made = await send('POST', '/jobs', { source: { url: 'https://media.example.com/edit.mp4' } });
   const jobId = made.json.jobId as string;
   assert.equal((await send('PATCH', `/jobs/${jobId}/clips/1`, { captionStyle: 'boxed' })).status, 409, 'not done yet');
@@ -452,23 +443,7 @@ test('edits through the API Lambda as deployed, with its own role: the transcrip
 });
 
 test('DELETE of an ended job, through the API Lambda as deployed: refused while a clip re-renders, then its record, outputs and upload go', async () => {
-  const functions = deployedFunctions();
-  after(functions.remove);
-  const api = functions.get('JobsApi/Fn');
-  const role = await roleEnv(aws, functions.stack, api.roleId, {
-    'Storage/Uploads': names.uploads,
-    'Storage/Outputs': names.outputs,
-    'Tables/Jobs': names.jobs,
-    'Tables/Idempotency': names.idempotency,
-    'Queues/Intake': queueUrl,
-  });
-  const env = { ...emulatorEnv(aws), ...role, ...resourceEnv(), ADMIN_PRINCIPALS: '' };
-  const send = async (method: string, path: string, body?: unknown) => {
-    const res = await invoke(api, event(method, path, body, {}, BOB), env);
-    assert.ok(res.ok, res.ok ? '' : `${res.errorType}: ${res.errorMessage}`);
-    const r = res.result as { statusCode: number; body: string };
-    return { status: r.statusCode, json: r.body ? JSON.parse(r.body) : null };
-  };
+  const send = await deployedApi();
   await s3.send(new PutObjectCommand({ Bucket: names.uploads, Key: 'uploads/up-del/talk.mp4', Body: 'video bytes' }));
   const made = await send('POST', '/jobs', { source: { uploadId: 'up-del' } });
   assert.equal(made.status, 202, JSON.stringify(made.json));

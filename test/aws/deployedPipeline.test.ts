@@ -20,7 +20,6 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { ManifestSchema } from '../../src/core/schemas.ts';
@@ -34,6 +33,7 @@ import { TALK } from '../../src/samples/talkScript.ts';
 import { realisticTaskToken } from '../helpers/taskToken.ts';
 import { type DeployedFunctions, call, deployedFunctions } from '../helpers/deployedBundle.ts';
 import { roleEnv } from '../helpers/roles.ts';
+import { zipListing } from '../helpers/zipListing.ts';
 import { DynamoEditLocks } from '../../src/adapters/aws/dynamoEditLocks.ts';
 import { type FakeOpenAi, startFakeOpenAi } from '../helpers/openaiServer.ts';
 
@@ -226,19 +226,7 @@ test('happy path, with the first Render RunTask failing transiently: clips in th
   const zip = await world.s3.send(new GetObjectCommand({ Bucket: world.names.outputs, Key: 'jobs/sm-happy/clips.zip' }));
   const zipPath = join(await mkdtemp(join(tmpdir(), 'aws-zip-')), 'clips.zip');
   await writeFile(zipPath, await zip.Body!.transformToByteArray());
-  const inZip = JSON.parse(
-    execFileSync(
-      'python3',
-      [
-        '-c',
-        'import json,sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(json.dumps({i.filename: i.file_size for i in z.infolist()}))',
-        zipPath,
-      ],
-      {
-        encoding: 'utf8',
-      },
-    ),
-  ) as Record<string, number>;
+  const inZip = Object.fromEntries(Object.entries(zipListing(zipPath)).map(([name, e]) => [name, e.size]));
   assert.deepEqual(Object.keys(inZip).sort(), [...manifest.clips.flatMap((c) => [c.file, c.srt, c.vtt, c.thumbnail]), 'clips.json', 'report.html'].sort());
   for (const o of listed.Contents ?? []) {
     const name = o.Key!.replace('jobs/sm-happy/', '');
@@ -306,9 +294,19 @@ test("an edit of the finished job runs from StartEdit under the functions' roles
   assert.match(pushed().find((m) => m.renderId === 'e-busy' && m.status === 'failed')?.error ?? '', /clip 1 is being re-rendered/);
   await locks.release('clip-1');
 
-  // A render that fails: EditFailed removes what it left and lets the lock go; the clip stays.
+  // New bounds: the clip is tracked again in the track image (its progress is the edit's); then
+  // the render fails: EditFailed removes what it left and lets the lock go; the clip stays.
   const failing = harness({ failEditRender: true });
-  await assert.rejects(run(failing, { rank: 2, edit: { captionStyle: 'minimal' } }, 'e-fail'));
+  await assert.rejects(run(failing, { rank: 2, edit: { start: before.clips[1]!.start + 1.5 } }, 'e-fail'));
+  assert.deepEqual(
+    failing.runTasks.map((t) => t.stage),
+    ['track'],
+    'tracked again in its image before the render failed',
+  );
+  assert.ok(
+    pushed().some((m) => m.renderId === 'e-fail' && m.status === 'running' && (m as { message?: string }).message?.includes('clip 2')),
+    'the track task reported as the edit',
+  );
   assert.equal(failing.calls.EditFailed, 1);
   assert.deepEqual(ManifestSchema.parse(JSON.parse(await out('clips.json'))).clips, after.clips);
   assert.equal(await locks.tryHold('clip-2'), true, 'the lock was let go');

@@ -2,12 +2,14 @@
 // changes only where asked (same bounds and timing, the word in its captions and burned in),
 // the other clip is untouched byte for byte, and a changed or moved source is refused in words.
 import assert from 'node:assert/strict';
-import { appendFile, copyFile, mkdtemp, readFile, readdir, rename } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { type Manifest, ManifestSchema } from '../../src/core/schemas.ts';
-import { frameBytes, probe, runCli, shortTalk } from '../helpers/media.ts';
+import { cached, facePhotoAvailable, frameBytes, probe, runCli, shortTalk } from '../helpers/media.ts';
+import { mediapipeAvailable } from '../../src/adapters/face/mediapipeTracker.ts';
+import { makeTwoPeople } from '../../src/samples/twoPeople.ts';
 
 let dir: string;
 let source: string;
@@ -94,4 +96,34 @@ test('a changed or moved source is refused in words, and the clips stay as they 
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /is no longer where the job read it/);
   assert.equal(await readFile(join(out, 'clips.json'), 'utf8'), before);
+});
+
+test('--follow: of the two people the tracker saw, the one chosen is followed in the new version (MediaPipe, as installed)', async (t) => {
+  if (!facePhotoAvailable() || !(await mediapipeAvailable())) return t.skip('needs opencv-doc and the MediaPipe venv (scripts/setup.sh)');
+  const two = join(dir, 'two.mp4');
+  await copyFile(await cached('two-people-v2.mp4', (p) => makeTwoPeople(p)), two);
+  // Its captions beside it: the words come from them, so the 8-second sample needs no speech.
+  const at = (s: number) => `00:00:0${Math.floor(s)},${String(Math.round((s % 1) * 1000)).padStart(3, '0')}`;
+  const lines = ['Two people sit here.', 'One on the left side.', 'One on the right side.', 'Who do we follow now?'];
+  await writeFile(join(dir, 'two.srt'), lines.map((l, i) => `${i + 1}\n${at(0.5 + i * 1.8)} --> ${at(2 + i * 1.8)}\n${l}\n`).join('\n'));
+  const outTwo = join(dir, 'two-clips');
+  const run = await runCli(['run', two, '--out', outTwo, '--clips', '1', '--min-sec', '3', '--max-sec', '7.9', '--layout', 'follow']);
+  assert.equal(run.code, 0, run.stderr);
+  const keep = async () =>
+    JSON.parse(await readFile(join(outTwo, 'job.json'), 'utf8')) as {
+      clips: Record<string, { crop: { path: Array<{ cx: number }>; people?: Array<{ x: number; y: number }> } }>;
+    };
+  const before = (await keep()).clips['1']!.crop;
+  assert.equal(before.people?.length, 2, JSON.stringify(before.people));
+  const mean = (path: Array<{ cx: number }>) => path.reduce((a, p) => a + p.cx, 0) / path.length;
+  // The one the tracker did not pick on its own.
+  const other = before.people!.reduce((a, b) => (Math.abs(b.x - mean(before.path)) > Math.abs(a.x - mean(before.path)) ? b : a));
+  const r = await runCli(['edit', outTwo, '--clip', '1', '--follow', `${other.x},${other.y}`]);
+  assert.equal(r.code, 0, r.stderr);
+  const after = (await keep()).clips['1']!.crop;
+  assert.ok(Math.abs(mean(after.path) - other.x) < 0.12, `the crop sits at ${mean(after.path).toFixed(2)}, the chosen person at ${other.x}`);
+  assert.ok(Math.abs(mean(before.path) - other.x) > 0.2, 'and it did not before');
+  const clip = ManifestSchema.parse(JSON.parse(await readFile(join(outTwo, 'clips.json'), 'utf8'))).clips[0]!;
+  assert.deepEqual([clip.version, clip.file], [2, 'clip-1.v2.mp4']);
+  assert.match(clip.layout?.why ?? '', /the person chosen by hand/);
 });
