@@ -87,10 +87,23 @@ test('each bundled ffprobe and ffmpeg opens http:// and https:// URLs by host na
   }
 });
 
-test('without the proxy the shipped static ffprobe crashes on the host name (why the proxy exists)', async () => {
+test('the shipped binaries are the pinned builds: FFmpeg 7.0.2 and the 2023 ffprobe, never the 2018 FFmpeg 4.1', () => {
+  for (const f of withFfmpeg) {
+    const ffmpeg = execFileSync(f.env.CLIPFORGE_FFMPEG!, ['-version'], { encoding: 'utf8' }).split('\n')[0]!;
+    assert.match(ffmpeg, /^ffmpeg version 7\.0\.2-static .*2000-2024 /, `${f.path}: ${ffmpeg}`);
+    const ffprobe = execFileSync(f.env.CLIPFORGE_FFPROBE!, ['-version'], { encoding: 'utf8' }).split('\n')[0]!;
+    assert.match(ffprobe, /^ffprobe version .*2007-2023 /, `${f.path}: ${ffprobe}`);
+  }
+});
+
+test('without the proxy the shipped static ffprobe and ffmpeg crash on the host name (why the proxy exists)', async () => {
   const [f] = withFfmpeg;
   await assert.rejects(
     runProcess(f!.env.CLIPFORGE_FFPROBE!, ['-v', 'error', '-show_format', httpUrl], { env: { PATH: process.env.PATH }, timeoutMs: 60_000 }),
+    { message: /SIGSEGV/ },
+  );
+  await assert.rejects(
+    runProcess(f!.env.CLIPFORGE_FFMPEG!, ['-v', 'error', '-i', httpUrl, '-t', '1', '-f', 'null', '-'], { env: { PATH: process.env.PATH }, timeoutMs: 60_000 }),
     { message: /SIGSEGV/ },
   );
 });
