@@ -10,10 +10,15 @@ import { DataFolderBusy } from '../serve/dataLock.ts';
 import { lineProgress } from './progressDisplay.ts';
 import { UsageError } from './usageError.ts';
 import { issuesText } from '../core/zodIssues.ts';
+import { JOB_HEAP_MB } from '../runtime/local/jobProcess.ts';
 
 export const SERVE_USAGE = `usage: clipforge serve [--port 8787] [--host 127.0.0.1] [--data DIR] [--inbox DIR]
                        [--concurrency 2] [--backlog 20] [--token TOKEN] [--max-upload-mb 8192]
                        [--public-host NAME ...] [--allow-private-urls] [--keep-days 30]
+                       [--job-memory-mb 1536]
+
+Each job runs in a process of its own, its memory capped at --job-memory-mb: a job that needs
+more fails with the reason, and the server and its other jobs go on.
 
 A finished job (its clips, transcript and source, for editing) is kept until it is deleted
 (DELETE /jobs/{id}, or Delete on the page) or --keep-days after its last change.`;
@@ -35,6 +40,7 @@ const ServeArgsSchema = z.object({
   'public-host': z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name, like clips.example.com')).default([]),
   'allow-private-urls': z.boolean().default(false),
   'keep-days': z.coerce.number().positive().max(36_500).default(30),
+  'job-memory-mb': z.coerce.number().int().min(64).max(65_536).default(JOB_HEAP_MB),
 });
 
 /** What went wrong at start-up, in the words of the options (no stack trace for a busy port or a bad folder). */
@@ -67,6 +73,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         'public-host': { type: 'string', multiple: true },
         'allow-private-urls': { type: 'boolean' },
         'keep-days': { type: 'string' },
+        'job-memory-mb': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -90,6 +97,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     publicHosts: a['public-host'],
     allowPrivateUrls: a['allow-private-urls'],
     keepDays: a['keep-days'],
+    jobMemoryMb: a['job-memory-mb'],
     log,
   }).catch((err: unknown) => {
     throw startupError(err, a);

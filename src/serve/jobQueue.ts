@@ -1,7 +1,8 @@
 // The local job queue: bounded workers (default 2) and a bounded backlog; every state change is
 // written to the job repository first, so a restart finds queued jobs to run and interrupted ones
-// to retry (once) or fail with a reason. Progress goes through the shared ProgressPublisher to the
-// store and to listeners (the WebSocket).
+// to retry (once) or fail with a reason. Each job runs in a process of its own, so a job that
+// crashes fails alone with the reason and the server never restarts over it. Progress goes
+// through the shared ProgressPublisher to the store and to listeners (the WebSocket).
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { ApiError } from '../api/apiError.ts';
@@ -13,6 +14,7 @@ import type { JobStore } from './jobStore.ts';
 import { rmSync } from 'node:fs';
 import type { JobEnd, JobRecord, NewJob } from '../jobs/jobRepository.ts';
 import { ProgressPublisher } from '../jobs/progressPublisher.ts';
+import { runJobInProcess } from '../runtime/local/jobProcess.ts';
 
 export type QueueEvent =
   | { type: 'progress'; jobId: string; stage: string; pct: number; message: string }
@@ -30,9 +32,14 @@ export interface QueueOptions {
   dataDir: string;
   /** Turns a job's source into what runLocalJob reads (a path or URL). */
   resolveSource: (s: JobSource) => string;
-  /** Replaced in tests; the real job runner by default. */
+  /**
+   * Replaced in tests. By default a job runs in a process of its own (jobProcess.ts); one given
+   * ports of its own (tests' fakes, which cannot cross a process boundary) runs in this one.
+   */
   run?: (req: LocalJobRequest) => Promise<Manifest>;
   jobPorts?: LocalJobRequest['ports'];
+  /** The heap of each job's process. */
+  jobMemoryMb?: number;
   /** Which addresses clients' URL sources may come from: public ones unless serve was told otherwise. */
   urlAddresses?: LocalJobRequest['urlAddresses'];
 }
@@ -143,6 +150,12 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     else this.emit('event', { type: 'cancelled', jobId });
   }
 
+  private runner(req: LocalJobRequest): Promise<Manifest> {
+    if (this.opts.run) return this.opts.run(req);
+    if (req.ports || typeof req.urlAddresses === 'function') return runLocalJob(req);
+    return runJobInProcess(req, this.opts.jobMemoryMb ? { heapMb: this.opts.jobMemoryMb } : {});
+  }
+
   get full(): boolean {
     return this.jobs.count('queued') >= this.opts.backlog;
   }
@@ -196,7 +209,7 @@ export class JobQueue extends EventEmitter<{ event: [QueueEvent] }> {
     const captionsName = uploadName(job.captions);
     let outcome: JobEnd;
     try {
-      const manifest = await (this.opts.run ?? runLocalJob)({
+      const manifest = await this.runner({
         jobId: job.jobId,
         source,
         ...(captions ? { captions } : {}),

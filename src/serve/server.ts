@@ -49,6 +49,8 @@ export interface ServeOptions {
   publicHosts?: string[];
   /** Ended jobs are removed this many days after their last change (default 30). */
   keepDays?: number;
+  /** Each job's process may use this much heap (default JOB_HEAP_MB). */
+  jobMemoryMb?: number;
 }
 
 export interface RunningServer {
@@ -169,6 +171,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       resolveSource: (s) => resolveJobSource(store, s),
       urlAddresses: opts.allowPrivateUrls ? 'any' : 'public',
       ...(opts.jobPorts ? { jobPorts: opts.jobPorts } : {}),
+      ...(opts.jobMemoryMb ? { jobMemoryMb: opts.jobMemoryMb } : {}),
     },
     opts.log,
   );

@@ -1,5 +1,5 @@
-// Nothing runs on after the process that owns it: a SIGKILLed serve takes its FFmpeg and speech
-// processes with it (they would compete with the restarted job), and a serve whose starter is gone
+// Nothing runs on after the process that owns it: a SIGKILLed serve takes its jobs' processes and
+// their FFmpeg and speech processes with it (they would compete with the restarted job), and a serve whose starter is gone
 // (npx or a shell killed) stops instead of holding its port with no one to stop it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,20 +13,25 @@ import { shortTalk } from '../helpers/media.ts';
 import { call } from '../helpers/serveClient.ts';
 import { serveProcess } from '../helpers/serveProcess.ts';
 
-/** Pids whose parent is `pid`, with their command lines. */
-function childrenOf(pid: number): Array<{ pid: number; cmd: string }> {
-  const out: Array<{ pid: number; cmd: string }> = [];
+/** Pids under `pid` (children, theirs, and so on), with their command lines. */
+function descendantsOf(pid: number): Array<{ pid: number; cmd: string }> {
+  const parents = new Map<number, number>();
+  const cmds = new Map<number, string>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push({ pid: Number(entry), cmd: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      cmds.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' '));
     } catch {
       // gone meanwhile
     }
   }
-  return out;
+  const under = (p: number): boolean => {
+    for (let up = parents.get(p); up !== undefined && up > 1; up = parents.get(up)) if (up === pid) return true;
+    return false;
+  };
+  return [...parents.keys()].filter(under).map((p) => ({ pid: p, cmd: cmds.get(p) ?? '' }));
 }
 const alive = (pid: number) => {
   try {
@@ -37,7 +42,7 @@ const alive = (pid: number) => {
   }
 };
 
-test('a SIGKILLed serve leaves no FFmpeg or speech process running', async () => {
+test('a SIGKILLed serve leaves no job process, FFmpeg or speech process running', async () => {
   // A cold transcript cache of its own: the speech process must run.
   const srv = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-orphans-')), [], { CLIPFORGE_CACHE_DIR: await mkdtemp(join(tmpdir(), 'cf-orphans-cache-')) });
   const created = await call(srv.url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
@@ -46,9 +51,14 @@ test('a SIGKILLed serve leaves no FFmpeg or speech process running', async () =>
   // The speech process writes nothing until it is done, so a dead parent's closed pipes do not end it: only the tie does.
   for (let i = 0; i < 1200 && !kids.some((k) => /whisper_words/.test(k.cmd)); i++) {
     await new Promise((r) => setTimeout(r, 50));
-    kids = childrenOf(srv.child.pid!);
+    kids = descendantsOf(srv.child.pid!);
   }
-  const workers = kids.filter((k) => /whisper_words/.test(k.cmd));
+  // The speech process runs under the job's own process (src/runtime/local/jobProcess.ts): both must go.
+  const workers = kids.filter((k) => /whisper_words|jobChild/.test(k.cmd));
+  assert.ok(
+    workers.some((k) => /jobChild/.test(k.cmd)),
+    `the job runs in a process of its own: ${kids.map((k) => k.cmd).join(' | ')}`,
+  );
   assert.ok(workers.length > 0, `the job started a worker process: ${kids.map((k) => k.cmd).join(' | ')}`);
   srv.child.kill('SIGKILL');
   await new Promise((r) => srv.child.once('exit', r));

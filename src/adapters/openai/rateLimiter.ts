@@ -5,7 +5,12 @@ export interface RateLimit {
   concurrent: number;
 }
 
-export class RateLimiter {
+/** Runs a request when the limit allows it (RateLimiter here; a relay to serve's in a job's process). */
+export interface Limiter {
+  run<T>(fn: () => Promise<T>): Promise<T>;
+}
+
+export class RateLimiter implements Limiter {
   private readonly starts: number[] = [];
   private inFlight = 0;
   private readonly queue: Array<() => void> = [];

@@ -3,7 +3,7 @@
 // through the shared rate limiter, so retries count against the limit like any request. The SDK's
 // own retries are off (maxRetries 0): they would bypass the limiter.
 import { APIConnectionError, APIError } from 'openai';
-import type { RateLimiter } from './rateLimiter.ts';
+import type { Limiter } from './rateLimiter.ts';
 
 export interface RetryPolicy {
   attempts: number;
@@ -38,7 +38,7 @@ export function describe(err: unknown): string {
 
 export async function withRetries<T>(
   what: string,
-  limiter: RateLimiter,
+  limiter: Limiter,
   fn: () => Promise<T>,
   policy: RetryPolicy = DEFAULT_RETRY,
   onRetry?: (attempt: number, waitMs: number, err: unknown) => void,
