@@ -40,7 +40,7 @@ const ServeArgsSchema = z.object({
   'public-host': z.array(z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name, like clips.example.com')).default([]),
   'allow-private-urls': z.boolean().default(false),
   'keep-days': z.coerce.number().positive().max(36_500).default(30),
-  'job-memory-mb': z.coerce.number().int().min(64).max(65_536).default(JOB_HEAP_MB),
+  'job-memory-mb': z.coerce.number().int().min(32).max(65_536).default(JOB_HEAP_MB),
 });
 
 /** What went wrong at start-up, in the words of the options (no stack trace for a busy port or a bad folder). */

@@ -21,6 +21,8 @@ export interface WindowOptions {
   leadSec?: number;
   tailSec?: number;
   mediaDuration?: number;
+  /** The most windows made (default MAX_WINDOWS). */
+  maxWindows?: number;
 }
 
 // Latin, CJK full-width and Devanagari sentence ends.
@@ -41,48 +43,60 @@ function gapBefore(words: Word[], i: number): number {
   return prev ? Math.max(0, words[i]!.start - prev.end) : Math.max(1, words[i]!.start);
 }
 
+/**
+ * At most this many windows are scored: a 4-hour talk gave 580,000 (every sentence start times
+ * every sentence end within maxSec), and scoring them took 23 s. Over the budget, each start keeps
+ * ends spread evenly over its range of lengths (the score stage scores them in slices, so a
+ * server keeps answering meanwhile); under it (talks up to about two hours) nothing changes.
+ * The budget holds while the windows are made, not after: a transcript with no pauses (a hostile
+ * caption file of 40,000 one-second cues, 8 words a second) has 19 million, 1.2 GB of them.
+ */
+export const MAX_WINDOWS = 100_000;
+
 function windowsAt(words: Word[], opts: Required<WindowOptions>, pauseSec: number): Window[] {
   const isEnd = words.map((w, i) => i === words.length - 1 || endsSentence(w) || gapAfter(words, i, opts.mediaDuration) >= pauseSec);
-  const out: Window[] = [];
-  for (let i = 0; i < words.length; i++) {
-    if (i > 0 && !isEnd[i - 1]) continue;
-    const before = gapBefore(words, i);
-    const start = Math.max(words[i]!.start - Math.min(opts.leadSec, before), i > 0 ? words[i - 1]!.end : 0);
+  /** Calls `take` with each end that makes a window from word i, in order. */
+  const eachEnd = (i: number, take: (j: number, start: number, end: number, after: number) => void) => {
+    const start = Math.max(words[i]!.start - Math.min(opts.leadSec, gapBefore(words, i)), i > 0 ? words[i - 1]!.end : 0);
     for (let j = i; j < words.length; j++) {
       if (words[j]!.end - start > opts.maxSec + opts.tailSec) break;
       if (!isEnd[j]) continue;
       const after = gapAfter(words, j, opts.mediaDuration);
       const end = Math.min(words[j]!.end + Math.min(opts.tailSec, after), j + 1 < words.length ? words[j + 1]!.start : opts.mediaDuration);
       const length = end - start;
-      if (length >= opts.minSec && length <= opts.maxSec) {
-        out.push({ first: i, last: j, start: round3(start), end: round3(end), gapBefore: before, gapAfter: after });
-      }
+      if (length >= opts.minSec && length <= opts.maxSec) take(j, start, end, after);
     }
+  };
+  // Counted first (numbers only), so the budget per start is known before any window is made.
+  const counts = new Uint32Array(words.length);
+  let total = 0;
+  let starts = 0;
+  for (let i = 0; i < words.length; i++) {
+    if (i > 0 && !isEnd[i - 1]) continue;
+    eachEnd(i, () => (counts[i] = counts[i]! + 1));
+    total += counts[i]!;
+    if (counts[i]) starts++;
   }
-  return out;
-}
-
-/**
- * At most this many windows are scored: a 4-hour talk gave 580,000 (every sentence start times
- * every sentence end within maxSec), and scoring them took 23 s. Over the budget, each start keeps
- * ends spread evenly over its range of lengths (the score stage scores them in slices, so a
- * server keeps answering meanwhile); under it (talks up to about two hours) nothing changes.
- */
-export const MAX_WINDOWS = 100_000;
-
-function thinned(windows: Window[]): Window[] {
-  if (windows.length <= MAX_WINDOWS) return windows;
-  const byStart = new Map<number, Window[]>();
-  for (const w of windows) {
-    const group = byStart.get(w.first);
-    if (group) group.push(w);
-    else byStart.set(w.first, [w]);
-  }
-  const perStart = Math.max(1, Math.floor(MAX_WINDOWS / byStart.size));
+  const perStart = total <= opts.maxWindows ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(opts.maxWindows / starts));
   const out: Window[] = [];
-  for (const group of byStart.values()) {
-    if (group.length <= perStart) out.push(...group);
-    else for (let k = 0; k < perStart; k++) out.push(group[Math.round((k * (group.length - 1)) / Math.max(1, perStart - 1))]!);
+  for (let i = 0; i < words.length; i++) {
+    const count = counts[i]!;
+    if (!count) continue;
+    const before = gapBefore(words, i);
+    const push = (j: number, start: number, end: number, after: number) =>
+      out.push({ first: i, last: j, start: round3(start), end: round3(end), gapBefore: before, gapAfter: after });
+    if (count <= perStart) {
+      eachEnd(i, push);
+      continue;
+    }
+    // Ends spread evenly over this start's range of lengths: the ordinals of perStart picks.
+    const pick = (k: number) => Math.round((k * (count - 1)) / Math.max(1, perStart - 1));
+    let ordinal = 0;
+    let k = 0;
+    eachEnd(i, (j, start, end, after) => {
+      for (; k < perStart && pick(k) === ordinal; k++) push(j, start, end, after);
+      ordinal++;
+    });
   }
   return out;
 }
@@ -98,11 +112,12 @@ export function candidateWindows(words: Word[], options: WindowOptions): Window[
     leadSec: 0.25,
     tailSec: 0.3,
     mediaDuration: words[words.length - 1]!.end + 1,
+    maxWindows: MAX_WINDOWS,
     ...options,
   };
   for (const pause of [opts.pauseSec, opts.pauseSec / 2, opts.pauseSec / 4, 0]) {
     const found = windowsAt(words, opts, pause);
-    if (found.length > 0) return thinned(found);
+    if (found.length > 0) return found;
   }
   return [];
 }

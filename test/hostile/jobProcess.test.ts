@@ -12,22 +12,26 @@ import { cached, ffmpeg, shortTalk } from '../helpers/media.ts';
 import { call } from '../helpers/serveClient.ts';
 import { serveProcess, type ServeProcess } from '../helpers/serveProcess.ts';
 
-/** 87 minutes of a still grey frame and silence: long enough for a 19.7 MB caption file. */
-const longQuiet = () =>
-  cached('long-quiet-v1.mp4', (p) =>
+/** Four hours of a still grey frame and silence: long enough for the largest caption file. */
+const fourQuietHours = () =>
+  cached('four-quiet-hours-v1.mp4', (p) =>
     ffmpeg([
-      ...['-f', 'lavfi', '-i', 'color=c=gray:s=64x36:r=1:d=5200', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono'],
-      ...['-t', '5200', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-b:a', '8k', '-shortest', p],
+      ...['-f', 'lavfi', '-i', 'color=c=gray:s=64x36:r=1:d=14400', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono'],
+      ...['-t', '14400', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-b:a', '8k', '-shortest', p],
     ]),
   );
 
-const clock = (s: number) =>
-  `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor(s / 60) % 60).padStart(2, '0')}:${String(s % 60).padStart(2, '0')},000`;
+const clock = (t: number) => {
+  const [h, m, s, ms] = [Math.floor(t / 3600), Math.floor(t / 60) % 60, Math.floor(t % 60), Math.round((t % 1) * 1000)];
+  return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')},${String(ms).padStart(3, '0')}`;
+};
 
-/** Within every limit an 87-minute video allows (18.8 MB of 20, 40,000 words of 41,700): nearly all markup. */
-function heavyCaptions(mediaSec: number): string {
+/** Within every limit a 4-hour video allows (19.1 MB of 20, 110,000 words of 115,300): one word a cue, markup around it. */
+function heavyCaptions(): string {
+  const cues = 110_000;
+  const step = 14_000 / cues;
   const out: string[] = [];
-  for (let i = 0; i < 40_000; i++) out.push(`${i + 1}\n${clock(i % mediaSec)} --> ${clock((i % mediaSec) + 1)}\nword${i} ${'<i></i>'.repeat(60)}\n`);
+  for (let i = 0; i < cues; i++) out.push(`${i + 1}\n${clock(i * step)} --> ${clock(i * step + step * 0.9)}\nword${i} ${'<i></i>'.repeat(18)}\n`);
   return out.join('\n');
 }
 
@@ -77,11 +81,11 @@ async function healthWhile(url: string, during: Promise<unknown>): Promise<numbe
 
 test('a job past its memory cap fails alone with the reason; the server answers throughout, its other job finishes, and a restart does not run it again', async () => {
   const data = await mkdtemp(join(tmpdir(), 'cf-jobproc-'));
-  const video = await longQuiet();
+  const video = await fourQuietHours();
   const captions = join(data, '..', `${data.split('/').pop()}-heavy.srt`);
-  await writeFile(captions, heavyCaptions(5200));
-  // 80 MB: a whole ordinary job runs within 32 MB here; parsing this file needs about 100 MB.
-  const srv = await serveProcess(data, ['--concurrency', '2', '--job-memory-mb', '80']);
+  await writeFile(captions, heavyCaptions());
+  // 48 MB: a whole ordinary job ran within 32 MB here; a job reading this file needs 80-96 MB.
+  const srv = await serveProcess(data, ['--concurrency', '2', '--job-memory-mb', '48']);
   try {
     const heavy = await call(srv.url, 'POST', '/jobs', { source: { path: video }, captions: { path: captions }, options: { clips: 1 } });
     assert.equal(heavy.status, 202, JSON.stringify(heavy.json));
@@ -91,7 +95,7 @@ test('a job past its memory cap fails alone with the reason; the server answers 
     const slowest = await healthWhile(srv.url, both);
     const [h, p] = await both;
     assert.equal(h.status, 'failed');
-    assert.match(h.error as string, /more memory than a job may use \(80 MB\)/);
+    assert.match(h.error as string, /more memory than a job may use \(48 MB\)/);
     assert.doesNotMatch(h.error as string, /\/|FATAL|heap/, 'said in words, without paths or V8 output');
     assert.equal(p.status, 'done', JSON.stringify(p));
     assert.ok(slowest < 1000, `/healthz answered within a second throughout (slowest ${slowest.toFixed(0)} ms)`);

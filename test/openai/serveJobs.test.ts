@@ -21,7 +21,7 @@ async function twoJobsAtOnce(concurrent: number): Promise<{ maxInFlight: number;
   fake.transcriptions.length = 0;
   fake.chats.length = 0;
   // Each answer takes a while, so the two jobs' requests are due together.
-  fake.delayMs = 1500;
+  fake.delayMs = 3000;
   const srv = await serveProcess(await mkdtemp(join(tmpdir(), 'cf-serve-openai-')), ['--concurrency', '2'], {
     OPENAI_API_KEY: 'test-key',
     OPENAI_BASE_URL: fake.url,

@@ -44,3 +44,39 @@ test('speech with no pause at all still yields windows by relaxing the pause thr
 test('no words, no windows', () => {
   assert.deepEqual(candidateWindows([], { minSec: 10, maxSec: 20 }), []);
 });
+
+/** The rule as it was: every window made, then thinned to the budget (evenly spread ends per start). */
+function madeThenThinned(words: ReturnType<typeof timedWords>, opts: { minSec: number; maxSec: number }, budget: number) {
+  const all = candidateWindows(words, { ...opts, maxWindows: Number.POSITIVE_INFINITY });
+  if (all.length <= budget) return all;
+  const byStart = new Map<number, typeof all>();
+  for (const w of all) byStart.set(w.first, [...(byStart.get(w.first) ?? []), w]);
+  const perStart = Math.max(1, Math.floor(budget / byStart.size));
+  return [...byStart.values()].flatMap((g) =>
+    g.length <= perStart ? g : Array.from({ length: perStart }, (_, k) => g[Math.round((k * (g.length - 1)) / Math.max(1, perStart - 1))]!),
+  );
+}
+
+test('over the budget, each start keeps ends spread evenly: the same windows as making them all and thinning after', () => {
+  // No pauses and no punctuation: every word ends a window, the worst case.
+  const words = timedWords(sentence(400));
+  const opts = { minSec: 5, maxSec: 15 };
+  const all = candidateWindows(words, { ...opts, maxWindows: Number.POSITIVE_INFINITY });
+  for (const budget of [50, 400, 1000, all.length - 1, all.length]) {
+    const bounded = candidateWindows(words, { ...opts, maxWindows: budget });
+    assert.deepEqual(bounded, madeThenThinned(words, opts, budget), `budget ${budget}`);
+    assert.ok(bounded.length <= Math.max(budget, new Set(all.map((w) => w.first)).size), `budget ${budget}: ${bounded.length}`);
+  }
+  assert.ok(all.length > 1000, `the case is over the budgets tried (${all.length} windows)`);
+});
+
+test('a transcript of 8 words a second with no pause never makes more windows than the budget while it works', () => {
+  // 40,000 words at the caption limit's density (a hostile caption file's worth): 19 million windows unbounded.
+  const words = Array.from({ length: 40_000 }, (_, i) => ({ w: `w${i}`, start: i / 8, end: i / 8 + 0.1 }));
+  const before = process.memoryUsage().heapUsed;
+  const wins = candidateWindows(words, { minSec: 20, maxSec: 60 });
+  const grew = process.memoryUsage().heapUsed - before;
+  assert.ok(wins.length <= 100_000, `${wins.length} windows`);
+  // 100,000 windows are about 15 MB; the unbounded rule held over 1 GB here.
+  assert.ok(grew < 200 * 1024 * 1024, `heap grew ${(grew / 1e6).toFixed(0)} MB`);
+});

@@ -27,8 +27,10 @@ export type FromJobProcess =
   | LimiterAsk;
 
 /**
- * A job's heap. A 19.8 MB caption file, the largest accepted, peaks at about 400 MB parsed in the
- * job's process (measured here); the rest of a job holds a few MB of words and windows.
+ * A job's heap. Measured here: an ordinary job runs within 32 MB; the heaviest input accepted
+ * (a 4-hour video's 19 MB caption file of 110,000 words) within 80-96 MB. The default leaves
+ * room for what was not measured (many-hour transcripts, page JSON) and still stops a runaway job
+ * long before it takes the machine's memory.
  */
 export const JOB_HEAP_MB = 1536;
 /** After a cancel, the job's process has this long to remove its work and stop before it is killed. */
