@@ -26,11 +26,12 @@ export class JobStore {
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new DatabaseSync(file);
+    // The busy timeout before anything that takes a lock (as in the transcript cache).
+    this.db = new DatabaseSync(file, { timeout: 5000 });
     this.db.exec(`
+      PRAGMA busy_timeout = 5000;
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS uploads (
         id TEXT PRIMARY KEY, filename TEXT NOT NULL, size INTEGER NOT NULL, content_type TEXT NOT NULL,
         path TEXT NOT NULL, created_at TEXT NOT NULL, received INTEGER NOT NULL DEFAULT 0);

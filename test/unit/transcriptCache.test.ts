@@ -55,3 +55,28 @@ test('a page video is transcribed once per video: a second job with other audio 
   assert.equal(calls, 2, 'and the audio key still serves a file job of the same bytes');
   cache.close();
 });
+
+test('processes that open a fresh cache file at the same moment all get it (jobs on serve each open it from their own process)', async () => {
+  const file = join(await mkdtemp(join(tmpdir(), 'cache-race-')), 'cache.db');
+  const script = join(tmpdir(), `cache-race-${process.pid}.mjs`);
+  const module = new URL('../../src/adapters/cache/sqliteTranscriptCache.ts', import.meta.url).href;
+  await writeFile(
+    script,
+    `const { SqliteTranscriptCache } = await import(${JSON.stringify(module)});
+     const cache = new SqliteTranscriptCache(process.argv[2]);
+     await cache.claim('k' + process.pid, 'owner', 60);
+     cache.close();`,
+  );
+  // Twelve at once, several times: each opens the file, switches it to WAL and writes.
+  for (let round = 0; round < 3; round++) {
+    const runs = Array.from({ length: 12 }, () => {
+      const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', script, `${file}.${round}`], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+      return new Promise<string>((resolve) => child.once('close', (code) => resolve(code === 0 ? '' : (/Error[^\n]*/.exec(err)?.[0] ?? err.slice(0, 300)))));
+    });
+    assert.deepEqual((await Promise.all(runs)).filter(Boolean), [], `round ${round}`);
+  }
+});

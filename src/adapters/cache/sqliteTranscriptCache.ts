@@ -15,10 +15,12 @@ export class SqliteTranscriptCache implements TranscriptCache {
     private readonly now: () => number = Date.now,
   ) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new DatabaseSync(file);
+    // The busy timeout first: switching to WAL and creating the tables take locks, and jobs on
+    // serve open this file from processes of their own at the same moment ("database is locked").
+    this.db = new DatabaseSync(file, { timeout: 5000 });
     this.db.exec(`
-      PRAGMA journal_mode = WAL;
       PRAGMA busy_timeout = 5000;
+      PRAGMA journal_mode = WAL;
       CREATE TABLE IF NOT EXISTS transcripts (key TEXT PRIMARY KEY, body TEXT NOT NULL, expires_at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS leases (key TEXT PRIMARY KEY, owner TEXT NOT NULL, until INTEGER NOT NULL);
     `);
