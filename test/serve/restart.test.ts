@@ -1,9 +1,9 @@
-// The real `clipforge serve` process killed with SIGKILL mid-job and started again on the same
-// data folder: the job is not lost, it runs again and finishes. A job cut short by restarts
-// every time it runs is failed with the reason.
+// The real `clipforge serve` process killed with SIGKILL, or stopped with SIGTERM, mid-job and
+// started again on the same data folder: the job is not lost, it runs again and finishes. A job
+// cut short by restarts every time it runs is failed with the reason.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -45,6 +45,50 @@ test('a server killed mid-job is restarted and the job finishes', async () => {
   } finally {
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
+  }
+});
+
+/** Processes running a serve job (src/runtime/local/jobChild.ts) whose data folder is `data`. */
+function jobProcessesOf(data: string): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        const env = readFileSync(`/proc/${e}/environ`, 'utf8');
+        return readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('jobChild.ts') && env.includes(`CF_TEST_DATA=${data}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+test('SIGTERM mid-job stops the server and the job process within seconds; the next start runs the job again', async () => {
+  const data = await mkdtemp(join(tmpdir(), 'serve-sigterm-'));
+  // Marks this server's processes (the job's process inherits the environment).
+  const first = await serveProcess(data, [], { CF_TEST_DATA: data });
+  const created = await call(first.url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
+  const jobId = created.json.jobId as string;
+  const ws = await follow(`${first.url.replace('http', 'ws')}/ws`, jobId);
+  for (let i = 0; i < 600 && !ws.messages.some((m) => m.stage === 'transcribe'); i++) await new Promise((r) => setTimeout(r, 100));
+  ws.close();
+  assert.equal(jobProcessesOf(data).length, 1, 'the job runs in a process of its own');
+  const asked = performance.now();
+  first.child.kill('SIGTERM');
+  await new Promise((r) => first.child.once('exit', r));
+  const took = performance.now() - asked;
+  assert.ok(took < 20_000, `stopped in ${(took / 1000).toFixed(1)} s`);
+  assert.deepEqual(jobProcessesOf(data), [], 'no job process outlives the server');
+
+  const second = await serveProcess(data);
+  try {
+    const again = await follow(`${second.url.replace('http', 'ws')}/ws`, jobId);
+    const final = await again.final;
+    again.close();
+    assert.equal(final.type, 'done', JSON.stringify(final));
+    assert.equal((await call(second.url, 'GET', `/jobs/${jobId}`)).json.attempts, 2);
+  } finally {
+    await second.stop();
   }
 });
 
