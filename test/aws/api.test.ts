@@ -20,6 +20,7 @@ import { type AwsEmulator, createTable, emulatorEnv, lambdaEnv, startAwsEmulator
 import { roleEnv } from '../helpers/roles.ts';
 import { call as invokeDeployed, deployedFunctions, invoke } from '../helpers/deployedBundle.ts';
 import { DEPLOYED_PIPELINE } from '../helpers/deployedBundle.ts';
+import { freeUsage } from '../helpers/usage.ts';
 
 let aws: AwsEmulator;
 let s3: S3Client;
@@ -367,19 +368,7 @@ test('edits through the API Lambda as deployed, with its own role: the transcrip
     source: { path: 'edit.mp4', duration: 30, width: 1920, height: 1080 },
     clips: [clipEntry],
     timings: {},
-    usage: {
-      audioMinutes: 0.5,
-      transcriber: 'faster-whisper',
-      scorer: 'first-pass',
-      requests: 0,
-      llmRequests: 0,
-      tokensIn: 0,
-      tokensOut: 0,
-      cacheHits: 0,
-      models: {},
-      estimatedCostUsd: 0,
-      unpriced: [],
-    },
+    usage: freeUsage({ audioMinutes: 0.5 }),
     createdAt: new Date().toISOString(),
   };
   const keep = {

@@ -1,5 +1,6 @@
 // The real `clipforge serve` process (bin/clipforge.js, as a user starts it) on a free port.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/core/projectRoot.ts';
 
@@ -17,7 +18,8 @@ export function serveProcess(data: string, extraArgs: string[] = [], env: Record
       [join(PROJECT_ROOT, 'bin', 'clipforge.js'), 'serve', '--port', '0', '--data', data, '--concurrency', '1', ...extraArgs],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...env },
+        // Marks this server's processes: its jobs' processes inherit it (jobProcessesOf).
+        env: { ...process.env, CF_TEST_SERVE_DATA: data, ...env },
       },
     );
     let out = '';
@@ -41,4 +43,21 @@ export function serveProcess(data: string, extraArgs: string[] = [], env: Record
     child.stderr!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
   });
+}
+
+/** The pids of the job processes (src/runtime/local/jobChild.ts) of the server on `data`, never another test's. */
+export function jobProcessesOf(data: string): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((e) => {
+      try {
+        return (
+          readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('jobChild.ts') &&
+          readFileSync(`/proc/${e}/environ`, 'utf8').split('\0').includes(`CF_TEST_SERVE_DATA=${data}`)
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }

@@ -3,14 +3,13 @@
 // once with the reason in words; the server goes on answering, its other job finishes, and after
 // a restart the failed job stays failed instead of crashing the next start.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { cached, ffmpeg, shortTalk } from '../helpers/media.ts';
 import { call } from '../helpers/serveClient.ts';
-import { serveProcess, type ServeProcess } from '../helpers/serveProcess.ts';
+import { jobProcessesOf, serveProcess, type ServeProcess } from '../helpers/serveProcess.ts';
 
 /** Four hours of a still grey frame and silence: long enough for the largest caption file. */
 const fourQuietHours = () =>
@@ -33,20 +32,6 @@ function heavyCaptions(): string {
   const out: string[] = [];
   for (let i = 0; i < cues; i++) out.push(`${i + 1}\n${clock(i * step)} --> ${clock(i * step + step * 0.9)}\nword${i} ${'<i></i>'.repeat(18)}\n`);
   return out.join('\n');
-}
-
-/** The pids of the server's job processes. */
-function jobProcesses(): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .filter((e) => {
-      try {
-        return readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('jobChild.ts');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 300_000): Promise<T> {
@@ -118,9 +103,9 @@ test("a job whose process is killed from outside (the kernel's OOM killer) fails
   const data = await mkdtemp(join(tmpdir(), 'cf-jobkill-'));
   const srv = await serveProcess(data);
   try {
-    const before = new Set(jobProcesses());
     const first = await call(srv.url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
-    const pid = await until('the job process', async () => jobProcesses().find((p) => !before.has(p)), 60_000);
+    // This server's job process only: other test files run servers of their own meanwhile.
+    const pid = await until('the job process', async () => jobProcessesOf(data)[0], 60_000);
     process.kill(pid, 'SIGKILL');
     const job = await until('the killed job', ended(srv, first.json.jobId as string));
     assert.equal(job.status, 'failed');

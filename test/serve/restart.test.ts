@@ -3,7 +3,7 @@
 // cut short by restarts every time it runs is failed with the reason.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -11,67 +11,53 @@ import { JobQueue } from '../../src/serve/jobQueue.ts';
 import { JobStore } from '../../src/serve/jobStore.ts';
 import { shortTalk } from '../helpers/media.ts';
 import { call, follow } from '../helpers/serveClient.ts';
-import { serveProcess } from '../helpers/serveProcess.ts';
+import { jobProcessesOf, serveProcess } from '../helpers/serveProcess.ts';
 
-const serve = (data: string) => serveProcess(data);
-
-test('a server killed mid-job is restarted and the job finishes', async () => {
-  const data = await mkdtemp(join(tmpdir(), 'serve-restart-'));
-  const first = await serve(data);
-  const created = await call(first.url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
+/** Submits a job to the server at `url` and returns its id once its transcription is under way. */
+async function jobUnderWay(url: string): Promise<string> {
+  const created = await call(url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
   assert.equal(created.status, 202);
   const jobId = created.json.jobId as string;
-  const ws = await follow(`${first.url.replace('http', 'ws')}/ws`, jobId);
-  // Kill it once the job is well under way.
+  const ws = await follow(`${url.replace('http', 'ws')}/ws`, jobId);
   for (let i = 0; i < 600 && !ws.messages.some((m) => m.stage === 'transcribe'); i++) await new Promise((r) => setTimeout(r, 100));
+  ws.close();
   assert.ok(
     ws.messages.some((m) => m.stage === 'transcribe'),
     'the job got going',
   );
-  first.child.kill('SIGKILL');
-  await new Promise((r) => first.child.once('exit', r));
-  ws.close();
+  return jobId;
+}
 
-  const second = await serve(data);
+/** Starts serve again on `data` and follows `jobId` to its end: it must run again and finish. */
+async function finishesAfterRestart(data: string, jobId: string): Promise<Record<string, unknown>> {
+  const second = await serveProcess(data);
   try {
     const again = await follow(`${second.url.replace('http', 'ws')}/ws`, jobId);
     const final = await again.final;
     again.close();
     assert.equal(final.type, 'done', JSON.stringify(final));
-    const job = (await call(second.url, 'GET', `/jobs/${jobId}`)).json;
-    assert.equal(job.status, 'done');
-    assert.equal(job.attempts, 2, 'it ran again after the restart');
-    assert.equal(job.clips.length, 1);
+    return (await call(second.url, 'GET', `/jobs/${jobId}`)).json;
   } finally {
-    second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await second.stop();
   }
-});
-
-/** Processes running a serve job (src/runtime/local/jobChild.ts) whose data folder is `data`. */
-function jobProcessesOf(data: string): number[] {
-  return readdirSync('/proc')
-    .filter((e) => /^\d+$/.test(e))
-    .filter((e) => {
-      try {
-        const env = readFileSync(`/proc/${e}/environ`, 'utf8');
-        return readFileSync(`/proc/${e}/cmdline`, 'utf8').includes('jobChild.ts') && env.includes(`CF_TEST_DATA=${data}`);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
+
+test('a server killed mid-job is restarted and the job finishes', async () => {
+  const data = await mkdtemp(join(tmpdir(), 'serve-restart-'));
+  const first = await serveProcess(data);
+  const jobId = await jobUnderWay(first.url);
+  first.child.kill('SIGKILL');
+  await new Promise((r) => first.child.once('exit', r));
+  const job = await finishesAfterRestart(data, jobId);
+  assert.equal(job.status, 'done');
+  assert.equal(job.attempts, 2, 'it ran again after the restart');
+  assert.equal((job.clips as unknown[]).length, 1);
+});
 
 test('SIGTERM mid-job stops the server and the job process within seconds; the next start runs the job again', async () => {
   const data = await mkdtemp(join(tmpdir(), 'serve-sigterm-'));
-  // Marks this server's processes (the job's process inherits the environment).
-  const first = await serveProcess(data, [], { CF_TEST_DATA: data });
-  const created = await call(first.url, 'POST', '/jobs', { source: { path: await shortTalk() }, options: { clips: 1, minSec: 10, maxSec: 30 } });
-  const jobId = created.json.jobId as string;
-  const ws = await follow(`${first.url.replace('http', 'ws')}/ws`, jobId);
-  for (let i = 0; i < 600 && !ws.messages.some((m) => m.stage === 'transcribe'); i++) await new Promise((r) => setTimeout(r, 100));
-  ws.close();
+  const first = await serveProcess(data);
+  const jobId = await jobUnderWay(first.url);
   assert.equal(jobProcessesOf(data).length, 1, 'the job runs in a process of its own');
   const asked = performance.now();
   first.child.kill('SIGTERM');
@@ -79,17 +65,7 @@ test('SIGTERM mid-job stops the server and the job process within seconds; the n
   const took = performance.now() - asked;
   assert.ok(took < 20_000, `stopped in ${(took / 1000).toFixed(1)} s`);
   assert.deepEqual(jobProcessesOf(data), [], 'no job process outlives the server');
-
-  const second = await serveProcess(data);
-  try {
-    const again = await follow(`${second.url.replace('http', 'ws')}/ws`, jobId);
-    const final = await again.final;
-    again.close();
-    assert.equal(final.type, 'done', JSON.stringify(final));
-    assert.equal((await call(second.url, 'GET', `/jobs/${jobId}`)).json.attempts, 2);
-  } finally {
-    await second.stop();
-  }
+  assert.equal((await finishesAfterRestart(data, jobId)).attempts, 2);
 });
 
 test('a job interrupted on every run is failed with the reason on the next start', async () => {

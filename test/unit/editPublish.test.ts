@@ -10,6 +10,7 @@ import { JobOptionsSchema, ManifestSchema } from '../../src/core/schemas.ts';
 import { type EditLocks, type EditPorts, EditTaskSchema, publishEdit } from '../../src/editing/editClip.ts';
 import { jobKeepOf } from '../../src/editing/jobKeep.ts';
 import { MemoryStorage } from '../helpers/memoryStorage.ts';
+import { freeUsage } from '../helpers/usage.ts';
 
 const crop = { crop: { w: 606, h: 1080 }, path: [{ t: 0, cx: 0.5, cy: 0.5 }], fallback: null, layout: 'follow' as const };
 const info = { path: 'talk.mp4', duration: 60, width: 1920, height: 1080, fps: 30 };
@@ -27,19 +28,7 @@ function job(slowReadsMs: number): MemoryStorage {
     source: { path: 'talk.mp4', duration: 60, width: 1920, height: 1080 },
     clips: [1, 2].map((r) => ({ ...clip(r), duration: 10, ...files(r), crop: { fallback: null } })),
     timings: {},
-    usage: {
-      audioMinutes: 1,
-      transcriber: 't',
-      scorer: 's',
-      requests: 0,
-      llmRequests: 0,
-      tokensIn: 0,
-      tokensOut: 0,
-      cacheHits: 0,
-      models: {},
-      estimatedCostUsd: 0,
-      unpriced: [],
-    },
+    usage: freeUsage({ transcriber: 't', scorer: 's' }),
     createdAt: new Date(0).toISOString(),
   });
   outputs.objects.set('clips.json', JSON.stringify(manifest));

@@ -4,20 +4,17 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RateLimiter } from '../../src/adapters/openai/rateLimiter.ts';
 import type { OpenAiConfig } from '../../src/adapters/openai/openaiConfig.ts';
-import { type LimiterAsk, LimiterDesk, type LimiterGrant, relayedLimiter } from '../../src/runtime/local/limiterRelay.ts';
+import { type LimiterAsk, LimiterDesk, type LimiterGrant, limiterRelay } from '../../src/runtime/local/limiterRelay.ts';
 
 const config = { apiKey: 'k', rate: { perMinute: 100, concurrent: 1 } } as OpenAiConfig;
 const tick = () => new Promise((r) => setImmediate(r));
 
-/** A job process's limiter wired to a desk over a serve-wide limiter, as the IPC channel would. */
-function jobProcess(serveLimiter: RateLimiter) {
-  let relay: ReturnType<typeof relayedLimiter>;
-  const desk = new LimiterDesk(
-    (m: LimiterGrant) => setImmediate(() => relay.granted(m)),
-    () => serveLimiter,
-  );
-  relay = relayedLimiter((m: LimiterAsk) => setImmediate(() => desk.handle(m)), config);
-  return { limiter: relay.limiter, desk };
+/** A job process's limiters wired to a desk over serve's limiters (one per endpoint), as the IPC channel would. */
+function jobProcess(serveLimiter: RateLimiter, serveLimiterOf: (c: OpenAiConfig) => RateLimiter = () => serveLimiter) {
+  let relay: ReturnType<typeof limiterRelay>;
+  const desk = new LimiterDesk((m: LimiterGrant) => setImmediate(() => relay.granted(m)), serveLimiterOf);
+  relay = limiterRelay((m: LimiterAsk) => setImmediate(() => desk.handle(m)));
+  return { limiter: relay.limiterFor(config), limiterFor: relay.limiterFor, desk };
 }
 
 test("requests of two job processes take turns from serve's one limiter", async () => {
@@ -55,4 +52,28 @@ test('a process that dies gives back the turn it held and the ones it waited for
   // Another job's request goes straight through.
   const other = jobProcess(serve);
   assert.equal(await other.limiter.run(async () => 'next'), 'next');
+});
+
+test("two endpoints in one job process keep apart: a turn on one never lets the other's request through", async () => {
+  const other = { ...config, baseURL: 'http://other' } as OpenAiConfig;
+  const limiters = new Map([
+    [config, new RateLimiter(config.rate)],
+    [other, new RateLimiter(other.rate)],
+  ]);
+  const job = jobProcess(limiters.get(config)!, (c) => limiters.get(c)!);
+  const order: string[] = [];
+  // Endpoint A's only turn is held; endpoint B's first request then its second (behind B's own limit of 1).
+  let releaseA!: () => void;
+  const a = job.limiterFor(config).run(() => new Promise<void>((r) => (releaseA = r)));
+  await tick();
+  await tick();
+  const b1 = job.limiterFor(other).run(async () => void order.push('b1'));
+  const a2 = job.limiterFor(config).run(async () => void order.push('a2'));
+  await b1;
+  await tick();
+  await tick();
+  assert.deepEqual(order, ['b1'], "A's second request waits for A's turn, whatever B does");
+  releaseA();
+  await Promise.all([a, a2]);
+  assert.deepEqual(order, ['b1', 'a2']);
 });

@@ -6,20 +6,16 @@ import { readCaptionsInline } from '../../captions/captionReader.ts';
 import { limitThrough } from '../../adapters/openai/openaiClient.ts';
 import { errorMessage } from '../../core/errors.ts';
 import type { FromJobProcess, ToJobProcess } from './jobProcess.ts';
-import { relayedLimiter } from './limiterRelay.ts';
+import { limiterRelay } from './limiterRelay.ts';
 import { JobFailedError, runLocalJob } from './runJob.ts';
 
 const send = (m: FromJobProcess) => process.send?.(m, () => undefined);
 const controller = new AbortController();
-const grants: Array<(m: Extract<ToJobProcess, { type: 'granted' }>) => void> = [];
-limitThrough((config) => {
-  const relay = relayedLimiter(send, config);
-  grants.push(relay.granted);
-  return relay.limiter;
-});
+const relay = limiterRelay(send);
+limitThrough(relay.limiterFor);
 
 process.on('message', (m: ToJobProcess) => {
-  if (m.type === 'granted') for (const granted of grants) granted(m);
+  if (m.type === 'granted') relay.granted(m);
   else if (m.type === 'cancel') controller.abort(new Error(m.reason));
   else if (m.type === 'start') void run(m.request);
 });

@@ -43,7 +43,8 @@ export interface JobProcessOptions {
 
 /** runLocalJob's contract, run in a process of its own. Only requests with no ports of their own. */
 export function runJobInProcess(req: LocalJobRequest, opts: JobProcessOptions = {}): Promise<Manifest> {
-  if (req.ports || typeof req.urlAddresses === 'function') throw new Error('a job with ports of its own runs in the server process (runLocalJob)');
+  if (req.ports || typeof req.urlAddresses === 'function')
+    return Promise.reject(new Error('a job with ports of its own runs in the server process (runLocalJob)'));
   const heapMb = opts.heapMb ?? JOB_HEAP_MB;
   const { progress, log, signal, ports: _ports, urlAddresses, ...rest } = req;
   const request: JobProcessRequest = { ...rest, urlAddresses: urlAddresses ?? 'public' };

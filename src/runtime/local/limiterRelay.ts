@@ -9,12 +9,16 @@ import type { OpenAiConfig } from '../../adapters/openai/openaiConfig.ts';
 export type LimiterAsk = { type: 'acquire'; id: number; config: OpenAiConfig } | { type: 'release'; id: number };
 export type LimiterGrant = { type: 'granted'; id: number };
 
-/** In the job's process: a limiter whose turns are serve's. `send` reaches serve; grants come back through `granted`. */
-export function relayedLimiter(send: (m: LimiterAsk) => void, config: OpenAiConfig): { limiter: Limiter; granted: (m: LimiterGrant) => void } {
+/**
+ * In the job's process: limiters whose turns are serve's, one per endpoint, over one channel (one
+ * numbering, so serve's grants and releases never mix two endpoints' turns). `send` reaches serve;
+ * its grants come back through `granted`.
+ */
+export function limiterRelay(send: (m: LimiterAsk) => void): { limiterFor: (config: OpenAiConfig) => Limiter; granted: (m: LimiterGrant) => void } {
   let next = 0;
   const waiting = new Map<number, () => void>();
   return {
-    limiter: {
+    limiterFor: (config) => ({
       async run<T>(fn: () => Promise<T>): Promise<T> {
         const id = next++;
         await new Promise<void>((resolve) => {
@@ -27,7 +31,7 @@ export function relayedLimiter(send: (m: LimiterAsk) => void, config: OpenAiConf
           send({ type: 'release', id });
         }
       },
-    },
+    }),
     granted: (m) => {
       waiting.get(m.id)?.();
       waiting.delete(m.id);
