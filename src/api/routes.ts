@@ -54,8 +54,13 @@ async function text(req: Request): Promise<string> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = (req.body ?? new ReadableStream<Uint8Array>()).getReader();
-  const timer = setTimeout(() => void reader.cancel().catch(() => undefined), JSON_BODY_TIMEOUT_MS);
-  const started = Date.now();
+  // The timer itself says it fired: a wall-clock check after it (as before) could read 19,999 ms
+  // when the monotonic timer had fired, and the cut-off body then went on as bad JSON (400).
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel().catch(() => undefined);
+  }, JSON_BODY_TIMEOUT_MS);
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -67,7 +72,7 @@ async function text(req: Request): Promise<string> {
   } finally {
     clearTimeout(timer);
   }
-  if (Date.now() - started >= JSON_BODY_TIMEOUT_MS) throw new ApiError(408, `the body did not arrive within ${JSON_BODY_TIMEOUT_MS / 1000} s`);
+  if (timedOut) throw new ApiError(408, `the body did not arrive within ${JSON_BODY_TIMEOUT_MS / 1000} s`);
   return Buffer.concat(chunks).toString('utf8');
 }
 
